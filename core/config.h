@@ -1,0 +1,63 @@
+// The experiment configuration and its share-link form. One schema for every
+// exercise: each field has bounds and a default, the link carries a version,
+// and parsing never fails as a whole — a bad field is reported by name and
+// falls back to its default while the rest is kept.
+//
+// Link form (the URL hash, without '#'): "v=1&ex=fm-checkerboard&seed=1&…"
+#pragma once
+#include <string>
+#include <vector>
+
+namespace flowlab {
+
+constexpr int kLinkVersion = 1;
+
+struct Config {
+  // Which exercise view; index into exercise_ids().
+  double ex = 0;
+  double seed = 1;
+  // Model and optimiser.
+  double hidden = 128;
+  double depth = 3;
+  double lr = 2e-3;
+  double batch = 512;
+  double steps = 4000;  // training steps of a full run
+  // Sampling: ODE solver (0 Euler, 1 midpoint) and its number of steps.
+  double solver = 1;
+  double ode_steps = 20;
+  double samples = 10000;  // points drawn for the sample view
+
+  int i(double Config::*f) const { return int(this->*f); }
+};
+
+struct FieldSpec {
+  const char* name;
+  const char* help;
+  double Config::*member;
+  double lo, hi;
+  bool integer;
+  std::vector<std::string> choices;  // non-empty for enumerations
+};
+
+const std::vector<FieldSpec>& config_schema();
+const std::vector<std::string>& exercise_ids();
+
+struct ParseIssue {
+  std::string field;
+  std::string message;
+};
+
+// Parses a link (with or without a leading '#' or '?'). Never throws: every
+// rejected field is listed in *issues and keeps its default.
+Config parse_link(const std::string& link, std::vector<ParseIssue>* issues);
+// The canonical link of a config: every field, fixed order, round-trips.
+std::string to_link(const Config& c);
+// Checks every field of a config against the schema (for configs built in
+// code); returns the issues and clamps/resets the offending fields.
+std::vector<ParseIssue> validate(Config& c);
+// JSON of the config ({"ex":"fm-checkerboard","seed":1,…}) and of the schema.
+std::string config_json(const Config& c);
+std::string schema_json();
+std::string issues_json(const std::vector<ParseIssue>& issues);
+
+}  // namespace flowlab

@@ -1,0 +1,81 @@
+#include "datasets.h"
+
+#include <cmath>
+
+namespace flowlab {
+
+void sample_normal(Rng& rng, int n, float* x) {
+  for (int i = 0; i < 2 * n; ++i) x[i] = rng.normal();
+}
+
+void sample_checkerboard(Rng& rng, int n, float* x) {
+  for (int i = 0; i < n; ++i) {
+    const float x1 = rng.uniform() * 4.0f - 2.0f;
+    const float k = float(rng.below(2));
+    const float x2 = rng.uniform() - 2.0f * k + std::fmod(std::floor(x1) + 4.0f, 2.0f);
+    x[2 * i] = 2.0f * x1;
+    x[2 * i + 1] = 2.0f * x2;
+  }
+}
+
+int checkerboard_cell(float x, float y) {
+  const float u = std::floor(x / 2.0f), w = std::floor(y / 2.0f);
+  if (!(u >= -2 && u <= 1 && w >= -2 && w <= 1)) return -1;  // also rejects NaN
+  if ((int(u) + int(w)) % 2 != 0) return -1;
+  // Columns u = −2..1 hold two filled squares each (rows w of the same parity).
+  return int(u + 2) * 2 + (int(w + 2) >> 1);
+}
+
+bool on_checkerboard(float x, float y) { return checkerboard_cell(x, y) >= 0; }
+
+constexpr float Rings::kCentres[Rings::kClasses][2];
+
+void Rings::standardise(float* p) const {
+  for (int k = 0; k < 2; ++k) p[k] = (p[k] - mean[k]) / std[k];
+}
+void Rings::unstandardise(float* p) const {
+  for (int k = 0; k < 2; ++k) p[k] = p[k] * std[k] + mean[k];
+}
+
+int Rings::nearest_ring(const float* p) const {
+  float raw[2] = {p[0], p[1]};
+  unstandardise(raw);
+  int best = 0;
+  float best_d = INFINITY;
+  for (int c = 0; c < kClasses; ++c) {
+    const float d = std::fabs(std::hypot(raw[0] - kCentres[c][0], raw[1] - kCentres[c][1]) - 1.0f);
+    if (d < best_d) best_d = d, best = c;
+  }
+  return best;
+}
+
+void sample_ring_points(Rng& rng, int n, float thickness, const int* labels, float* raw) {
+  for (int i = 0; i < n; ++i) {
+    const int c = labels[i];
+    const float theta = rng.uniform() * 6.2831853f;
+    const float r = 1.0f + thickness * (rng.uniform() - 0.5f);
+    raw[2 * i] = Rings::kCentres[c][0] + r * std::cos(theta);
+    raw[2 * i + 1] = Rings::kCentres[c][1] + r * std::sin(theta);
+  }
+}
+
+Rings make_rings(Rng& rng, int n, float thickness) {
+  Rings R;
+  R.thickness = thickness;
+  R.label.resize(n);
+  for (int i = 0; i < n; ++i) R.label[i] = i % Rings::kClasses;
+  R.x.resize(2 * size_t(n));
+  sample_ring_points(rng, n, thickness, R.label.data(), R.x.data());
+  for (int k = 0; k < 2; ++k) {
+    double s = 0, ss = 0;
+    for (int i = 0; i < n; ++i) s += R.x[2 * i + k];
+    const double m = s / n;
+    for (int i = 0; i < n; ++i) ss += (R.x[2 * i + k] - m) * (R.x[2 * i + k] - m);
+    R.mean[k] = float(m);
+    R.std[k] = float(std::sqrt(ss / n));
+  }
+  for (int i = 0; i < n; ++i) R.standardise(&R.x[2 * i]);
+  return R;
+}
+
+}  // namespace flowlab

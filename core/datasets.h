@@ -1,0 +1,43 @@
+// 2D toy data of the two exercise sheets. Every draw takes the caller's Rng.
+#pragma once
+#include <vector>
+
+#include "rng.h"
+
+namespace flowlab {
+
+// n × 2 standard normal samples (the source p of every flow here).
+void sample_normal(Rng& rng, int n, float* x);
+
+// FFJORD's checkerboard: x1 ~ U[-2,2), x2 = U[0,1) − 2k + (floor(x1) mod 2),
+// k ∈ {0,1}, both ×2: 8 filled 2×2 squares in [−4,4)², density exactly 1/32.
+void sample_checkerboard(Rng& rng, int n, float* x);
+// Whether (x, y) lies on a filled square.
+bool on_checkerboard(float x, float y);
+// Index 0..7 of the filled square containing (x, y), or −1.
+int checkerboard_cell(float x, float y);
+
+// Olympic rings (seed 003): five rings of radius 1 centred at (0,0), (2,0),
+// (4,0), (1,−1), (3,−1) — blue, black, red, yellow, green — points uniform in
+// angle and in radius within [1 − thickness/2, 1 + thickness/2]. A fixed data
+// set of n points; each axis is standardised (minus mean, over std).
+struct Rings {
+  static constexpr int kClasses = 5;
+  static constexpr float kCentres[kClasses][2] = {{0, 0}, {2, 0}, {4, 0}, {1, -1}, {3, -1}};
+  std::vector<float> x;    // n × 2, standardised
+  std::vector<int> label;  // ring index of each point
+  float mean[2] = {0, 0}, std[2] = {1, 1};
+  float thickness = 0.2f;
+  int size() const { return int(label.size()); }
+  // Raw (unstandardised) coordinates → standardised, and back.
+  void standardise(float* p) const;
+  void unstandardise(float* p) const;
+  // Ring nearest to a standardised point (by distance to the radius-1 circle).
+  int nearest_ring(const float* p) const;
+};
+Rings make_rings(Rng& rng, int n, float thickness);
+// Balanced classes: point i belongs to ring i mod 5, so a set of n points has
+// exactly n/5 (±1) of each.
+void sample_ring_points(Rng& rng, int n, float thickness, const int* labels, float* raw);
+
+}  // namespace flowlab

@@ -1,0 +1,61 @@
+// Conditional flow matching (Lipman et al. 2022) from N(0, I) to a 2D target,
+// seed 000 §3: v_θ(x, t) is an MLP on [x, t] trained with
+//   L_CFM = E_{t~U[0,1], x0~p, x1~q} ‖v_θ(ψ_t(x0), t) − (x1 − x0)‖²,
+//   ψ_t(x0) = (1 − t)·x0 + t·x1,
+// and samples are drawn by integrating dx/dt = v_θ(x, t) from t = 0 to 1.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "config.h"
+#include "mlp.h"
+#include "ode.h"
+#include "rng.h"
+
+namespace flowlab {
+
+class FlowMatching {
+ public:
+  // draw_x1(rng, n, out): n target samples (n × 2).
+  using Sampler = std::function<void(Rng&, int, float*)>;
+
+  explicit FlowMatching(const Config& c);
+  FlowMatching(std::vector<int> hidden, float lr, int batch, uint64_t seed, Sampler draw_x1);
+
+  // One Adam step on a fresh batch (x1, x0, t); returns its CFM loss.
+  float train_step();
+  long step() const { return step_; }
+  const std::vector<float>& losses() const { return losses_; }
+
+  // v_θ(x, t) for n points.
+  void velocity(const float* x, float t, int n, float* v);
+  // Integrates x (n × 2) in place from t0 to t1 (t0 > t1 reverses the flow).
+  void flow(float* x, int n, float t0, float t1, int steps, Solver s,
+            std::vector<float>* traj = nullptr);
+  // The fixed source noise of the figures: n points x0 ~ N(0, I) from the
+  // seed's sampling stream, so snapshots of one run show the same particles.
+  std::vector<float> source_noise(int n) const;
+  // x1 = ψ_1 of source_noise(n) under the current model.
+  std::vector<float> sample(int n, int steps, Solver s, std::vector<float>* traj = nullptr);
+
+  Mlp& net() { return net_; }
+  float lr() const { return lr_; }
+
+ private:
+  Mlp net_;
+  Adam adam_;
+  float lr_;
+  int batch_;
+  uint64_t seed_;
+  Sampler draw_x1_;
+  Rng rng_;  // training stream: x1, x0 and t of every batch
+  long step_ = 0;
+  std::vector<float> losses_;
+  std::vector<float> x0_, x1_, t_, in_, dout_, grad_;
+};
+
+// MLP dims {3, hidden × depth, 2} of a config.
+std::vector<int> hidden_dims(const Config& c);
+
+}  // namespace flowlab

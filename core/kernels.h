@@ -1,0 +1,46 @@
+// Hot loops of every model, written once with Google Highway (kernels.cc):
+// SIMD128 in wasm, AVX2/AVX-512 natively. Row-major storage throughout;
+// a weight matrix W of a layer with fan-in K and fan-out N is K×N, so a
+// batch X (M×K) maps to X·W (M×N), matching the sheets' v_i W_ij h_j.
+#pragma once
+#include <cstddef>
+
+namespace flowlab {
+
+// C = A·B (+ bias broadcast over rows, if bias != nullptr).
+// A: M×K, B: K×N, C: M×N. C is overwritten.
+void matmul(const float* A, const float* B, const float* bias, float* C,
+            int M, int K, int N);
+
+// C = A·B, then Z = C and C = silu(C): a fused hidden-layer forward that keeps
+// the pre-activation Z for the backward pass.
+void matmul_bias_silu(const float* A, const float* B, const float* bias,
+                      float* Z, float* C, int M, int K, int N);
+
+// C = A·Bᵀ. A: M×K, B: N×K, C: M×N (the input gradient dX = dY·Wᵀ).
+void matmul_bt(const float* A, const float* B, float* C, int M, int K, int N);
+
+// C = Aᵀ·B (overwrite) and, if colsum != nullptr, colsum = Σ_rows B.
+// A: M×K, B: M×N, C: K×N (the weight gradient dW = Xᵀ·dY, db = Σ dY).
+void matmul_at(const float* A, const float* B, float* C, float* colsum,
+               int M, int K, int N);
+
+// y = silu(x) = x·σ(x), elementwise.
+void silu(const float* x, float* y, size_t n);
+// dz = da · silu'(z), with silu'(z) = σ(z)·(1 + z·(1 − σ(z))).
+void silu_backward(const float* z, const float* da, float* dz, size_t n);
+
+// y += a·x
+void axpy(float a, const float* x, float* y, size_t n);
+// out = x + a·y
+void add_scaled(const float* x, float a, const float* y, float* out, size_t n);
+// Σ (a − b)²
+double sum_sq_diff(const float* a, const float* b, size_t n);
+
+// One Adam step (Kingma & Ba) with bias corrections bc1 = 1 − β1^t,
+// bc2 = 1 − β2^t supplied by the caller.
+void adam_update(float* p, const float* g, float* m, float* v, size_t n,
+                 float lr, float beta1, float beta2, float eps, float bc1,
+                 float bc2);
+
+}  // namespace flowlab

@@ -1,0 +1,111 @@
+#include "mlp.h"
+
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+
+#include "kernels.h"
+
+namespace flowlab {
+
+Mlp::Mlp(std::vector<int> dims) : dims_(std::move(dims)) {
+  if (dims_.size() < 2) throw std::invalid_argument("Mlp needs at least {in, out}");
+  size_t off = 0;
+  for (int l = 0; l < num_layers(); ++l) {
+    w_off_.push_back(off);
+    off += size_t(dims_[l]) * dims_[l + 1];
+    b_off_.push_back(off);
+    off += dims_[l + 1];
+  }
+  params_.assign(off, 0.0f);
+  acts_.resize(dims_.size());
+  pre_.resize(dims_.size());
+}
+
+void Mlp::init(Rng& rng) {
+  for (int l = 0; l < num_layers(); ++l) {
+    const float bound = 1.0f / std::sqrt(float(dims_[l]));
+    float* w = W(l);
+    for (int i = 0; i < dims_[l] * dims_[l + 1]; ++i) w[i] = rng.uniform(-bound, bound);
+    float* bb = b(l);
+    for (int j = 0; j < dims_[l + 1]; ++j) bb[j] = rng.uniform(-bound, bound);
+  }
+}
+
+const float* Mlp::forward(const float* x, int n) {
+  n_ = n;
+  const int L = num_layers();
+  acts_[0].assign(x, x + size_t(n) * dims_[0]);
+  for (int l = 0; l < L; ++l) {
+    const int K = dims_[l], N = dims_[l + 1];
+    acts_[l + 1].resize(size_t(n) * N);
+    if (l + 1 < L) {
+      pre_[l].resize(size_t(n) * N);
+      matmul_bias_silu(acts_[l].data(), W(l), b(l), pre_[l].data(), acts_[l + 1].data(), n, K, N);
+    } else {
+      matmul(acts_[l].data(), W(l), b(l), acts_[l + 1].data(), n, K, N);
+    }
+  }
+  return acts_[L].data();
+}
+
+void Mlp::backward(const float* dy, float* grad, float* dx) {
+  const int L = num_layers();
+  const int n = n_;
+  // g holds dL/d(output of layer l); gbuf_a_/gbuf_b_ alternate as buffers.
+  gbuf_a_.assign(dy, dy + size_t(n) * dims_[L]);
+  std::vector<float>* g = &gbuf_a_;
+  std::vector<float>* other = &gbuf_b_;
+  for (int l = L - 1; l >= 0; --l) {
+    const int K = dims_[l], N = dims_[l + 1];
+    if (l + 1 < L)  // through the SiLU: dL/dz = dL/da · silu'(z)
+      silu_backward(pre_[l].data(), g->data(), g->data(), size_t(n) * N);
+    // dW = aᵀ·dz, db = Σ dz, accumulated into grad.
+    wgrad_.resize(size_t(K) * N + N);
+    matmul_at(acts_[l].data(), g->data(), wgrad_.data(), wgrad_.data() + size_t(K) * N, n, K, N);
+    axpy(1.0f, wgrad_.data(), grad + w_off_[l], size_t(K) * N);
+    axpy(1.0f, wgrad_.data() + size_t(K) * N, grad + b_off_[l], size_t(N));
+    if (l > 0 || dx) {
+      float* out;
+      if (l > 0) {
+        other->resize(size_t(n) * K);
+        out = other->data();
+      } else {
+        out = dx;
+      }
+      matmul_bt(g->data(), W(l), out, n, N, K);  // da = dz·Wᵀ
+      std::swap(g, other);
+    }
+  }
+}
+
+void Mlp::jvp(const float* x, const float* u, int n, float* y, float* ju) {
+  const int L = num_layers();
+  std::vector<float> a(x, x + size_t(n) * dims_[0]), da(u, u + size_t(n) * dims_[0]);
+  std::vector<float> z, dz;
+  for (int l = 0; l < L; ++l) {
+    const int K = dims_[l], N = dims_[l + 1];
+    z.resize(size_t(n) * N);
+    dz.resize(size_t(n) * N);
+    matmul(a.data(), W(l), b(l), z.data(), n, K, N);
+    matmul(da.data(), W(l), nullptr, dz.data(), n, K, N);
+    if (l + 1 < L) {
+      a.resize(z.size());
+      da.resize(z.size());
+      silu(z.data(), a.data(), z.size());
+      silu_backward(z.data(), dz.data(), da.data(), z.size());  // σ'·dz
+    } else {
+      std::memcpy(y, z.data(), z.size() * sizeof(float));
+      std::memcpy(ju, dz.data(), dz.size() * sizeof(float));
+    }
+  }
+}
+
+void Adam::step(float* params, const float* grad, float lr) {
+  ++t;
+  const float bc1 = 1.0f - std::pow(beta1, float(t));
+  const float bc2 = 1.0f - std::pow(beta2, float(t));
+  adam_update(params, grad, m.data(), v.data(), m.size(), lr, beta1, beta2, eps, bc1, bc2);
+}
+
+}  // namespace flowlab

@@ -1,0 +1,70 @@
+// Thin embind layer over core/flow_matching.h. Arrays leave as views into
+// wasm memory: the JS side copies them (slice) before memory can grow.
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include "config.h"
+#include "flow_matching.h"
+
+using namespace emscripten;
+using namespace flowlab;
+
+namespace {
+
+struct FlowMatchingHandle {
+  explicit FlowMatchingHandle(const std::string& link) : model(parse_link(link, nullptr)) {}
+  FlowMatching model;
+  std::vector<float> out;
+
+  // Runs n training steps; returns the number of steps done so far.
+  double train(int n) {
+    for (int i = 0; i < n; ++i) model.train_step();
+    return double(model.step());
+  }
+  // Losses of steps [from, step()).
+  val losses(int from) {
+    const auto& l = model.losses();
+    from = std::max(0, std::min(from, int(l.size())));
+    return val(typed_memory_view(l.size() - from, l.data() + from));
+  }
+  val sample(int n, int steps, int solver) {
+    out = model.sample(n, steps, Solver(solver));
+    return val(typed_memory_view(out.size(), out.data()));
+  }
+  // (steps + 1) × n × 2 positions from t = 0 to 1 of the first n noise points.
+  val trajectories(int n, int steps, int solver) {
+    model.sample(n, steps, Solver(solver), &out);
+    return val(typed_memory_view(out.size(), out.data()));
+  }
+  // Integrates given points (flat x,y pairs) from t0 to t1; returns the
+  // trajectory, (steps + 1) × n × 2.
+  val flow(val points, float t0, float t1, int steps, int solver) {
+    std::vector<float> x = convertJSArrayToNumberVector<float>(points);
+    model.flow(x.data(), int(x.size() / 2), t0, t1, steps, Solver(solver), &out);
+    return val(typed_memory_view(out.size(), out.data()));
+  }
+  // v(x, t) at given points (flat x,y pairs).
+  val velocity(val points, float t) {
+    std::vector<float> x = convertJSArrayToNumberVector<float>(points);
+    out.resize(x.size());
+    model.velocity(x.data(), t, int(x.size() / 2), out.data());
+    return val(typed_memory_view(out.size(), out.data()));
+  }
+  double step() const { return double(model.step()); }
+  double num_params() { return double(model.net().num_params()); }
+};
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(flowlab_flow_matching) {
+  class_<FlowMatchingHandle>("FlowMatching")
+      .constructor<std::string>()
+      .function("train", &FlowMatchingHandle::train)
+      .function("losses", &FlowMatchingHandle::losses)
+      .function("sample", &FlowMatchingHandle::sample)
+      .function("trajectories", &FlowMatchingHandle::trajectories)
+      .function("flow", &FlowMatchingHandle::flow)
+      .function("velocity", &FlowMatchingHandle::velocity)
+      .function("step", &FlowMatchingHandle::step)
+      .function("numParams", &FlowMatchingHandle::num_params);
+}
