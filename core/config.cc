@@ -21,6 +21,7 @@ const std::vector<FieldSpec>& config_schema() {
       {"lr", "Adam learning rate", &Config::lr, 1e-6, 0.1, false, {}},
       {"batch", "training batch size", &Config::batch, 1, 8192, true, {}},
       {"steps", "training steps of a run", &Config::steps, 1, 1000000, true, {}},
+      {"schedule", "learning-rate schedule over the run", &Config::schedule, 0, 1, true, {"constant", "cosine"}},
       {"solver", "ODE solver", &Config::solver, 0, 1, true, {"euler", "midpoint"}},
       {"ode_steps", "ODE steps from t=0 to t=1", &Config::ode_steps, 1, 2000, true, {}},
       {"samples", "points drawn for the figures", &Config::samples, 100, 100000, true, {}},

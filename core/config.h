@@ -17,11 +17,12 @@ struct Config {
   double ex = 0;
   double seed = 1;
   // Model and optimiser.
-  double hidden = 128;
-  double depth = 3;
-  double lr = 2e-3;
-  double batch = 512;
-  double steps = 4000;  // training steps of a full run
+  double hidden = 64;
+  double depth = 4;
+  double lr = 5e-3;
+  double batch = 1024;
+  double steps = 6000;  // training steps of a full run
+  double schedule = 1;  // learning rate: 0 constant, 1 cosine decay to 0 over `steps`
   // Sampling: ODE solver (0 Euler, 1 midpoint) and its number of steps.
   double solver = 1;
   double ode_steps = 20;

@@ -1,6 +1,7 @@
 #include "flow_matching.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "datasets.h"
 
@@ -12,7 +13,9 @@ std::vector<int> hidden_dims(const Config& c) {
 
 FlowMatching::FlowMatching(const Config& c)
     : FlowMatching(hidden_dims(c), float(c.lr), c.i(&Config::batch), uint64_t(c.seed),
-                   [](Rng& r, int n, float* x) { sample_checkerboard(r, n, x); }) {}
+                   [](Rng& r, int n, float* x) { sample_checkerboard(r, n, x); }) {
+  if (c.i(&Config::schedule) == 1) set_schedule(long(c.steps));
+}
 
 FlowMatching::FlowMatching(std::vector<int> hidden, float lr, int batch, uint64_t seed,
                            Sampler draw_x1)
@@ -53,11 +56,17 @@ float FlowMatching::train_step() {
   }
   grad_.assign(net_.num_params(), 0.0f);
   net_.backward(dout_.data(), grad_.data());
-  adam_.step(net_.params(), grad_.data(), lr_);
+  adam_.step(net_.params(), grad_.data(), current_lr());
   ++step_;
   const float l = float(loss / n);
   losses_.push_back(l);
   return l;
+}
+
+float FlowMatching::current_lr() const {
+  if (total_steps_ <= 0) return lr_;
+  const double f = std::min(1.0, double(step_) / double(total_steps_));
+  return float(lr_ * 0.5 * (1.0 + std::cos(3.141592653589793 * f)));
 }
 
 void FlowMatching::velocity(const float* x, float t, int n, float* v) {

@@ -23,6 +23,11 @@ class FlowMatching {
   explicit FlowMatching(const Config& c);
   FlowMatching(std::vector<int> hidden, float lr, int batch, uint64_t seed, Sampler draw_x1);
 
+  // Cosine decay of the learning rate from lr to 0 over `total` steps
+  // (total = 0: constant). Sharp edges of the target need the late small steps.
+  void set_schedule(long total) { total_steps_ = total; }
+  float current_lr() const;
+
   // One Adam step on a fresh batch (x1, x0, t); returns its CFM loss.
   float train_step();
   long step() const { return step_; }
@@ -51,6 +56,7 @@ class FlowMatching {
   Sampler draw_x1_;
   Rng rng_;  // training stream: x1, x0 and t of every batch
   long step_ = 0;
+  long total_steps_ = 0;
   std::vector<float> losses_;
   std::vector<float> x0_, x1_, t_, in_, dout_, grad_;
 };

@@ -4,6 +4,7 @@
 #include <emscripten/val.h>
 
 #include "config.h"
+#include "datasets.h"
 #include "flow_matching.h"
 
 using namespace emscripten;
@@ -54,9 +55,19 @@ struct FlowMatchingHandle {
   double num_params() { return double(model.net().num_params()); }
 };
 
+// Fraction of points (flat x,y pairs) on the checkerboard's filled squares.
+double checkerboard_fraction(val points) {
+  const std::vector<float> x = convertJSArrayToNumberVector<float>(points);
+  const size_t n = x.size() / 2;
+  size_t on = 0;
+  for (size_t i = 0; i < n; ++i) on += on_checkerboard(x[2 * i], x[2 * i + 1]);
+  return n ? double(on) / double(n) : 0.0;
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(flowlab_flow_matching) {
+  function("checkerboardFraction", &checkerboard_fraction);
   class_<FlowMatchingHandle>("FlowMatching")
       .constructor<std::string>()
       .function("train", &FlowMatchingHandle::train)
