@@ -13,20 +13,28 @@ const std::vector<std::string>& exercise_ids() {
 }
 
 const std::vector<FieldSpec>& config_schema() {
+  // Flow-matching fields are shared by the flow-matching exercises.
+  static const char* kFm = "fm-checkerboard";
   static const std::vector<FieldSpec> s = {
-      {"ex", "exercise", &Config::ex, 0, 0, true, exercise_ids()},
-      {"seed", "random seed of every draw", &Config::seed, 0, 2147483647, true, {}},
-      {"hidden", "hidden width of the MLP", &Config::hidden, 4, 1024, true, {}},
-      {"depth", "number of hidden layers", &Config::depth, 1, 8, true, {}},
-      {"lr", "Adam learning rate", &Config::lr, 1e-6, 0.1, false, {}},
-      {"batch", "training batch size", &Config::batch, 1, 8192, true, {}},
-      {"steps", "training steps of a run", &Config::steps, 1, 1000000, true, {}},
-      {"schedule", "learning-rate schedule over the run", &Config::schedule, 0, 1, true, {"constant", "cosine"}},
-      {"solver", "ODE solver", &Config::solver, 0, 1, true, {"euler", "midpoint"}},
-      {"ode_steps", "ODE steps from t=0 to t=1", &Config::ode_steps, 1, 2000, true, {}},
-      {"samples", "points drawn for the figures", &Config::samples, 100, 100000, true, {}},
+      {"ex", "exercise", "exercise", &Config::ex, 0, 0, true, exercise_ids(), "", ""},
+      {"seed", "seed", "random seed of every draw", &Config::seed, 0, 2147483647, true, {}, "training", ""},
+      {"hidden", "hidden width", "hidden width of the MLP", &Config::hidden, 4, 1024, true, {}, "model", kFm},
+      {"depth", "hidden layers", "number of hidden layers", &Config::depth, 1, 8, true, {}, "model", kFm},
+      {"lr", "learning rate", "Adam learning rate", &Config::lr, 1e-6, 0.1, false, {}, "training", kFm},
+      {"batch", "batch size", "training batch size", &Config::batch, 1, 8192, true, {}, "training", kFm},
+      {"steps", "steps", "training steps of a run", &Config::steps, 1, 1000000, true, {}, "training", kFm},
+      {"schedule", "lr schedule", "learning-rate schedule over the run", &Config::schedule, 0, 1, true, {"constant", "cosine"}, "training", kFm},
+      {"solver", "ODE solver", "ODE solver", &Config::solver, 0, 1, true, {"euler", "midpoint"}, "sampling", kFm},
+      {"ode_steps", "ODE steps", "ODE steps from t=0 to t=1", &Config::ode_steps, 1, 2000, true, {}, "sampling", kFm},
+      {"samples", "points", "points drawn for the figures", &Config::samples, 100, 100000, true, {}, "sampling", kFm},
   };
   return s;
+}
+
+bool FieldSpec::used_by(const std::string& exercise) const {
+  if (!*exercises) return true;
+  const std::string list = std::string(" ") + exercises + " ";
+  return list.find(" " + exercise + " ") != std::string::npos;
 }
 
 namespace {
@@ -188,9 +196,14 @@ std::vector<ParseIssue> validate(Config& c) {
   return out;
 }
 
+namespace {
+const std::string& exercise_of(const Config& c) { return exercise_ids()[size_t(c.ex)]; }
+}  // namespace
+
 std::string to_link(const Config& c) {
   std::string s = "v=" + std::to_string(kLinkVersion);
-  for (const auto& f : config_schema()) s += std::string("&") + f.name + "=" + format_value(f, c.*(f.member));
+  for (const auto& f : config_schema())
+    if (f.used_by(exercise_of(c))) s += std::string("&") + f.name + "=" + format_value(f, c.*(f.member));
   return s;
 }
 
@@ -198,6 +211,7 @@ std::string config_json(const Config& c) {
   std::string s = "{";
   bool first = true;
   for (const auto& f : config_schema()) {
+    if (!f.used_by(exercise_of(c))) continue;
     s += std::string(first ? "" : ",") + "\"" + f.name + "\":";
     first = false;
     const std::string v = format_value(f, c.*(f.member));
@@ -210,7 +224,9 @@ std::string schema_json() {
   std::string s = "[";
   bool first = true;
   for (const auto& f : config_schema()) {
-    s += std::string(first ? "" : ",") + "{\"name\":\"" + f.name + "\",\"help\":\"" + json_escape(f.help) +
+    s += std::string(first ? "" : ",") + "{\"name\":\"" + f.name + "\",\"label\":\"" + json_escape(f.label) +
+         "\",\"help\":\"" + json_escape(f.help) +
+         "\",\"group\":\"" + f.group + "\",\"exercises\":\"" + f.exercises +
          "\",\"integer\":" + (f.integer ? "true" : "false");
     first = false;
     if (f.choices.empty()) {

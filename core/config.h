@@ -33,11 +33,15 @@ struct Config {
 
 struct FieldSpec {
   const char* name;
+  const char* label;  // short, for the form
   const char* help;
   double Config::*member;
   double lo, hi;
   bool integer;
   std::vector<std::string> choices;  // non-empty for enumerations
+  const char* group;      // where the page shows it: model, training, sampling, data
+  const char* exercises;  // space-separated exercise ids using it; "" = all
+  bool used_by(const std::string& exercise) const;
 };
 
 const std::vector<FieldSpec>& config_schema();
@@ -51,12 +55,14 @@ struct ParseIssue {
 // Parses a link (with or without a leading '#' or '?'). Never throws: every
 // rejected field is listed in *issues and keeps its default.
 Config parse_link(const std::string& link, std::vector<ParseIssue>* issues);
-// The canonical link of a config: every field, fixed order, round-trips.
+// The canonical link of a config: the version, then every field its exercise
+// uses, in schema order; parse_link(to_link(c)) == c on those fields.
 std::string to_link(const Config& c);
 // Checks every field of a config against the schema (for configs built in
 // code); returns the issues and clamps/resets the offending fields.
 std::vector<ParseIssue> validate(Config& c);
-// JSON of the config ({"ex":"fm-checkerboard","seed":1,…}) and of the schema.
+// JSON of the config's fields for its exercise ({"ex":"fm-checkerboard","seed":1,…})
+// and of the whole schema (with each field's group and exercises).
 std::string config_json(const Config& c);
 std::string schema_json();
 std::string issues_json(const std::vector<ParseIssue>& issues);

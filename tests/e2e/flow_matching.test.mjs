@@ -13,10 +13,11 @@ const SMALL = 'v=1&ex=fm-checkerboard&seed=5&hidden=64&depth=3&lr=0.005&batch=25
 
 test('page loads with no console errors and draws the initial samples', async () => {
   const page = await b.open(SMALL);
-  await page.waitForFunction(() => window.flowlabPage.samples);
+  await page.waitForFunction(() => window.flowlabPage.figures);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   assert.equal(await page.$eval('#messages', (e) => e.textContent), '');
   // The samples canvas is not blank: many distinct pixel colours.
-  const colours = await page.$eval('#samples', (c) => {
+  const colours = await page.$eval('#fig-samples canvas', (c) => {
     const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
     const s = new Set();
     for (let i = 0; i < d.length; i += 4 * 7) s.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
@@ -39,8 +40,8 @@ test('training runs in the worker to the end; loss falls; UI stays responsive', 
   assert.equal(losses.length, 600);
   const mean = (i, j) => losses.slice(i, j).reduce((s, v) => s + v, 0) / (j - i);
   assert.ok(mean(550, 600) < 0.92 * mean(0, 50), `loss ${mean(0, 50)} -> ${mean(550, 600)}`);
-  await page.waitForFunction(() => window.flowlabPage.samples && window.flowlabPage.samples.step === 600);
-  const s = await page.evaluate(() => ({ n: window.flowlabPage.samples.data.length / 2, on: window.flowlabPage.samples.onSquares }));
+  await page.waitForFunction(() => window.flowlabPage.figures && window.flowlabPage.figures.step === 600);
+  const s = await page.evaluate(() => ({ n: window.flowlabPage.figures.samples.length / 2, on: window.flowlabPage.figures.onSquares }));
   assert.equal(s.n, 3000);
   assert.ok(s.on > 0.55, `on squares ${s.on}`);  // N(0, I) itself puts 0.4998 there
   fs.mkdirSync('test-results', { recursive: true });
@@ -69,8 +70,8 @@ test('same link in a fresh page gives the same losses and samples', async () => 
   const run = async () => {
     const page = await b.open(SMALL.replace('steps=600', 'steps=60'));
     await page.click('#run');
-    await page.waitForFunction(() => window.flowlabPage.losses.length === 60 && window.flowlabPage.samples.step === 60);
-    const r = await page.evaluate(() => ({ l: window.flowlabPage.losses.slice(), s: Array.from(window.flowlabPage.samples.data.slice(0, 200)) }));
+    await page.waitForFunction(() => window.flowlabPage.losses.length === 60 && window.flowlabPage.figures.step === 60);
+    const r = await page.evaluate(() => ({ l: window.flowlabPage.losses.slice(), s: Array.from(window.flowlabPage.figures.samples.slice(0, 200)) }));
     await page.close();
     return r;
   };

@@ -1,72 +1,34 @@
 // flowlab JS API: the one the page's worker uses, and the one a student can
-// script from the browser console or node. A thin layer over the wasm
-// module (web/gen/flowlab.js); every array it returns is a copy, safe to keep
-// and to postMessage.
+// script from the browser console or node. A thin layer over the wasm module
+// (web/gen/flowlab.js); every array it returns is a copy, safe to keep and to
+// postMessage. One file per exercise family under js/api/ registers its
+// Experiment class here.
 //
-//   const lab = await FlowLab.load();          // browser, worker or node
-//   lab.parseLink('#v=1&hidden=64')            // → { config, link, issues }
-//   lab.linkOf({ hidden: 64, seed: 3 })        // → 'v=1&ex=…' (validated by the core)
-//   const exp = lab.create('#v=1&seed=3');     // link, or config object
-//   exp.train(100);                            // → Float32Array of the 100 losses
-//   exp.step;                                  // steps done
-//   exp.sample(10000);                         // → Float32Array [x0,y0,x1,y1,…] at t = 1
-//   exp.trajectories(10, { steps: 50 });       // → Float32Array (steps+1) × n × 2
-//   exp.flow([x, y, …], 1, 0);                 // integrate given points from t=1 back to 0
-//   exp.velocity([x, y, …], 0);                // v(x, t)
-//   exp.onSquares(points);                     // fraction of points on the checkerboard
-//   exp.dispose();
-// Options of sample/trajectories/flow: { solver: 'euler'|'midpoint', steps }
-// (defaults: the experiment's config).
+//   const lab = await FlowLab.load();        // browser page, worker or node
+//   lab.exercises                            // ids, e.g. ['fm-checkerboard', …]
+//   lab.parseLink('#v=1&hidden=64')          // → { config, link, issues:[{field,message}] }
+//   lab.linkOf({ ex: 'fm-checkerboard', seed: 3 })  // canonical link, validated by the core
+//   const exp = lab.create('#v=1&seed=3');   // a link or a config object
+//   exp.train(100)                           // → Float32Array, one loss per step
+//   exp.step, exp.total                      // steps done, steps of the run (config.steps)
+//   exp.figures()                            // everything the view draws, as data
+//   exp.analyze(name, args)                  // on-demand analyses of the exercise
+//   exp.dispose()
+// Family-specific methods are documented in js/api/<family>.js.
 (function (root) {
   'use strict';
 
-  const SOLVERS = ['euler', 'midpoint'];
   // Where this script was loaded from (only known while it is evaluated).
   const scriptUrl = (root.document && root.document.currentScript && root.document.currentScript.src) ||
     (root.location && root.location.href) || '';
+  const isNode = typeof process !== 'undefined' && !!(process.versions && process.versions.node) &&
+    typeof window === 'undefined' && typeof importScripts === 'undefined';
 
-  class Experiment {
-    constructor(lab, parsed) {
-      this.lab = lab;
-      this.config = parsed.config;
-      this.link = parsed.link;
-      this.issues = parsed.issues;
-      this.handle = new lab.module.FlowMatching(parsed.link);
-    }
-    get step() { return this.handle.step(); }
-    get numParams() { return this.handle.numParams(); }
-    train(n = 1) {
-      const from = this.handle.step();
-      this.handle.train(n);
-      return this.handle.losses(from).slice();
-    }
-    losses(from = 0) { return this.handle.losses(from).slice(); }
-    _ode(opts = {}) {
-      const solver = SOLVERS.indexOf(opts.solver || this.config.solver);
-      if (solver < 0) throw new Error(`solver must be one of ${SOLVERS.join(', ')}`);
-      const steps = opts.steps === undefined ? this.config.ode_steps : opts.steps;
-      if (!(Number.isInteger(steps) && steps >= 1 && steps <= 100000)) throw new Error('steps must be an integer in [1, 100000]');
-      return [steps, solver];
-    }
-    sample(n = this.config.samples, opts) {
-      const [steps, solver] = this._ode(opts);
-      return this.handle.sample(n, steps, solver).slice();
-    }
-    trajectories(n = 10, opts) {
-      const [steps, solver] = this._ode(opts);
-      return this.handle.trajectories(n, steps, solver).slice();
-    }
-    flow(points, t0 = 0, t1 = 1, opts) {
-      const [steps, solver] = this._ode(opts);
-      return this.handle.flow(Array.from(points), t0, t1, steps, solver).slice();
-    }
-    velocity(points, t = 0) { return this.handle.velocity(Array.from(points), t).slice(); }
-    onSquares(points) { return this.lab.module.checkerboardFraction(Array.from(points)); }
-    dispose() { this.handle.delete(); this.handle = null; }
-  }
+  const kinds = {};  // exercise id → Experiment class
 
   class Lab {
     constructor(module) { this.module = module; }
+    get exercises() { return this.schema().find((f) => f.name === 'ex').choices; }
     parseLink(link) { return JSON.parse(this.module.parseLink(String(link || ''))); }
     schema() { return JSON.parse(this.module.schema()); }
     linkOf(config) {
@@ -75,15 +37,39 @@
     }
     create(linkOrConfig = '') {
       const link = typeof linkOrConfig === 'string' ? linkOrConfig : this.linkOf(linkOrConfig);
-      return new Experiment(this, this.parseLink(link));
+      const parsed = this.parseLink(link);
+      const Kind = kinds[parsed.config.ex];
+      if (!Kind) throw new Error(`exercise '${parsed.config.ex}' has no experiment class`);
+      return new Kind(this, parsed);
     }
   }
+
+  // Base of every experiment: link state and the checks all of them share.
+  class Experiment {
+    constructor(lab, parsed) {
+      this.lab = lab;
+      this.module = lab.module;
+      this.config = parsed.config;
+      this.link = parsed.link;
+      this.issues = parsed.issues;
+    }
+    get total() { return this.config.steps; }
+    analyze(name, args = {}) {
+      const fn = this.analyses && this.analyses[name];
+      if (!fn) throw new Error(`unknown analysis '${name}'`);
+      return fn.call(this, args);
+    }
+    static intArg(value, name, lo, hi) {
+      if (!(Number.isInteger(value) && value >= lo && value <= hi)) throw new Error(`${name} must be an integer in [${lo}, ${hi}]`);
+      return value;
+    }
+  }
+
+  function register(ids, Kind) { for (const id of ids) kinds[id] = Kind; }
 
   // opts.factory: the module factory (default: global createFlowLab, or
   // require('../gen/flowlab.js') in node); opts.base: URL of web/gen/.
   async function load(opts = {}) {
-    const isNode = typeof process !== 'undefined' && process.versions && process.versions.node &&
-      typeof window === 'undefined' && typeof importScripts === 'undefined';
     const args = {};
     let factory = opts.factory || root.createFlowLab;
     if (isNode) {
@@ -100,7 +86,14 @@
     return new Lab(await factory(args));
   }
 
-  const FlowLab = { load, Lab, Experiment, SOLVERS };
-  if (typeof module !== 'undefined' && module.exports) module.exports = FlowLab;
-  else root.FlowLab = FlowLab;
+  // The family files, relative to this one (the worker and the page load
+  // them after this file; node requires them below).
+  const families = ['api/flow_matching.js'];
+
+  const FlowLab = { load, Lab, Experiment, register, kinds, families };
+  root.FlowLab = FlowLab;
+  if (isNode && typeof module !== 'undefined') {
+    module.exports = FlowLab;
+    for (const f of families) require(`./${f}`);
+  }
 })(typeof self !== 'undefined' ? self : globalThis);

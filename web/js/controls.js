@@ -1,18 +1,42 @@
-// The settings form: bounds come from the core's schema, values from the
-// config the worker validated. The form never validates on its own.
-export function init(form, schema) {
-  for (const f of schema) {
-    const el = form.elements[f.name];
-    if (!el) continue;
-    el.title = f.help;
-    if (f.choices) {
-      el.replaceChildren(...f.choices.map((c) => new Option(c, c)));
-    } else {
-      el.min = f.min;
-      el.max = f.max;
-      el.step = f.integer ? '1' : 'any';
+// The settings form, built from the core's schema for the current exercise:
+// bounds and choices come from the core, values from the config the worker
+// validated. The form never validates on its own.
+const GROUPS = [['data', 'Data'], ['model', 'Model'], ['training', 'Training'], ['sampling', 'Sampling']];
+
+function usedBy(field, ex) {
+  return field.exercises === '' || field.exercises.split(' ').includes(ex);
+}
+
+export function build(form, schema, ex) {
+  const sets = GROUPS.map(([group, legend]) => {
+    const fields = schema.filter((f) => f.group === group && usedBy(f, ex));
+    if (!fields.length) return null;
+    const set = document.createElement('fieldset');
+    const lg = document.createElement('legend');
+    lg.textContent = legend;
+    set.append(lg);
+    for (const f of fields) {
+      const label = document.createElement('label');
+      label.textContent = `${f.label} `;
+      label.title = `${f.name}: ${f.help}`;
+      let el;
+      if (f.choices) {
+        el = document.createElement('select');
+        el.append(...f.choices.map((c) => new Option(c, c)));
+      } else {
+        el = document.createElement('input');
+        el.type = 'number';
+        el.min = f.min;
+        el.max = f.max;
+        el.step = f.integer ? '1' : 'any';
+      }
+      el.name = f.name;
+      label.append(el);
+      set.append(label);
     }
-  }
+    return set;
+  }).filter(Boolean);
+  form.replaceChildren(...sets);
 }
 
 export function set(form, config, issues = []) {

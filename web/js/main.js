@@ -1,69 +1,132 @@
-// Page wiring: forwards the user's intent to the worker and draws what the
-// worker reports. No model math here (core → wasm → worker → page).
+// Page wiring: forwards the user's intent to the worker and hands what the
+// worker reports to the exercise's view. No model math here
+// (core → wasm → worker → page).
 import * as state from './state.js';
 import * as messages from './messages.js';
 import * as controls from './controls.js';
 import { LossChart } from './chart.js';
-import { drawSamples } from './plot.js';
+import { panel, csvText } from './figures.js';
+import { views } from './views/index.js';
 
 const $ = (id) => document.getElementById(id);
 const form = $('controls');
-const chart = new LossChart($('loss'));
 const worker = new Worker('js/worker.js');
-let current = null;      // {config, link} as validated by the core
+let schema = null;
+let current = null;  // {config, link} as validated by the core
+let view = null;     // {id, figures(data), analysis(name, data)}
 let running = false;
-let lastSamples = null;  // {step, data}
-let drawPending = false;
+let lastFigures = null;
+let pendingFigures = null;
+let frameQueued = false;
+
+const lossPanel = panel($('loss-panel'), {
+  id: 'loss', title: 'training loss', width: 480, height: 220,
+  caption: 'Training loss per step (log scale; band: min–max per pixel, line: moving average).',
+  csv: () => csvText(['step', 'loss'], chart.losses.map((l, i) => [i + 1, l])),
+});
+const chart = new LossChart(lossPanel.canvas);
 
 // Exposed for tests and for the curious: the page's live state.
-window.flowlabPage = { get config() { return current && current.config; }, get link() { return current && current.link; },
-  get losses() { return chart.losses; }, get samples() { return lastSamples; }, get running() { return running; } };
+window.flowlabPage = {
+  get config() { return current && current.config; },
+  get link() { return current && current.link; },
+  get losses() { return chart.losses; },
+  get figures() { return lastFigures; },
+  get running() { return running; },
+  analyses: {},
+};
+
+const stats = new Map();
+function stat(name, text) {
+  if (!stats.has(name)) {
+    const dt = document.createElement('dt');
+    dt.textContent = name;
+    const dd = document.createElement('dd');
+    $('stats').append(dt, dd);
+    stats.set(name, dd);
+  }
+  stats.get(name).textContent = text;
+}
+function resetStats() {
+  $('stats').replaceChildren();
+  stats.clear();
+  stat('step', '0');
+  stat('loss', '–');
+  stat('steps/s', '–');
+}
 
 function setRunning(r) {
   running = r;
   $('run').textContent = r ? 'Pause' : 'Train';
-  $('run').classList.toggle('primary', !r);
   $('step').disabled = r;
 }
 
-function scheduleDraw() {
-  if (drawPending) return;
-  drawPending = true;
+// Draw at most once per animation frame, whatever the message rate.
+function queueFrame() {
+  if (frameQueued) return;
+  frameQueued = true;
   requestAnimationFrame(() => {
-    drawPending = false;
+    frameQueued = false;
     chart.draw();
-    if (lastSamples) {
-      drawSamples($('samples'), lastSamples.data,
-        `samples at t = 1, step ${lastSamples.step} (${lastSamples.data.length / 2} points)`);
+    if (pendingFigures && view) {
+      view.figures(pendingFigures);
+      pendingFigures = null;
     }
   });
 }
 
+function mountView(ex) {
+  const v = views[ex];
+  $('question').textContent = v ? v.question : '';
+  const box = $('exercise-view');
+  box.replaceChildren();
+  view = v ? { id: ex, ...v.mount(box, { analyze, stat }) } : null;
+  if (!v) messages.show([`This page has no view for the exercise '${ex}'.`]);
+}
+
+function analyze(name, args = {}) {
+  worker.postMessage({ type: 'analyze', name, args });
+}
+
 const onMessage = {
-  ready({ schema }) { controls.init(form, schema); },
+  ready(msg) {
+    schema = msg.schema;
+    const ex = schema.find((f) => f.name === 'ex');
+    $('exercise').replaceChildren(...ex.choices.map((id) => new Option(views[id] ? views[id].title : id, id)));
+  },
   config({ config, link, issues }) {
+    const changedExercise = !current || current.config.ex !== config.ex;
     current = { config, link };
+    if (changedExercise) {
+      controls.build(form, schema, config.ex);
+      mountView(config.ex);
+    }
     controls.set(form, config, issues);
-    state.writeLink(link);
     $('exercise').value = config.ex;
+    state.writeLink(link);
     messages.showLinkIssues(issues);
     chart.reset();
+    resetStats();
     setRunning(false);
-    $('stat-step').textContent = '0';
-    $('stat-loss').textContent = '–';
+    lastFigures = null;
+    window.flowlabPage.analyses = {};
   },
-  progress({ step, losses, stepsPerSec, running: r }) {
+  progress({ step, total, losses, stepsPerSec, running: r }) {
     chart.push(losses);
     setRunning(r);
-    $('stat-step').textContent = `${step} / ${current.config.steps}`;
-    if (chart.losses.length) $('stat-loss').textContent = chart.losses[chart.losses.length - 1].toFixed(4);
-    if (stepsPerSec) $('stat-rate').textContent = stepsPerSec.toFixed(1);
-    scheduleDraw();
+    stat('step', `${step} / ${total}`);
+    if (chart.losses.length) stat('loss', chart.losses[chart.losses.length - 1].toFixed(4));
+    if (stepsPerSec) stat('steps/s', stepsPerSec.toFixed(1));
+    queueFrame();
   },
-  samples({ step, data, onSquares }) {
-    lastSamples = { step, data, onSquares };
-    $('stat-on').textContent = `${(100 * onSquares).toFixed(1)} %`;
-    scheduleDraw();
+  figures({ data }) {
+    lastFigures = data;
+    pendingFigures = data;
+    queueFrame();
+  },
+  analysis({ name, data }) {
+    window.flowlabPage.analyses[name] = data;
+    if (view) view.analysis(name, data);
   },
   error({ message }) {
     setRunning(false);
@@ -79,15 +142,16 @@ worker.onerror = (e) => {
 };
 
 // Any edit of the form becomes a link, validated by the core in the worker.
-function applyForm() {
+function applyForm(ex) {
   const fields = controls.read(form);
-  fields.ex = $('exercise').value;
+  fields.ex = ex;
   const link = ['v=1', ...Object.entries(fields).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)].join('&');
   worker.postMessage({ type: 'configure', link });
 }
 
-form.addEventListener('change', applyForm);
-$('exercise').addEventListener('change', applyForm);
+form.addEventListener('change', () => applyForm(current.config.ex));
+// Another exercise starts from its defaults (keeping only the seed).
+$('exercise').addEventListener('change', () => worker.postMessage({ type: 'configure', link: `v=1&ex=${encodeURIComponent($('exercise').value)}&seed=${current.config.seed}` }));
 $('run').addEventListener('click', () => worker.postMessage({ type: running ? 'pause' : 'run' }));
 $('step').addEventListener('click', () => worker.postMessage({ type: 'step' }));
 $('reset').addEventListener('click', () => worker.postMessage({ type: 'reset' }));
@@ -96,23 +160,17 @@ $('copy-link').addEventListener('click', async () => {
   const { url, copied } = await state.copyLink(current.link);
   $('link-out').textContent = copied ? `Copied: ${url}` : url;
 });
-$('export-png').addEventListener('click', () => {
-  const a = document.createElement('a');
-  a.download = `flowlab-samples-step${lastSamples ? lastSamples.step : 0}.png`;
-  a.href = $('samples').toDataURL('image/png');
-  a.click();
-});
-$('export-csv').addEventListener('click', () => {
-  const rows = ['step,loss', ...chart.losses.map((l, i) => `${i + 1},${l}`)];
-  if (lastSamples) rows.push('', 'x,y', ...Array.from({ length: lastSamples.data.length / 2 }, (_, i) => `${lastSamples.data[2 * i]},${lastSamples.data[2 * i + 1]}`));
-  const a = document.createElement('a');
-  a.download = 'flowlab-run.csv';
-  a.href = URL.createObjectURL(new Blob([rows.join('\n')], { type: 'text/csv' }));
-  a.click();
-});
-// A hand-edited hash reconfigures (Copy link always writes a canonical one).
+// A hand-edited hash reconfigures (the page itself always writes a canonical one).
 window.addEventListener('hashchange', () => {
   if (!current || state.readLink() !== current.link) worker.postMessage({ type: 'configure', link: state.readLink() });
 });
 
+// The console API (index.html loads js/api.js): add the exercise families.
+for (const f of window.FlowLab ? window.FlowLab.families : []) {
+  const script = document.createElement('script');
+  script.src = `js/${f}`;
+  document.head.append(script);
+}
+
+resetStats();
 worker.postMessage({ type: 'init', link: state.readLink() });

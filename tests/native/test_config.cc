@@ -1,0 +1,92 @@
+// The share-link schema: round trips, per-field rejection, and robustness.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "config.h"
+#include "rng.h"
+
+using namespace flowlab;
+
+TEST_CASE("canonical link round-trips every field") {
+  Config c;
+  c.seed = 99;
+  c.hidden = 48;
+  c.lr = 0.00123;
+  c.solver = 0;
+  std::vector<ParseIssue> issues;
+  const std::string link = to_link(c);
+  const Config d = parse_link("#" + link, &issues);
+  CHECK(issues.empty());
+  for (const auto& f : config_schema()) CHECK_MESSAGE(c.*(f.member) == d.*(f.member), f.name);
+  CHECK(to_link(d) == link);
+  CHECK(link.rfind("v=1&ex=fm-checkerboard&seed=99&", 0) == 0);
+}
+
+TEST_CASE("bad fields are named, fall back to defaults, and the rest is kept") {
+  std::vector<ParseIssue> issues;
+  const Config d = parse_link(
+      "v=1&hidden=0x40&depth=2.5&lr=1e9&batch=&solver=rk4&seed=5&wat=1&seed=6&steps=nan&samples=inf", &issues);
+  const Config def;
+  CHECK(d.seed == 5);  // kept; the repeated seed is reported
+  CHECK(d.hidden == def.hidden);
+  CHECK(d.depth == def.depth);
+  CHECK(d.lr == def.lr);
+  CHECK(d.batch == def.batch);
+  CHECK(d.solver == def.solver);
+  CHECK(d.steps == def.steps);
+  CHECK(d.samples == def.samples);
+  std::string fields;
+  for (const auto& i : issues) fields += i.field + " ";
+  CHECK(fields == "hidden depth lr batch solver wat seed steps samples ");
+  for (const auto& i : issues) CHECK(!i.message.empty());
+}
+
+TEST_CASE("link version: a foreign version is reported, fields still read") {
+  std::vector<ParseIssue> issues;
+  const Config d = parse_link("v=7&seed=3", &issues);
+  REQUIRE(issues.size() == 1);
+  CHECK(issues[0].field == "v");
+  CHECK(d.seed == 3);
+}
+
+TEST_CASE("percent-escapes are decoded; messages echo input safely") {
+  std::vector<ParseIssue> issues;
+  const Config d = parse_link("seed=%31%32&solver=%3Cscript%3E", &issues);
+  CHECK(d.seed == 12);
+  REQUIRE(issues.size() == 1);
+  const std::string json = issues_json(issues);
+  CHECK(json.find('<') == std::string::npos);  // escaped as \u003c
+}
+
+TEST_CASE("parser survives random bytes and random fragments of valid links") {
+  Rng r(2024);
+  const std::string valid = to_link(Config());
+  for (int iter = 0; iter < 20000; ++iter) {
+    std::string s;
+    const int len = int(r.below(80));
+    for (int i = 0; i < len; ++i) {
+      if (r.below(3) == 0)
+        s.push_back(char(r.below(256)));
+      else
+        s.push_back(valid[r.below(uint32_t(valid.size()))]);
+    }
+    std::vector<ParseIssue> issues;
+    Config c = parse_link(s, &issues);
+    CHECK(validate(c).empty());  // whatever came in, the result is in bounds
+    const std::string json = config_json(c) + issues_json(issues);
+    CHECK(json.find('<') == std::string::npos);
+  }
+}
+
+TEST_CASE("validate clamps and resets configs built in code") {
+  Config c;
+  c.hidden = 1e6;
+  c.lr = -1;
+  c.batch = 0.5;
+  const auto issues = validate(c);
+  CHECK(issues.size() == 3);
+  CHECK(c.hidden == 1024);
+  CHECK(c.lr == 1e-6);
+  CHECK(c.batch == Config().batch);
+}

@@ -1,0 +1,66 @@
+// Figure panels: a canvas, a caption stating what it shows, and export
+// buttons (PNG of the canvas, CSV of the numbers behind it).
+function download(name, href) {
+  const a = document.createElement('a');
+  a.download = name;
+  a.href = href;
+  a.click();
+}
+
+export function csvText(header, rows) {
+  return [header.join(','), ...rows.map((r) => r.join(','))].join('\n');
+}
+
+// opts: {id, title, caption, width, height, csv: () => text | null}
+export function panel(container, opts) {
+  const fig = document.createElement('figure');
+  fig.id = `fig-${opts.id}`;
+  const canvas = document.createElement('canvas');
+  canvas.width = opts.width || 420;
+  canvas.height = opts.height || 420;
+  canvas.setAttribute('aria-label', opts.title || opts.id);
+  const cap = document.createElement('figcaption');
+  cap.textContent = opts.caption || '';
+  const bar = document.createElement('div');
+  bar.className = 'export';
+  const png = document.createElement('button');
+  png.type = 'button';
+  png.textContent = 'PNG';
+  png.title = 'download this figure as PNG';
+  png.addEventListener('click', () => download(`flowlab-${opts.id}.png`, canvas.toDataURL('image/png')));
+  bar.append(png);
+  if (opts.csv) {
+    const csv = document.createElement('button');
+    csv.type = 'button';
+    csv.textContent = 'CSV';
+    csv.title = 'download the numbers of this figure as CSV';
+    csv.addEventListener('click', () => {
+      const text = opts.csv();
+      if (text) download(`flowlab-${opts.id}.csv`, URL.createObjectURL(new Blob([text], { type: 'text/csv' })));
+    });
+    bar.append(csv);
+  }
+  fig.append(canvas, cap, bar);
+  container.append(fig);
+  return { fig, canvas, caption: (text) => { cap.textContent = text; } };
+}
+
+// A block of text/numbers answering a question, e.g. a table.
+export function table(container, id, header, rows, caption) {
+  const fig = document.createElement('figure');
+  fig.id = `fig-${id}`;
+  const t = document.createElement('table');
+  const tr = document.createElement('tr');
+  for (const h of header) { const th = document.createElement('th'); th.textContent = h; tr.append(th); }
+  t.append(tr);
+  for (const r of rows) {
+    const row = document.createElement('tr');
+    for (const c of r) { const td = document.createElement('td'); td.textContent = typeof c === 'number' ? c.toPrecision(4) : String(c); row.append(td); }
+    t.append(row);
+  }
+  const cap = document.createElement('figcaption');
+  cap.textContent = caption || '';
+  fig.append(t, cap);
+  container.append(fig);
+  return fig;
+}

@@ -1,0 +1,6 @@
+// Exercise views by id. Each view module exports {id, title, question, mount}.
+// mount(container, ctx) draws its panels and returns {figures(data),
+// analysis(name, data)}; ctx = {analyze(name, args), stat(name, text)}.
+import checkerboard from './fm-checkerboard.js';
+
+export const views = Object.fromEntries([checkerboard].map((v) => [v.id, v]));
