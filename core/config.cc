@@ -244,6 +244,8 @@ std::string schema_json() {
   return s + "]";
 }
 
+std::string json_quote(const std::string& s) { return "\"" + json_escape(s) + "\""; }
+
 std::string issues_json(const std::vector<ParseIssue>& issues) {
   std::string s = "[";
   for (size_t i = 0; i < issues.size(); ++i)

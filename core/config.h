@@ -66,5 +66,7 @@ std::vector<ParseIssue> validate(Config& c);
 std::string config_json(const Config& c);
 std::string schema_json();
 std::string issues_json(const std::vector<ParseIssue>& issues);
+// A JSON string literal of s (quotes included; '<' and '>' escaped too).
+std::string json_quote(const std::string& s);
 
 }  // namespace flowlab

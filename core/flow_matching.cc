@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "checkpoint.h"
 #include "datasets.h"
 
 namespace flowlab {
@@ -97,6 +98,48 @@ std::vector<float> FlowMatching::sample(int n, int steps, Solver s, std::vector<
   std::vector<float> x = source_noise(n);
   flow(x.data(), n, 0.0f, 1.0f, steps, s, traj);
   return x;
+}
+
+std::string FlowMatching::save(const std::string& link) const {
+  CheckpointWriter w;
+  w.bytes("link", link);
+  w.bytes("kind", "flow-matching");
+  w.f32("params", net_.params(), net_.num_params());
+  w.f32("adam.m", adam_.m);
+  w.f32("adam.v", adam_.v);
+  uint64_t st[2 + Rng::kStateWords] = {uint64_t(adam_.t), uint64_t(step_)};
+  rng_.get_state(st + 2);
+  w.u64("state", st, 2 + Rng::kStateWords);
+  w.f32("losses", losses_);
+  return w.finish();
+}
+
+bool FlowMatching::load(const std::string& data, std::string* error) {
+  CheckpointReader r;
+  std::string kind;
+  std::vector<float> params, m, v, losses;
+  std::vector<uint64_t> st;
+  const size_t n = net_.num_params();
+  if (!r.parse(data, error) || !r.bytes("kind", &kind, error)) return false;
+  if (kind != "flow-matching") {
+    *error = "checkpoint is of a '" + kind + "' model, not flow matching";
+    return false;
+  }
+  if (!r.f32("params", &params, n, error) || !r.f32("adam.m", &m, n, error) || !r.f32("adam.v", &v, n, error) ||
+      !r.u64("state", &st, 2 + Rng::kStateWords, error) || !r.f32("losses", &losses, SIZE_MAX, error))
+    return false;
+  if (st[1] != losses.size() || st[0] != st[1]) {
+    *error = "checkpoint step count does not match its loss history";
+    return false;
+  }
+  std::copy(params.begin(), params.end(), net_.params());
+  adam_.m = std::move(m);
+  adam_.v = std::move(v);
+  adam_.t = long(st[0]);
+  step_ = long(st[1]);
+  rng_.set_state(st.data() + 2);
+  losses_ = std::move(losses);
+  return true;
 }
 
 }  // namespace flowlab

@@ -44,6 +44,12 @@ class FlowMatching {
   // x1 = ψ_1 of source_noise(n) under the current model.
   std::vector<float> sample(int n, int steps, Solver s, std::vector<float>* traj = nullptr);
 
+  // The whole training state as a checkpoint (core/checkpoint.h): the link
+  // it was made from, θ, Adam's moments, step, RNG, losses. load() accepts
+  // only a checkpoint of a model of the same shape; on error nothing changes.
+  std::string save(const std::string& link) const;
+  bool load(const std::string& data, std::string* error);
+
   Mlp& net() { return net_; }
   float lr() const { return lr_; }
 

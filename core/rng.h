@@ -1,10 +1,11 @@
 // Deterministic random numbers. Every draw in flowlab comes from an Rng that
 // was seeded from the experiment's seed; there is no global generator.
-// xoshiro128+ style state from SplitMix64, integer-only so native and wasm
-// produce the same bits; floats are derived from the top 24 bits.
+// xoshiro256** seeded by SplitMix64, integer-only so native and wasm produce
+// the same bits; floats are derived from the top 24 bits.
 #pragma once
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 namespace flowlab {
 
@@ -43,6 +44,22 @@ class Rng {
   // Uniform integer in [0, n) by Lemire's multiply-shift (bias < 2^-32, fine here).
   uint32_t below(uint32_t n) {
     return uint32_t((uint64_t(uint32_t(next_u64() >> 32)) * n) >> 32);
+  }
+
+  // The whole state (for checkpoints): 4 words, the cached normal, its flag.
+  static constexpr int kStateWords = 6;
+  void get_state(uint64_t out[kStateWords]) const {
+    for (int i = 0; i < 4; ++i) out[i] = s_[i];
+    uint32_t bits;
+    std::memcpy(&bits, &spare_, 4);
+    out[4] = bits;
+    out[5] = has_spare_;
+  }
+  void set_state(const uint64_t in[kStateWords]) {
+    for (int i = 0; i < 4; ++i) s_[i] = in[i];
+    const uint32_t bits = uint32_t(in[4]);
+    std::memcpy(&spare_, &bits, 4);
+    has_spare_ = in[5] != 0;
   }
 
   // Standard normal by Box–Muller; the second value is kept for the next call.

@@ -1,6 +1,7 @@
 // Share links: parsed and printed by the core, so the page and node agree.
 #include <emscripten/bind.h>
 
+#include "checkpoint.h"
 #include "config.h"
 
 using namespace flowlab;
@@ -13,9 +14,17 @@ std::string parse_link_json(const std::string& link) {
   return "{\"config\":" + config_json(c) + ",\"link\":\"" + to_link(c) +
          "\",\"issues\":" + issues_json(issues) + "}";
 }
+// {"link":"…"} or {"error":"…"} for the bytes of a checkpoint file.
+std::string checkpoint_link_json(const std::string& data) {
+  std::string error;
+  const std::string link = checkpoint_link(data, &error);
+  return link.empty() ? "{\"error\":" + json_quote(error) + "}" : "{\"link\":" + json_quote(link) + "}";
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(flowlab_config) {
+  emscripten::function("checkpointLink", &checkpoint_link_json);
   emscripten::function("parseLink", &parse_link_json);
   emscripten::function("schema", &schema_json);
 }

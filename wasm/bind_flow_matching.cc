@@ -16,6 +16,7 @@ struct FlowMatchingHandle {
   explicit FlowMatchingHandle(const std::string& link) : model(parse_link(link, nullptr)) {}
   FlowMatching model;
   std::vector<float> out;
+  std::string saved;
 
   // Runs n training steps; returns the number of steps done so far.
   double train(int n) {
@@ -51,7 +52,26 @@ struct FlowMatchingHandle {
     model.velocity(x.data(), t, int(x.size() / 2), out.data());
     return val(typed_memory_view(out.size(), out.data()));
   }
+  // Checkpoint bytes (a view: copy before the next call).
+  val save(const std::string& link) {
+    saved = model.save(link);
+    return val(typed_memory_view(saved.size(), reinterpret_cast<const unsigned char*>(saved.data())));
+  }
+  // "" on success, else the reason the checkpoint was refused.
+  std::string load(const std::string& data) {
+    std::string error;
+    return model.load(data, &error) ? "" : error;
+  }
   double step() const { return double(model.step()); }
+  // θ_i ← value (to perturb a weight, or to test divergence handling).
+  void set_parameter(int i, float value) {
+    if (i >= 0 && size_t(i) < model.net().num_params()) model.net().params()[i] = value;
+  }
+  // A copy of θ (flat, layer by layer: W then b).
+  val parameters() {
+    out.assign(model.net().params(), model.net().params() + model.net().num_params());
+    return val(typed_memory_view(out.size(), out.data()));
+  }
   double num_params() { return double(model.net().num_params()); }
 };
 
@@ -77,5 +97,9 @@ EMSCRIPTEN_BINDINGS(flowlab_flow_matching) {
       .function("flow", &FlowMatchingHandle::flow)
       .function("velocity", &FlowMatchingHandle::velocity)
       .function("step", &FlowMatchingHandle::step)
-      .function("numParams", &FlowMatchingHandle::num_params);
+      .function("save", &FlowMatchingHandle::save)
+      .function("load", &FlowMatchingHandle::load)
+      .function("numParams", &FlowMatchingHandle::num_params)
+      .function("setParameter", &FlowMatchingHandle::set_parameter)
+      .function("parameters", &FlowMatchingHandle::parameters);
 }

@@ -1,8 +1,7 @@
 // Headless Debian Chromium through playwright-core, against the static server.
+// Every open() gets a fresh browser context (its own storage, like another
+// browser) unless a context is passed in.
 import { chromium } from 'playwright-core';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { serve } from '../../.ci/static-server.mjs';
 
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -11,24 +10,32 @@ const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-ru
 export async function start() {
   const server = await serve(undefined, 0);
   const base = `http://127.0.0.1:${server.address().port}/`;
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowlab-chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: FLAGS,
-    viewport: { width: 1280, height: 900 },
   });
   const errors = [];
-  const open = async (hash = '') => {
-    const page = await context.newPage();
+  const contexts = [];
+  const newContext = async () => {
+    const c = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    contexts.push(c);
+    return c;
+  };
+  const watch = (page) => {
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
     page.on('pageerror', (e) => errors.push(String(e)));
+    return page;
+  };
+  const ready = (page) => page.waitForFunction(() => window.flowlabPage && window.flowlabPage.config);
+  const open = async (hash = '', context = null) => {
+    const page = watch(await (context || await newContext()).newPage());
     await page.goto(`${base}${hash ? `#${hash}` : ''}`);
-    await page.waitForFunction(() => window.flowlabPage && window.flowlabPage.config);
+    await ready(page);
     return page;
   };
   const stop = async () => {
-    await context.close();
+    for (const c of contexts) await c.close().catch(() => {});
+    await browser.close();
     server.close();
-    fs.rmSync(userDataDir, { recursive: true, force: true });
   };
-  return { base, context, open, errors, stop };
+  return { base, browser, newContext, open, ready, watch, errors, stop };
 }

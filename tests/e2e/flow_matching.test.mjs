@@ -93,7 +93,7 @@ test('copy link round trip restores every setting', async () => {
   const url = (await page.$eval('#link-out', (e) => e.textContent)).replace(/^Copied: /, '');
   const config = await page.evaluate(() => window.flowlabPage.config);
   await page.close();
-  const other = await b.context.newPage();
+  const other = b.watch(await (await b.newContext()).newPage());
   await other.goto(url);
   await other.waitForFunction(() => window.flowlabPage && window.flowlabPage.config);
   assert.deepEqual(await other.evaluate(() => window.flowlabPage.config), config);

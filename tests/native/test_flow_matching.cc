@@ -2,8 +2,10 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstring>
 #include <vector>
 
+#include "checkpoint.h"
 #include "datasets.h"
 #include "flow_matching.h"
 #include "ode.h"
@@ -119,4 +121,58 @@ TEST_CASE("flow matching: a short run puts >= 90% of samples on the filled squar
   MESSAGE("loss " << first << " -> " << last << ", on squares " << frac);
   CHECK(last < first);
   CHECK(frac >= 0.90);
+}
+
+TEST_CASE("checkpoint: save, load into a fresh model, and continue bit-identically") {
+  Config c;
+  c.hidden = 16;
+  c.depth = 2;
+  c.batch = 32;
+  FlowMatching a(c), b(c);
+  for (int i = 0; i < 10; ++i) a.train_step();
+  const std::string ck = a.save(to_link(c));
+  std::string err;
+  REQUIRE(b.load(ck, &err));
+  CHECK(b.step() == 10);
+  CHECK(b.losses() == a.losses());
+  for (int i = 0; i < 5; ++i) CHECK(a.train_step() == b.train_step());
+  CHECK(a.sample(50, 4, Solver::Euler) == b.sample(50, 4, Solver::Euler));
+  CHECK(checkpoint_link(ck, &err) == to_link(c));
+}
+
+TEST_CASE("checkpoint: every corruption is refused with a message, and the model is unchanged") {
+  Config c;
+  c.hidden = 16;
+  c.depth = 2;
+  c.batch = 32;
+  FlowMatching a(c);
+  a.train_step();
+  const std::string ck = a.save(to_link(c));
+  Config other = c;
+  other.hidden = 8;
+  FlowMatching wrong_shape(other);
+  std::string err;
+  CHECK_FALSE(wrong_shape.load(ck, &err));
+  CHECK(err.find("params") != std::string::npos);
+  FlowMatching b(c);
+  const auto before = b.sample(20, 2, Solver::Euler);
+  // Truncations, bit flips in the header, a NaN in the parameters.
+  for (size_t cut : {size_t(0), size_t(7), size_t(12), size_t(40), ck.size() - 1}) {
+    err.clear();
+    CHECK_FALSE(b.load(ck.substr(0, cut), &err));
+    CHECK(!err.empty());
+  }
+  std::string bad = ck;
+  bad[8] = 9;  // version
+  CHECK_FALSE(b.load(bad, &err));
+  CHECK(err.find("version") != std::string::npos);
+  bad = ck;
+  const size_t at = bad.find("params");
+  REQUIRE(at != std::string::npos);
+  const uint32_t nan_bits = 0x7fc00000u;
+  std::memcpy(&bad[at + 6 + 4 + 8], &nan_bits, 4);  // first parameter
+  CHECK_FALSE(b.load(bad, &err));
+  CHECK(err.find("NaN") != std::string::npos);
+  CHECK(b.sample(20, 2, Solver::Euler) == before);
+  CHECK(b.step() == 0);
 }

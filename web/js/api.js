@@ -13,6 +13,10 @@
 //   exp.step, exp.total                      // steps done, steps of the run (config.steps)
 //   exp.figures()                            // everything the view draws, as data
 //   exp.analyze(name, args)                  // on-demand analyses of the exercise
+//   exp.parameters(), exp.setParameter(i, v) // the flat θ; perturb one weight
+//   exp.save()                               // → Uint8Array checkpoint (link, weights, optimiser, RNG, losses)
+//   exp.load(bytes)                          // restore a checkpoint of the same experiment; throws why not
+//   lab.restore(bytes)                       // → a new experiment from a checkpoint file
 //   exp.dispose()
 // Family-specific methods are documented in js/api/<family>.js.
 (function (root) {
@@ -26,6 +30,12 @@
 
   const kinds = {};  // exercise id → Experiment class
 
+  function toBytes(b) {
+    if (b instanceof Uint8Array) return b;
+    if (b instanceof ArrayBuffer || ArrayBuffer.isView(b)) return new Uint8Array(b.buffer || b, b.byteOffset || 0, b.byteLength);
+    throw new Error('a checkpoint must be bytes (Uint8Array or ArrayBuffer)');
+  }
+
   class Lab {
     constructor(module) { this.module = module; }
     get exercises() { return this.schema().find((f) => f.name === 'ex').choices; }
@@ -34,6 +44,18 @@
     linkOf(config) {
       const parts = Object.entries(config).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`);
       return this.parseLink(`v=1&${parts.join('&')}`).link;
+    }
+    restore(bytes) {
+      const info = JSON.parse(this.module.checkpointLink(toBytes(bytes)));
+      if (info.error) throw new Error(`cannot restore: ${info.error}`);
+      const exp = this.create(info.link);
+      try {
+        exp.load(bytes);
+      } catch (e) {
+        exp.dispose();
+        throw e;
+      }
+      return exp;
     }
     create(linkOrConfig = '') {
       const link = typeof linkOrConfig === 'string' ? linkOrConfig : this.linkOf(linkOrConfig);
@@ -45,6 +67,9 @@
   }
 
   // Base of every experiment: link state and the checks all of them share.
+  // A family's wasm handle provides save(link), load(bytes), parameters(),
+  // setParameter(i, v); the family class provides train, step, losses,
+  // figures and its analyses.
   class Experiment {
     constructor(lab, parsed) {
       this.lab = lab;
@@ -54,6 +79,13 @@
       this.issues = parsed.issues;
     }
     get total() { return this.config.steps; }
+    parameters() { return this.handle.parameters().slice(); }
+    setParameter(i, value) { this.handle.setParameter(i, value); }
+    save() { return this.handle.save(this.link).slice(); }
+    load(bytes) {
+      const error = this.handle.load(toBytes(bytes));
+      if (error) throw new Error(`cannot restore: ${error}`);
+    }
     analyze(name, args = {}) {
       const fn = this.analyses && this.analyses[name];
       if (!fn) throw new Error(`unknown analysis '${name}'`);

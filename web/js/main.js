@@ -7,11 +7,14 @@ import * as controls from './controls.js';
 import { LossChart } from './chart.js';
 import { panel, csvText } from './figures.js';
 import { views } from './views/index.js';
+import * as store from './store.js';
 
 const $ = (id) => document.getElementById(id);
 const form = $('controls');
-const worker = new Worker('js/worker.js');
+let worker = null;
 let schema = null;
+let lastCheckpoint = null;  // {link, step, bytes}: what a restarted worker resumes from
+let lastPong = 0;
 let current = null;  // {config, link} as validated by the core
 let view = null;     // {id, figures(data), analysis(name, data)}
 let running = false;
@@ -33,7 +36,11 @@ window.flowlabPage = {
   get losses() { return chart.losses; },
   get figures() { return lastFigures; },
   get running() { return running; },
+  get checkpointStep() { return lastCheckpoint ? lastCheckpoint.step : null; },
   analyses: {},
+  // For tests of worker-failure recovery: kill the worker as a crash would.
+  killWorker() { worker.terminate(); },
+  poke(index, value) { worker.postMessage({ type: 'poke', index, value }); },
 };
 
 const stats = new Map();
@@ -94,7 +101,7 @@ const onMessage = {
     const ex = schema.find((f) => f.name === 'ex');
     $('exercise').replaceChildren(...ex.choices.map((id) => new Option(views[id] ? views[id].title : id, id)));
   },
-  config({ config, link, issues }) {
+  config({ config, link, issues, restoredStep, reason }) {
     const changedExercise = !current || current.config.ex !== config.ex;
     current = { config, link };
     if (changedExercise) {
@@ -105,6 +112,7 @@ const onMessage = {
     $('exercise').value = config.ex;
     state.writeLink(link);
     messages.showLinkIssues(issues);
+    if (restoredStep !== undefined) messages.show([reason || `Restored this run at step ${restoredStep}.`], 'info');
     chart.reset();
     resetStats();
     setRunning(false);
@@ -132,14 +140,54 @@ const onMessage = {
     setRunning(false);
     messages.show([message]);
   },
+  checkpoint({ bytes, step, link }) {
+    lastCheckpoint = { bytes, step, link };
+    store.save({ link, step, bytes, savedAt: Date.now() }).catch(() => {});
+  },
+  rollback({ losses }) {
+    chart.reset();
+    chart.push(losses);
+    stat('step', `${losses.length} / ${current.config.steps}`);
+    queueFrame();
+  },
+  export({ bytes, name }) {
+    const a = document.createElement('a');
+    a.download = name;
+    a.href = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
+    a.click();
+  },
+  pong() { lastPong = Date.now(); },
 };
 
-worker.onmessage = (e) => onMessage[e.data.type] && onMessage[e.data.type](e.data);
-worker.onerror = (e) => {
+// The worker: started, watched (a killed or hung worker stops answering
+// pings), and restarted from the last checkpoint when it fails.
+function startWorker(init) {
+  worker = new Worker('js/worker.js');
+  worker.onmessage = (e) => onMessage[e.data.type] && onMessage[e.data.type](e.data);
+  worker.onerror = (e) => {
+    e.preventDefault();
+    restartWorker(`The training worker failed (${e.message || 'unknown error'})`);
+  };
+  lastPong = Date.now();
+  worker.postMessage({ type: 'init', ...init });
+}
+
+function restartWorker(why) {
+  worker.terminate();
   setRunning(false);
-  messages.show([`The training worker failed: ${e.message || 'unknown error'}. Reload the page; your link keeps the settings.`]);
-  e.preventDefault();
-};
+  const ck = lastCheckpoint;
+  const resumed = ck ? `resumed from step ${ck.step}` : 'started afresh from the link';
+  messages.show([`${why}; restarted it and ${resumed}.`]);
+  startWorker({ link: current ? current.link : state.readLink(), checkpoint: ck && ck.bytes.slice(),
+    reason: `${why}; restarted it and ${resumed}.` });
+}
+
+setInterval(() => {
+  if (!worker) return;
+  // Training chunks are ~40 ms and analyses a few seconds: 15 s of silence is death.
+  if (Date.now() - lastPong > 15000) restartWorker('The training worker stopped answering');
+  else worker.postMessage({ type: 'ping' });
+}, 1000);
 
 // Any edit of the form becomes a link, validated by the core in the worker.
 function applyForm(ex) {
@@ -155,6 +203,15 @@ $('exercise').addEventListener('change', () => worker.postMessage({ type: 'confi
 $('run').addEventListener('click', () => worker.postMessage({ type: running ? 'pause' : 'run' }));
 $('step').addEventListener('click', () => worker.postMessage({ type: 'step' }));
 $('reset').addEventListener('click', () => worker.postMessage({ type: 'reset' }));
+$('export-run').addEventListener('click', () => worker.postMessage({ type: 'export' }));
+$('import-run').addEventListener('change', async (e) => {
+  const file = e.target.files[0];
+  e.target.value = '';
+  if (!file) return;
+  if (file.size > 512 * 1024 * 1024) return messages.show([`${file.name} is too large to be a flowlab run.`]);
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  worker.postMessage({ type: 'restore', bytes, reason: `Imported ${file.name}.` }, [bytes.buffer]);
+});
 $('copy-link').addEventListener('click', async () => {
   if (!current) return;
   const { url, copied } = await state.copyLink(current.link);
@@ -172,5 +229,12 @@ for (const f of window.FlowLab ? window.FlowLab.families : []) {
   document.head.append(script);
 }
 
+// Resume the stored run when the link is its link (or the page has no link).
 resetStats();
-worker.postMessage({ type: 'init', link: state.readLink() });
+store.load().then((saved) => {
+  const link = state.readLink();
+  const resume = saved && (link === '' || link === saved.link);
+  if (resume) lastCheckpoint = saved;
+  startWorker({ link, checkpoint: resume ? saved.bytes : null,
+    reason: resume ? `Restored your run at step ${saved.step} from this browser's storage.` : undefined });
+});

@@ -1,25 +1,33 @@
 // The training worker: owns the wasm module and the experiment, runs training
 // in chunks so the page never freezes, and posts progress and figure data.
 // Exercise-agnostic: every exercise's experiment has train(n), step, total,
-// figures({preview}) and analyze(name, args) (js/api.js).
+// losses(from), figures({preview}), analyze(name, args), save() and load(bytes)
+// (js/api.js). It keeps the last good checkpoint: a diverged run is rolled
+// back to it, and the page stores it (browser storage, worker restarts).
 //
-// In:  {type:'init', link} | {type:'configure', link} | {type:'run'} | {type:'pause'}
-//      {type:'step'} | {type:'reset'} | {type:'refresh'} | {type:'analyze', name, args}
-// Out: {type:'ready', schema} | {type:'config', config, link, issues}
+// In:  {type:'init', link, checkpoint?} | {type:'configure', link} | {type:'run'}
+//      {type:'pause'} | {type:'step'} | {type:'reset'} | {type:'refresh'}
+//      {type:'analyze', name, args} | {type:'restore', bytes, reason?} | {type:'export'}
+//      {type:'ping'} | {type:'poke', index, value}
+// Out: {type:'ready', schema} | {type:'config', config, link, issues, restoredStep?, reason?}
 //      {type:'progress', step, total, losses, stepsPerSec, running}
 //      {type:'figures', data, seconds} | {type:'analysis', name, data}
-//      {type:'error', message}
+//      {type:'checkpoint', bytes, step, link} | {type:'export', bytes, name}
+//      {type:'error', message} | {type:'pong'}
 'use strict';
 importScripts('../gen/flowlab.js', 'api.js');
 importScripts(...FlowLab.families);
 
 const CHUNK_MS = 40;  // training time between message checks
+const CHECKPOINT_MS = 3000;  // how often a running experiment is checkpointed
 let lab = null;
 let exp = null;
 let running = false;
 let stepsPerChunk = 1;
 let rate = 0;         // steps/s, smoothed
 let nextFiguresAt = 0;
+let lastGood = null;  // {bytes, step}: the newest checkpoint with finite numbers
+let nextCheckpointAt = 0;
 
 // Typed arrays anywhere in a message are transferred, not copied (never the
 // wasm heap itself: the API hands out copies, this guards the rule).
@@ -42,23 +50,56 @@ function hasNonFinite(x) {
   return false;
 }
 
-function configure(link) {
-  const parsed = lab.parseLink(link);
+// Swaps in a new experiment (the old one is kept until the new one exists,
+// so a failure leaves the user's run as it was).
+function use(next, issues, extra = {}) {
   if (exp) exp.dispose();
-  exp = null;
+  exp = next;
   running = false;
   stepsPerChunk = 1;
   rate = 0;
-  exp = lab.create(parsed.link);
-  post({ type: 'config', config: parsed.config, link: parsed.link, issues: parsed.issues });
+  lastGood = null;
+  post({ type: 'config', config: exp.config, link: exp.link, issues, ...extra });
+  if (exp.step > 0) post(progress(exp.losses(0)));
+  checkpoint();
   figures(false);
+}
+
+function configure(link) {
+  const parsed = lab.parseLink(link);
+  use(lab.create(parsed.link), parsed.issues);
+}
+
+function restore(bytes, reason) {
+  const next = lab.restore(bytes);  // throws, with the reason, on a bad file
+  use(next, [], { restoredStep: next.step, reason });
+}
+
+function checkpoint() {
+  const bytes = exp.save();
+  lastGood = { bytes, step: exp.step };
+  post({ type: 'checkpoint', bytes: bytes.slice(), step: exp.step, link: exp.link });
+  nextCheckpointAt = performance.now() + CHECKPOINT_MS;
+}
+
+// NaN/Inf: stop, roll back to the last good checkpoint, and say so.
+function diverged(what) {
+  running = false;
+  let back = '';
+  if (lastGood) {
+    exp.load(lastGood.bytes);
+    back = ` Restored the last good state (step ${lastGood.step}).`;
+    post(progress(new Float32Array(0)));
+  }
+  post({ type: 'error', message: `${what}: the model diverged.${back} Lower the learning rate before training on.` });
+  post({ type: 'rollback', step: exp.step, losses: exp.losses(0) });
 }
 
 function figures(preview) {
   const t0 = performance.now();
   const data = exp.figures({ preview });
   const seconds = (performance.now() - t0) / 1000;
-  if (hasNonFinite(data)) return fail('The model produced NaN/Inf: it diverged. Lower the learning rate and press Reset.');
+  if (hasNonFinite(data)) return diverged(`The figures at step ${exp.step} hold NaN/Inf`);
   post({ type: 'figures', data, seconds, preview });
   // Keep figure updates under ~20 % of the training time.
   nextFiguresAt = performance.now() + Math.max(250, 4000 * seconds);
@@ -74,7 +115,7 @@ function trainChunk(n) {
   const dt = (performance.now() - t0) / 1000;
   const bad = losses.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) {
-    fail(`Training diverged at step ${exp.step - losses.length + bad + 1} (loss ${losses[bad]}). Lower the learning rate and press Reset.`);
+    diverged(`Training step ${exp.step - losses.length + bad + 1} gave loss ${losses[bad]}`);
     return null;
   }
   if (dt > 0) rate = rate ? 0.8 * rate + 0.2 * (n / dt) : n / dt;
@@ -87,6 +128,7 @@ function loop() {
   if (left <= 0) {
     running = false;
     post(progress(new Float32Array(0)));
+    checkpoint();
     figures(false);
     return;
   }
@@ -95,15 +137,31 @@ function loop() {
   // Aim each chunk at CHUNK_MS: few messages, yet quick to pause.
   stepsPerChunk = Math.max(1, Math.min(1000, Math.round(stepsPerChunk * (CHUNK_MS / 1000) / Math.max(r.dt, 1e-4))));
   post(progress(r.losses));
+  if (performance.now() >= nextCheckpointAt) checkpoint();
   if (performance.now() >= nextFiguresAt) figures(true);
   setTimeout(loop, 0);
 }
 
 const handlers = {
-  init({ link }) {
+  init({ link, checkpoint: bytes, reason }) {
     post({ type: 'ready', schema: lab.schema() });
+    if (bytes) {
+      try {
+        return restore(bytes, reason);
+      } catch (e) {
+        post({ type: 'error', message: `The saved run could not be restored (${e.message}); starting from the link.` });
+      }
+    }
     configure(link);
   },
+  restore({ bytes, reason }) { restore(bytes, reason); },
+  export() {
+    const bytes = exp.save();
+    post({ type: 'export', bytes, name: `flowlab-${exp.config.ex}-seed${exp.config.seed}-step${exp.step}.flowlab` });
+  },
+  ping() { post({ type: 'pong' }); },
+  // θ_i ← value: perturb a weight (used by the divergence-recovery test).
+  poke({ index, value }) { exp.setParameter(index, value); },
   configure({ link }) { configure(link); },
   run() {
     if (running) return;
@@ -115,6 +173,7 @@ const handlers = {
   pause() {
     running = false;
     post(progress(new Float32Array(0)));
+    checkpoint();
     figures(false);
   },
   step() {
@@ -123,6 +182,7 @@ const handlers = {
     const r = trainChunk(1);
     if (!r) return;
     post(progress(r.losses));
+    checkpoint();
     figures(false);
   },
   reset() { configure(exp.link); },
