@@ -8,6 +8,9 @@ echo "== native build + doctest"
 build_native
 ctest --test-dir build/native --output-on-failure
 
+echo "== fuzzing: link parser and checkpoint import (ASan/UBSan, bounded)"
+bash .ci/fuzz.sh "${FLOWLAB_FUZZ_SECONDS:-30}"
+
 echo "== wasm build"
 build_wasm
 

@@ -123,11 +123,18 @@ TEST_CASE("flow matching: a short run puts >= 90% of samples on the filled squar
   CHECK(frac >= 0.90);
 }
 
-TEST_CASE("checkpoint: save, load into a fresh model, and continue bit-identically") {
+namespace {
+Config tiny_config() {
   Config c;
   c.hidden = 16;
   c.depth = 2;
   c.batch = 32;
+  return c;
+}
+}  // namespace
+
+TEST_CASE("checkpoint: save, load into a fresh model, and continue bit-identically") {
+  const Config c = tiny_config();
   FlowMatching a(c), b(c);
   for (int i = 0; i < 10; ++i) a.train_step();
   const std::string ck = a.save(to_link(c));
@@ -141,10 +148,7 @@ TEST_CASE("checkpoint: save, load into a fresh model, and continue bit-identical
 }
 
 TEST_CASE("checkpoint: every corruption is refused with a message, and the model is unchanged") {
-  Config c;
-  c.hidden = 16;
-  c.depth = 2;
-  c.batch = 32;
+  const Config c = tiny_config();
   FlowMatching a(c);
   a.train_step();
   const std::string ck = a.save(to_link(c));
