@@ -116,3 +116,22 @@ test('a bad link names each bad field, keeps the good ones, and the page still w
   await page.waitForFunction(() => window.flowlabPage.losses.length === 1);
   await page.close();
 });
+
+test('Fig. 4 view: progression at t = 0, 1/3, 2/3, 1 and samples at NFE 4, 8, 10, 20', async () => {
+  const page = await b.open(SMALL.replace('steps=600', 'steps=200'));
+  await page.click('#run');
+  await page.waitForFunction(() => window.flowlabPage.losses.length === 200 && !window.flowlabPage.running);
+  await page.click('button[data-analysis="fig4"]');
+  await page.waitForFunction(() => window.flowlabPage.analyses.fig4);
+  const d = await page.evaluate(() => {
+    const a = window.flowlabPage.analyses.fig4;
+    return { t: a.progression.map((p) => p.t), nfe: a.nfe.map((e) => e.nfe), n: a.nfe[0].points.length / 2,
+      on: a.nfe.map((e) => e.onSquares) };
+  });
+  assert.deepEqual(d.t, [0, 1 / 3, 2 / 3, 1]);
+  assert.deepEqual(d.nfe, [4, 8, 10, 20]);
+  assert.equal(d.n, 3000);
+  for (const v of d.on) assert.ok(v > 0 && v <= 1);
+  assert.equal(await page.$$eval('#exercise-view figure canvas', (c) => c.length), 1 + 1 + 8);
+  await page.close();
+});

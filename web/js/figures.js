@@ -41,6 +41,7 @@ export function panel(container, opts) {
     bar.append(csv);
   }
   fig.append(canvas, cap, bar);
+  fig.style.width = `${canvas.width + 18}px`;  // captions wrap to the figure
   container.append(fig);
   return { fig, canvas, caption: (text) => { cap.textContent = text; } };
 }
@@ -63,4 +64,20 @@ export function table(container, id, header, rows, caption) {
   fig.append(t, cap);
   container.append(fig);
   return fig;
+}
+
+// Buttons that ask the worker for an exercise's analyses: [[name, label], …].
+export function analysisBar(container, ctx, items) {
+  const bar = document.createElement('div');
+  bar.className = 'analysis-bar';
+  for (const [name, label] of items) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.dataset.analysis = name;
+    b.textContent = label;
+    b.addEventListener('click', () => ctx.analyze(name));
+    bar.append(b);
+  }
+  container.append(bar);
+  return bar;
 }

@@ -23,7 +23,7 @@ let pendingFigures = null;
 let frameQueued = false;
 
 const lossPanel = panel($('loss-panel'), {
-  id: 'loss', title: 'training loss', width: 480, height: 220,
+  id: 'loss', title: 'training loss', width: 420, height: 220,
   caption: 'Training loss per step (log scale; band: min–max per pixel, line: moving average).',
   csv: () => csvText(['step', 'loss'], chart.losses.map((l, i) => [i + 1, l])),
 });
@@ -87,7 +87,8 @@ function mountView(ex) {
   $('question').textContent = v ? v.question : '';
   const box = $('exercise-view');
   box.replaceChildren();
-  view = v ? { id: ex, ...v.mount(box, { analyze, stat }) } : null;
+  // The view places the loss chart (ctx.lossFigure) where it fits its layout.
+  view = v ? { id: ex, ...v.mount(box, { analyze, stat, lossFigure: lossPanel.fig }) } : null;
   if (!v) messages.show([`This page has no view for the exercise '${ex}'.`]);
 }
 

@@ -53,7 +53,21 @@
     }
     dispose() { this.handle.delete(); this.handle = null; }
   }
-  FlowMatchingExperiment.prototype.analyses = {};
+  FlowMatchingExperiment.prototype.analyses = {
+    // Lipman et al. 2022, Fig. 4: left, the density at t = 0, 1/3, 2/3, 1
+    // (midpoint, 30 steps so the snapshots fall on those t exactly); right,
+    // samples at NFE = 4, 8, 10, 20 of the midpoint solver (2 evaluations a step).
+    fig4({ n = this.config.samples } = {}) {
+      const steps = 30;
+      const traj = this.trajectories(n, { steps, solver: 'midpoint' });
+      const progression = [0, 10, 20, 30].map((k) => ({ t: k / steps, points: traj.slice(k * 2 * n, (k + 1) * 2 * n) }));
+      const nfe = [4, 8, 10, 20].map((e) => {
+        const points = this.sample(n, { solver: 'midpoint', steps: e / 2 });
+        return { nfe: e, points, onSquares: this.onSquares(points) };
+      });
+      return { step: this.step, progression, nfe };
+    },
+  };
 
   FlowLab.register(['fm-checkerboard'], FlowMatchingExperiment);
   FlowLab.FlowMatchingExperiment = FlowMatchingExperiment;
