@@ -5,6 +5,8 @@
 #include <cmath>
 #include <vector>
 
+#include <Eigen/Dense>
+
 #include "mlp.h"
 
 using namespace flowlab;
@@ -120,4 +122,32 @@ TEST_CASE("Adam step matches a hand computation") {
   CHECK(ref[0] == doctest::Approx(1.0 - 0.1 - 0.1 * (0.9 * 0.05 + 0.1 * 0.2) / 0.19 /
                                             std::sqrt((0.999 * 0.00025 + 0.001 * 0.04) / (1 - 0.998001)))
                       .epsilon(1e-6));
+}
+
+TEST_CASE("MLP forward equals an Eigen reference implementation") {
+  // Reference: plain Eigen (scalar in wasm, fine for tests) over the same
+  // flat parameters, h = silu(h·W + b) per hidden layer.
+  Mlp net({3, 24, 24, 2});
+  Rng r(17);
+  net.init(r);
+  const int n = 9;
+  Eigen::MatrixXf x(n, 3);
+  for (int i = 0; i < n; ++i)
+    for (int k = 0; k < 3; ++k) x(i, k) = r.normal();
+  // Row-major copy for the Highway path.
+  std::vector<float> xr(3 * n);
+  for (int i = 0; i < n; ++i)
+    for (int k = 0; k < 3; ++k) xr[3 * i + k] = x(i, k);
+  const float* y = net.forward(xr.data(), n);
+  Eigen::MatrixXf h = x;
+  for (int l = 0; l < net.num_layers(); ++l) {
+    const int K = net.dims()[l], N = net.dims()[l + 1];
+    Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> W(net.W(l), K, N);
+    Eigen::Map<const Eigen::RowVectorXf> bias(net.b(l), N);
+    Eigen::MatrixXf z = (h * W).rowwise() + bias;
+    if (l + 1 < net.num_layers()) z = z.array() / (1.0f + (-z.array()).exp());
+    h = z;
+  }
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < 2; ++j) CHECK(y[2 * i + j] == doctest::Approx(h(i, j)).epsilon(1e-5));
 }
