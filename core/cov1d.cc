@@ -1,0 +1,353 @@
+// 1D instantaneous change of variables: fields, exact solutions, the four
+// derivation steps, and particles carrying ln q. See cov1d.h for the math.
+#include "cov1d.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace flowlab {
+
+namespace {
+
+const double kNaN = std::numeric_limits<double>::quiet_NaN();
+const double kInf = std::numeric_limits<double>::infinity();
+const double kPi = 3.141592653589793;
+
+double log_normal(double z, double mu, double s) {
+  const double u = (z - mu) / s;
+  return -0.5 * u * u - std::log(s) - 0.5 * std::log(2 * kPi);
+}
+double normal_cdf(double z, double mu, double s) { return 0.5 * std::erfc(-(z - mu) / (s * std::sqrt(2.0))); }
+
+// Fixed-step integration of the joint state (z, L) with dz/dt = f(z, t),
+// dL/dt = −f′(z, t) from t0 to t1 (t1 < t0 runs backwards). Euler or RK4.
+// snap(k, t) is called after step k (and with k = 0 before the first step).
+template <class Snap>
+void integrate_joint(const Cov1d& c, std::vector<double>& z, std::vector<double>& L, double t0, double t1,
+                     int steps, int solver, Snap snap) {
+  const int n = int(z.size());
+  const double h = steps > 0 ? (t1 - t0) / steps : 0.0;
+  std::vector<double> f(n), df(n), zt(n), kz(n), kL(n);
+  snap(0, t0);
+  for (int s = 0; s < steps; ++s) {
+    const double t = t0 + s * h;
+    if (solver == 0) {
+      c.eval(z.data(), n, t, f.data(), df.data());
+      for (int i = 0; i < n; ++i) {
+        z[i] += h * f[i];
+        L[i] -= h * df[i];
+      }
+    } else {
+      // Classic RK4: stages at t, t + h/2 (twice), t + h with weights 1, 2, 2, 1.
+      std::fill(kz.begin(), kz.end(), 0.0);
+      std::fill(kL.begin(), kL.end(), 0.0);
+      const double at[4] = {0, 0.5, 0.5, 1}, w[4] = {1, 2, 2, 1};
+      zt = z;
+      for (int st = 0; st < 4; ++st) {
+        c.eval(zt.data(), n, t + at[st] * h, f.data(), df.data());
+        for (int i = 0; i < n; ++i) {
+          kz[i] += w[st] * f[i];
+          kL[i] -= w[st] * df[i];
+          if (st < 3) zt[i] = z[i] + at[st + 1] * h * f[i];
+        }
+      }
+      for (int i = 0; i < n; ++i) {
+        z[i] += h / 6 * kz[i];
+        L[i] += h / 6 * kL[i];
+      }
+    }
+    snap(s + 1, t + h);
+  }
+}
+
+}  // namespace
+
+Cov1dOptions clamp_options(const Cov1dOptions& in) {
+  Cov1dOptions o = in;
+  auto cd = [](double x, double lo, double hi) { return std::isfinite(x) ? std::min(hi, std::max(lo, x)) : lo; };
+  auto ci = [](int x, int lo, int hi) { return std::min(hi, std::max(lo, x)); };
+  o.field = ci(o.field, 0, 3);
+  o.lambda = cd(o.lambda, -5, 5);
+  o.alpha = cd(o.alpha, -5, 5);
+  o.omega = cd(o.omega, 0.1, 10);
+  o.beta = cd(o.beta, -5, 5);
+  o.mu0 = cd(o.mu0, -5, 5);
+  o.sigma0 = cd(o.sigma0, 0.05, 5);
+  o.target_m1 = cd(o.target_m1, -5, 5);
+  o.target_m2 = cd(o.target_m2, -5, 5);
+  o.target_s = cd(o.target_s, 0.05, 3);
+  o.target_w1 = cd(o.target_w1, 0.01, 0.99);
+  o.hidden = ci(o.hidden, 4, 512);
+  o.depth = ci(o.depth, 1, 4);
+  o.lr = float(cd(o.lr, 1e-6, 0.1));
+  o.batch = ci(o.batch, 16, 4096);
+  return o;
+}
+
+Cov1d::Cov1d(const Cov1dOptions& o) : o_(o), rng_(o.seed, kStreamTrain) {
+  if (field() == Field1D::Learned) {
+    std::vector<int> dims = {2};
+    for (int l = 0; l < std::max(1, o_.depth); ++l) dims.push_back(o_.hidden);
+    dims.push_back(1);
+    net_ = Mlp(dims);
+    Rng init(o_.seed, kStreamInit);
+    net_.init(init);
+    adam_.reset(net_.num_params());
+  }
+}
+
+void Cov1d::eval(const double* z, int n, double t, double* f, double* df) const {
+  switch (field()) {
+    case Field1D::Linear:
+      for (int i = 0; i < n; ++i) {
+        f[i] = -o_.lambda * z[i];
+        df[i] = -o_.lambda;
+      }
+      return;
+    case Field1D::Sine:
+      for (int i = 0; i < n; ++i) {
+        f[i] = o_.alpha * std::sin(o_.omega * z[i]);
+        df[i] = o_.alpha * o_.omega * std::cos(o_.omega * z[i]);
+      }
+      return;
+    case Field1D::Split:
+      for (int i = 0; i < n; ++i) {
+        f[i] = o_.beta * (z[i] - z[i] * z[i] * z[i]);
+        df[i] = o_.beta * (1 - 3 * z[i] * z[i]);
+      }
+      return;
+    case Field1D::Learned: {
+      // v_θ(z, t) and ∂v/∂z by one forward-mode pass with direction (1, 0).
+      std::vector<float> in(2 * size_t(n)), u(2 * size_t(n), 0.0f), y(n), ju(n);
+      for (int i = 0; i < n; ++i) {
+        in[2 * i] = float(z[i]);
+        in[2 * i + 1] = float(t);
+        u[2 * i] = 1.0f;
+      }
+      net_.jvp(in.data(), u.data(), n, y.data(), ju.data());
+      for (int i = 0; i < n; ++i) {
+        f[i] = y[i];
+        df[i] = ju[i];
+      }
+      return;
+    }
+  }
+}
+
+double Cov1d::f(double z, double t) const {
+  double f, d;
+  eval(&z, 1, t, &f, &d);
+  return f;
+}
+
+double Cov1d::df(double z, double t) const {
+  double f, d;
+  eval(&z, 1, t, &f, &d);
+  return d;
+}
+
+void Cov1d::sample_target(Rng& rng, int n, float* x1) const {
+  for (int i = 0; i < n; ++i) {
+    const double m = rng.uniform() < o_.target_w1 ? o_.target_m1 : o_.target_m2;
+    x1[i] = float(m + o_.target_s * rng.normal());
+  }
+}
+
+double Cov1d::train(int steps) {
+  if (field() != Field1D::Learned || steps <= 0) return 0.0;
+  const int B = o_.batch;
+  std::vector<float> x0(B), x1(B), t(B), in(2 * size_t(B)), dout(B), grad(net_.num_params());
+  double total = 0;
+  for (int s = 0; s < steps; ++s) {
+    sample_target(rng_, B, x1.data());
+    for (int i = 0; i < B; ++i) x0[i] = float(o_.mu0 + o_.sigma0 * rng_.normal());
+    for (int i = 0; i < B; ++i) t[i] = rng_.uniform();
+    // L_CFM: v_θ(ψ_t, t) regressed on x1 − x0 at ψ_t = (1 − t) x0 + t x1.
+    for (int i = 0; i < B; ++i) {
+      in[2 * i] = (1 - t[i]) * x0[i] + t[i] * x1[i];
+      in[2 * i + 1] = t[i];
+    }
+    const float* v = net_.forward(in.data(), B);
+    double loss = 0;
+    for (int i = 0; i < B; ++i) {
+      const float e = v[i] - (x1[i] - x0[i]);
+      loss += double(e) * e;
+      dout[i] = 2.0f * e / float(B);
+    }
+    std::fill(grad.begin(), grad.end(), 0.0f);
+    net_.backward(dout.data(), grad.data());
+    adam_.step(net_.params(), grad.data(), o_.lr);
+    ++step_;
+    losses_.push_back(float(loss / B));
+    total += loss / B;
+  }
+  return total / steps;
+}
+
+double Cov1d::log_q0(double z) const { return log_normal(z, o_.mu0, o_.sigma0); }
+
+double Cov1d::preimage(double x, double t, double* dz0_dx) const {
+  double z0 = kNaN, d = kNaN;
+  switch (field()) {
+    case Field1D::Linear:
+      z0 = x * std::exp(o_.lambda * t);
+      d = std::exp(o_.lambda * t);
+      break;
+    case Field1D::Sine: {
+      // Every interval between zeros of sin(ωz) is invariant; atan2 keeps the
+      // quadrant of φ = ωx/2, and k restores the 2π period.
+      const double w = o_.omega, c = o_.alpha * w * t, phi = 0.5 * w * x;
+      const double s = std::sin(phi), co = std::cos(phi);
+      const double k = std::round((phi - std::atan2(s, co)) / (2 * kPi));
+      z0 = (2 / w) * (std::atan2(s * std::exp(-c), co) + 2 * kPi * k);
+      d = std::exp(-c) / (co * co + s * s * std::exp(-2 * c));
+      break;
+    }
+    case Field1D::Split: {
+      // u = z² follows the logistic du/dt = 2βu(1 − u).
+      const double E = std::exp(-2 * o_.beta * t), u = x * x, D = 1 - u + u * E;
+      if (D <= 0) {  // no start point reaches x by time t
+        z0 = x > 0 ? kInf : -kInf;
+        d = 0;
+      } else {
+        z0 = x * std::exp(-o_.beta * t) / std::sqrt(D);
+        d = std::exp(-o_.beta * t) / (D * std::sqrt(D));
+      }
+      break;
+    }
+    case Field1D::Learned: {
+      std::vector<double> z = {x}, L = {0.0};
+      const int steps = int(std::ceil(std::fabs(t) * back_steps));
+      integrate_joint(*this, z, L, t, 0.0, steps, 1, [](int, double) {});
+      z0 = z[0];
+      d = std::exp(-L[0]);  // run backwards, L(0) = ∫_0^t f′ ds = ln dx/dz0
+      break;
+    }
+  }
+  if (dz0_dx) *dz0_dx = d;
+  return z0;
+}
+
+double Cov1d::log_q(double x, double t) const {
+  double d;
+  const double z0 = preimage(x, t, &d);
+  if (!std::isfinite(z0) || !(d > 0)) return -kInf;
+  return log_q0(z0) + std::log(d);
+}
+
+double Cov1d::cdf(double x, double t) const { return normal_cdf(preimage(x, t), o_.mu0, o_.sigma0); }
+
+double Cov1d::flow(double z0, double t) const {
+  switch (field()) {
+    case Field1D::Linear:
+      return z0 * std::exp(-o_.lambda * t);
+    case Field1D::Sine: {
+      const double w = o_.omega, c = o_.alpha * w * t, phi = 0.5 * w * z0;
+      const double s = std::sin(phi), co = std::cos(phi);
+      const double k = std::round((phi - std::atan2(s, co)) / (2 * kPi));
+      return (2 / w) * (std::atan2(s * std::exp(c), co) + 2 * kPi * k);
+    }
+    case Field1D::Split: {
+      const double u0 = z0 * z0, e = std::exp(2 * o_.beta * t);
+      return z0 * std::exp(o_.beta * t) / std::sqrt(1 - u0 + u0 * e);
+    }
+    case Field1D::Learned: {
+      std::vector<double> z = {z0}, L = {0.0};
+      integrate_joint(*this, z, L, 0.0, t, int(std::ceil(std::fabs(t) * back_steps)), 1, [](int, double) {});
+      return z[0];
+    }
+  }
+  return kNaN;
+}
+
+Derivation Cov1d::derive(double z, double dz, double dt, double t) const {
+  Derivation d;
+  d.z = z;
+  d.dz = dz;
+  d.dt = dt;
+  d.t = t;
+  double zz[2] = {z, z + dz}, ff[2] = {0, 0}, dd[2] = {0, 0};
+  eval(zz, 2, t, ff, dd);
+  d.f = ff[0];
+  d.df = dd[0];
+  // Step 3: the Euler map of both ends.
+  d.x = z + ff[0] * dt;
+  d.x_end = z + dz + ff[1] * dt;
+  d.dx = d.x_end - d.x;
+  d.dx_linear = dz * (1 + d.df * dt);
+  // Step 1: the mass in both intervals under the flow's real densities.
+  d.mass_z = cdf(z + dz, t) - cdf(z, t);
+  d.mass_x = cdf(d.x_end, t + dt) - cdf(d.x, t + dt);
+  const double lz = log_q(z, t), lx = log_q(d.x, t + dt);
+  d.q_z = std::exp(lz);
+  d.q_x = std::exp(lx);
+  // Steps 2 and 4.
+  d.ratio_interval = dz / d.dx;
+  d.ratio_linear = 1 / (1 + d.df * dt);
+  d.ratio_true = std::exp(lx - lz);
+  d.target = -d.df;
+  d.rate_interval = std::log(d.ratio_interval) / dt;
+  d.rate_linear = 1 + d.df * dt > 0 ? -std::log1p(d.df * dt) / dt : kNaN;
+  d.rate_true = (lx - lz) / dt;
+  d.err_interval = std::fabs(d.rate_interval - d.target);
+  d.err_linear = std::fabs(d.rate_linear - d.target);
+  d.err_true = std::fabs(d.rate_true - d.target);
+  return d;
+}
+
+std::vector<Derivation> Cov1d::dt_sweep(double z, double dz, double t, double dt_max, int count) const {
+  std::vector<Derivation> rows;
+  double dt = dt_max;
+  for (int k = 0; k < count; ++k, dt *= 0.5) rows.push_back(derive(z, dz, dt, t));
+  return rows;
+}
+
+std::vector<double> Cov1d::source_samples(int n) const {
+  Rng rng(o_.seed, kStreamSample);
+  std::vector<double> z(n);
+  for (auto& x : z) x = o_.mu0 + o_.sigma0 * rng.normal();
+  return z;
+}
+
+Particles Cov1d::push(const std::vector<double>& z0, double T, int steps, int solver, int snapshots) const {
+  Particles p;
+  p.n = int(z0.size());
+  p.T = T;
+  steps = std::max(1, steps);
+  snapshots = std::max(1, std::min(snapshots, steps));
+  p.snapshots = snapshots;
+  std::vector<double> z = z0, L(z0.size());
+  for (size_t i = 0; i < z.size(); ++i) L[i] = log_q0(z[i]);
+  // Snapshot after step k when k·snapshots/steps crosses an integer.
+  int next = 0;
+  integrate_joint(*this, z, L, 0.0, T, steps, solver, [&](int k, double t) {
+    if (long(k) * snapshots < long(next) * steps) return;
+    p.times.push_back(t);
+    p.z.insert(p.z.end(), z.begin(), z.end());
+    p.log_q.insert(p.log_q.end(), L.begin(), L.end());
+    for (size_t i = 0; i < z.size(); ++i) p.log_q_exact.push_back(has_analytic() ? log_q(z[i], t) : kNaN);
+    ++next;
+  });
+  p.max_abs_err = has_analytic() ? 0.0 : kNaN;
+  if (has_analytic()) {
+    const size_t off = size_t(p.snapshots) * p.n;
+    for (int i = 0; i < p.n; ++i)
+      p.max_abs_err = std::max(p.max_abs_err, std::fabs(p.log_q[off + i] - p.log_q_exact[off + i]));
+  }
+  return p;
+}
+
+std::vector<double> histogram(const std::vector<double>& x, size_t offset, size_t n, double lo, double hi,
+                              int bins) {
+  std::vector<double> h(std::max(1, bins), 0.0);
+  const double w = (hi - lo) / h.size();
+  for (size_t i = offset; i < offset + n && i < x.size(); ++i) {
+    const double k = std::floor((x[i] - lo) / w);
+    if (k >= 0 && k < double(h.size())) h[size_t(k)] += 1;
+  }
+  for (auto& c : h) c /= double(n) * w;
+  return h;
+}
+
+}  // namespace flowlab

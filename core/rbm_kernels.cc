@@ -1,0 +1,56 @@
+// Highway kernels of the RBM (static dispatch, as core/kernels.cc): vector
+// loops over L lanes, then a scalar tail.
+#include "rbm_kernels.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "hwy/highway.h"
+#include "hwy/contrib/math/math-inl.h"
+
+namespace flowlab {
+namespace hn = hwy::HWY_NAMESPACE;
+
+namespace {
+using D = hn::ScalableTag<float>;
+using V = hn::Vec<D>;
+
+// σ(x) with the exponent clamped: hwy's Exp is only valid up to ~104 and σ is
+// exactly 0 or 1 in float beyond |x| > 88 anyway.
+HWY_INLINE V SigmoidV(D d, V x) {
+  const V one = hn::Set(d, 1.0f);
+  const V e = hn::Exp(d, hn::Min(hn::Neg(x), hn::Set(d, 88.0f)));
+  return hn::Div(one, hn::Add(one, e));
+}
+}  // namespace
+
+void sigmoid_rows(const float* x, const float* bias, float* y, int rows, int cols) {
+  const D d;
+  const int L = int(hn::Lanes(d));
+  for (int r = 0; r < rows; ++r) {
+    const float* xr = x + size_t(r) * cols;
+    float* yr = y + size_t(r) * cols;
+    int j = 0;
+    for (; j + L <= cols; j += L) {
+      V v = hn::LoadU(d, xr + j);
+      if (bias) v = hn::Add(v, hn::LoadU(d, bias + j));
+      hn::StoreU(SigmoidV(d, v), d, yr + j);
+    }
+    for (; j < cols; ++j) {
+      const float z = xr[j] + (bias ? bias[j] : 0.0f);
+      yr[j] = 1.0f / (1.0f + std::exp(std::min(-z, 88.0f)));
+    }
+  }
+}
+
+void bernoulli_from_uniform(const float* p, const float* u, float* s, size_t n) {
+  const D d;
+  const size_t L = hn::Lanes(d);
+  const V one = hn::Set(d, 1.0f), zero = hn::Zero(d);
+  size_t i = 0;
+  for (; i + L <= n; i += L)
+    hn::StoreU(hn::IfThenElse(hn::Lt(hn::LoadU(d, u + i), hn::LoadU(d, p + i)), one, zero), d, s + i);
+  for (; i < n; ++i) s[i] = u[i] < p[i] ? 1.0f : 0.0f;
+}
+
+}  // namespace flowlab

@@ -1,0 +1,138 @@
+// Thin embind layer over core/cov1d.h. Results leave as plain objects holding
+// copied Float64Arrays (safe across memory growth); losses() is a view.
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include "cov1d.h"
+#include "bind_val.h"
+
+using namespace emscripten;
+using namespace flowlab;
+using flowlab_bind::copy_f64;
+using flowlab_bind::get;
+
+namespace {
+
+Cov1dOptions options_from(const val& o) {
+  Cov1dOptions c;
+  c.field = get<int>(o, "field", c.field);
+  c.lambda = get<double>(o, "lambda", c.lambda);
+  c.alpha = get<double>(o, "alpha", c.alpha);
+  c.omega = get<double>(o, "omega", c.omega);
+  c.beta = get<double>(o, "beta", c.beta);
+  c.mu0 = get<double>(o, "mu0", c.mu0);
+  c.sigma0 = get<double>(o, "sigma0", c.sigma0);
+  c.target_m1 = get<double>(o, "target_m1", c.target_m1);
+  c.target_m2 = get<double>(o, "target_m2", c.target_m2);
+  c.target_s = get<double>(o, "target_s", c.target_s);
+  c.target_w1 = get<double>(o, "target_w1", c.target_w1);
+  c.hidden = get<int>(o, "hidden", c.hidden);
+  c.depth = get<int>(o, "depth", c.depth);
+  c.lr = get<float>(o, "lr", c.lr);
+  c.batch = get<int>(o, "batch", c.batch);
+  c.seed = uint64_t(get<double>(o, "seed", 0.0));
+  return clamp_options(c);
+}
+
+val derivation_object(const Derivation& d) {
+  val o = val::object();
+#define SET(js, field) o.set(js, d.field)
+  SET("z", z); SET("dz", dz); SET("dt", dt); SET("t", t);
+  SET("f", f); SET("df", df);
+  SET("x", x); SET("xEnd", x_end); SET("dx", dx); SET("dxLinear", dx_linear);
+  SET("massZ", mass_z); SET("massX", mass_x); SET("qZ", q_z); SET("qX", q_x);
+  SET("ratioInterval", ratio_interval); SET("ratioLinear", ratio_linear); SET("ratioTrue", ratio_true);
+  SET("rateInterval", rate_interval); SET("rateLinear", rate_linear); SET("rateTrue", rate_true);
+  SET("target", target);
+  SET("errInterval", err_interval); SET("errLinear", err_linear); SET("errTrue", err_true);
+#undef SET
+  return o;
+}
+
+val particles_object(const Particles& p) {
+  val o = val::object();
+  o.set("n", p.n);
+  o.set("snapshots", p.snapshots);
+  o.set("T", p.T);
+  o.set("times", copy_f64(p.times));
+  o.set("z", copy_f64(p.z));
+  o.set("logQ", copy_f64(p.log_q));
+  o.set("logQExact", copy_f64(p.log_q_exact));
+  o.set("maxAbsErr", p.max_abs_err);
+  return o;
+}
+
+struct Cov1dHandle {
+  explicit Cov1dHandle(val o) : c(options_from(o)) {}
+  Cov1d c;
+
+  int field() const { return c.options().field; }
+  bool has_analytic() const { return c.has_analytic(); }
+  // Learned field: `steps` CFM steps, returns their mean loss (0 otherwise).
+  double train(int steps) { return c.train(steps); }
+  double step() const { return double(c.step()); }
+  val losses(int from) {
+    const auto& l = c.losses();
+    from = std::max(0, std::min(from, int(l.size())));
+    return val(typed_memory_view(l.size() - from, l.data() + from));
+  }
+  // {f, df} at the given points and time.
+  val field_at(val zs, double t) {
+    const std::vector<double> z = convertJSArrayToNumberVector<double>(zs);
+    std::vector<double> f(z.size()), df(z.size());
+    c.eval(z.data(), int(z.size()), t, f.data(), df.data());
+    val o = val::object();
+    o.set("f", copy_f64(f));
+    o.set("df", copy_f64(df));
+    return o;
+  }
+  // ln q(x, t) at the given points (analytic, or integrated back to t = 0).
+  val log_q(val xs, double t) {
+    const std::vector<double> x = convertJSArrayToNumberVector<double>(xs);
+    std::vector<double> out(x.size());
+    for (size_t i = 0; i < x.size(); ++i) out[i] = c.log_q(x[i], t);
+    return copy_f64(out);
+  }
+  val derive(double z, double dz, double dt, double t) { return derivation_object(c.derive(z, dz, dt, t)); }
+  // δt = dtMax, dtMax/2, …: an array of derivation objects.
+  val dt_sweep(double z, double dz, double t, double dt_max, int count) {
+    val a = val::array();
+    for (const Derivation& d : c.dt_sweep(z, dz, t, dt_max, std::max(1, std::min(count, 40))))
+      a.call<void>("push", derivation_object(d));
+    return a;
+  }
+  // n particles from N(μ0, σ0²) (seeded) pushed to T; solver 0 Euler, 1 RK4.
+  val push(int n, double T, int steps, int solver, int snapshots) {
+    return particles_object(c.push(c.source_samples(std::max(1, n)), T, steps, solver, snapshots));
+  }
+  // The same for given start points (e.g. a grid, for a density curve).
+  val push_points(val z0s, double T, int steps, int solver, int snapshots) {
+    return particles_object(c.push(convertJSArrayToNumberVector<double>(z0s), T, steps, solver, snapshots));
+  }
+};
+
+// Density histogram of xs over [lo, hi) in `bins` bins.
+val cov1d_histogram(val xs, double lo, double hi, int bins) {
+  const std::vector<double> x = convertJSArrayToNumberVector<double>(xs);
+  return copy_f64(histogram(x, 0, x.size(), lo, hi, bins));
+}
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(flowlab_cov1d) {
+  function("cov1dHistogram", &cov1d_histogram);
+  class_<Cov1dHandle>("Cov1d")
+      .constructor<val>()
+      .function("field", &Cov1dHandle::field)
+      .function("hasAnalytic", &Cov1dHandle::has_analytic)
+      .function("train", &Cov1dHandle::train)
+      .function("step", &Cov1dHandle::step)
+      .function("losses", &Cov1dHandle::losses)
+      .function("fieldAt", &Cov1dHandle::field_at)
+      .function("logQ", &Cov1dHandle::log_q)
+      .function("derive", &Cov1dHandle::derive)
+      .function("dtSweep", &Cov1dHandle::dt_sweep)
+      .function("push", &Cov1dHandle::push)
+      .function("pushPoints", &Cov1dHandle::push_points)
+      ;
+}

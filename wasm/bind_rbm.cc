@@ -1,0 +1,247 @@
+// Thin embind layer over core/rbm.h. Large arrays (W, a, b, data, chains)
+// leave as views into wasm memory — copy (slice) before the next call; the
+// numbers of the sheet views leave as plain objects holding copied typed arrays.
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <cmath>
+
+#include "rbm.h"
+#include "bind_val.h"
+
+using namespace emscripten;
+using namespace flowlab;
+using flowlab_bind::copy_f64;
+using flowlab_bind::get;
+
+namespace {
+
+struct RbmHandle {
+  std::string error;  // declared (so constructed) before lab, which sets it
+  RbmLab lab;
+  std::vector<float> out;
+
+  explicit RbmHandle(val o) : lab(make(o, &error)) {}
+
+  // Options object: the fields of RbmOptions by their C++ names, plus
+  // `patterns` (flat 0/1 array, side² per pattern) for dataset 2. Bad
+  // patterns fall back to bars and stripes, with the reason in error().
+  static RbmLab make(const val& o, std::string* error) {
+    RbmOptions r;
+    r.dataset = get<int>(o, "dataset", r.dataset);
+    r.side = get<int>(o, "side", r.side);
+    r.n_train = get<int>(o, "n_train", r.n_train);
+    r.n_test = get<int>(o, "n_test", r.n_test);
+    r.flip = get<float>(o, "flip", r.flip);
+    r.n_hidden = get<int>(o, "n_hidden", r.n_hidden);
+    r.k = get<int>(o, "k", r.k);
+    r.persistent = get<bool>(o, "persistent", r.persistent);
+    r.batch = get<int>(o, "batch", r.batch);
+    r.lr = get<float>(o, "lr", r.lr);
+    r.momentum = get<float>(o, "momentum", r.momentum);
+    r.weight_decay = get<float>(o, "weight_decay", r.weight_decay);
+    r.seed = uint64_t(get<double>(o, "seed", 0.0));
+    r = clamp_options(r);
+    std::vector<float> patterns;
+    if (r.dataset == 2) {
+      if (!o.isUndefined() && !o["patterns"].isUndefined())
+        patterns = convertJSArrayToNumberVector<float>(o["patterns"]);
+      const size_t n = size_t(r.side) * r.side;
+      if (patterns.empty() || patterns.size() % n != 0) {
+        *error = "patterns must be a non-empty flat array of side*side pixels per pattern";
+        r.dataset = 0;
+        r.side = 4;
+      }
+    }
+    return RbmLab(r, patterns);
+  }
+
+  std::string get_error() const { return error; }
+  int n() const { return lab.model().n; }
+  int m() const { return lab.model().m; }
+  int width() const { return lab.width(); }
+  int height() const { return lab.height(); }
+  double step() const { return double(lab.step()); }
+  int n_train() const { return lab.n_train(); }
+  int n_test() const { return lab.n_test(); }
+  bool exact_available_() const { return exact_available(n(), m()); }
+
+  // Runs `steps` updates; returns {step, recon (mean over these steps), last}.
+  val train(int steps) {
+    double s = 0, last = NAN;
+    for (int i = 0; i < steps; ++i) s += (last = lab.train_step().recon_error);
+    val r = val::object();
+    r.set("step", double(lab.step()));
+    r.set("recon", steps > 0 ? s / steps : NAN);
+    r.set("last", last);
+    return r;
+  }
+  // {exact, logZ, llTrain, llTest, reconTrain, reconTest, feTrain, feTest, feGap};
+  // NaN where a number does not exist (not exact, or no held-out set).
+  val evaluate() {
+    const RbmEval e = lab.evaluate();
+    val r = val::object();
+    r.set("exact", e.exact);
+    r.set("logZ", e.log_Z);
+    r.set("llTrain", e.ll_train);
+    r.set("llTest", e.ll_test);
+    r.set("reconTrain", e.recon_train);
+    r.set("reconTest", e.recon_test);
+    r.set("feTrain", e.fe_train);
+    r.set("feTest", e.fe_test);
+    r.set("feGap", e.fe_gap);
+    return r;
+  }
+  // Exact average log-likelihood of given rows (flat, n per row), NaN if not exact.
+  double log_likelihood(val rows) {
+    const std::vector<float> x = convertJSArrayToNumberVector<float>(rows);
+    const int N = int(x.size() / n());
+    if (!exact_available(n(), m()) || N == 0) return NAN;
+    const RbmD d(lab.model());
+    return avg_log_likelihood(d, x.data(), N, log_Z(d));
+  }
+
+  val W() { return val(typed_memory_view(lab.model().W.size(), lab.model().W.data())); }
+  val a() { return val(typed_memory_view(lab.model().a.size(), lab.model().a.data())); }
+  val b() { return val(typed_memory_view(lab.model().b.size(), lab.model().b.data())); }
+  // Explicit parameters (W n×m row-major, a n, b m); false if a size is wrong.
+  bool set_params(val Wv, val av, val bv) {
+    const auto w = convertJSArrayToNumberVector<float>(Wv), x = convertJSArrayToNumberVector<float>(av),
+               y = convertJSArrayToNumberVector<float>(bv);
+    Rbm& r = lab.model();
+    if (w.size() != r.W.size() || x.size() != r.a.size() || y.size() != r.b.size()) return false;
+    r.W = w;
+    r.a = x;
+    r.b = y;
+    return true;
+  }
+  val train_data() { return val(typed_memory_view(lab.train_data().size(), lab.train_data().data())); }
+  val test_data() { return val(typed_memory_view(lab.test_data().size(), lab.test_data().data())); }
+
+  // Display chains: B × n visible states after each call.
+  val chains_reset(int B, bool from_data) {
+    lab.chains_reset(B, from_data);
+    return val(typed_memory_view(lab.chains().size(), lab.chains().data()));
+  }
+  val chains_step(int sweeps) {
+    lab.chains_step(sweeps);
+    return val(typed_memory_view(lab.chains().size(), lab.chains().data()));
+  }
+  // Mean-field denoising of one drawn pattern (n pixels).
+  val reconstruct(val v, int sweeps) {
+    std::vector<float> x = convertJSArrayToNumberVector<float>(v);
+    x.resize(n(), 0.0f);
+    out = lab.reconstruct(x.data(), sweeps);
+    return val(typed_memory_view(out.size(), out.data()));
+  }
+
+  // (a) Couplings W' = coupling · D on the model's biases, D the model's W
+  // (useModelW) or a fixed N(0, 1) matrix from `seed`.
+  val coupling_stats(double coupling, bool use_model_w, int chains, int burn_in, int sweeps, double seed) {
+    Rbm r = lab.model();
+    Rng dir(uint64_t(seed), kStreamEval), rng(uint64_t(seed), kStreamSample);
+    for (auto& w : r.W) w = float(coupling * (use_model_w ? double(w) : double(dir.normal())));
+    const CouplingStats c = flowlab::coupling_stats(r, chains, burn_in, sweeps, rng);
+    val o = val::object();
+    o.set("meanV", copy_f64(c.mean_v));
+    o.set("meanH", copy_f64(c.mean_h));
+    o.set("sigmaA", copy_f64(c.sigma_a));
+    o.set("sigmaB", copy_f64(c.sigma_b));
+    o.set("corr", copy_f64(c.corr));
+    o.set("exactMeanV", copy_f64(c.exact_mean_v));
+    o.set("exactMeanH", copy_f64(c.exact_mean_h));
+    o.set("exactCorr", copy_f64(c.exact_corr));
+    o.set("maxErrV", c.max_err_v);
+    o.set("maxErrH", c.max_err_h);
+    o.set("maxErrExact", c.max_err_exact);
+    o.set("meanAbsCorr", c.mean_abs_corr);
+    o.set("exactMeanAbsCorr", c.exact_mean_abs_corr);
+    o.set("samples", double(c.samples));
+    return o;
+  }
+  // (b) P(h | v) by enumeration vs the product of σ(b_j + (vᵀW)_j); arrays
+  // indexed by the integer with bit j = h_j (empty when m > 20).
+  val conditional_check(val v) {
+    std::vector<float> x = convertJSArrayToNumberVector<float>(v);
+    x.resize(n(), 0.0f);
+    const ConditionalCheck c = flowlab::conditional_check(lab.model(), x.data());
+    val o = val::object();
+    o.set("pEnum", copy_f64(c.p_enum));
+    o.set("pProduct", copy_f64(c.p_product));
+    o.set("pHidden", copy_f64(c.p_hidden));
+    o.set("maxAbsDiff", c.max_abs_diff);
+    o.set("sumEnum", c.sum_enum);
+    return o;
+  }
+  // (c) ∂L/∂W over the training data: exact, finite differences (step eps),
+  // CD-k for each k in ks, PCD; arrays n × m. Refused (null) unless
+  // min(n, m) ≤ 20; the FD part costs 2·n·m exact log-likelihoods, so keep
+  // n·m·2^min(n, m) small (≤ ~1e7).
+  val gradient_check(val ks_js, int samples, int pcd_burn_in, int pcd_sweeps, double eps, double seed) {
+    if (!exact_available(n(), m())) return val::null();
+    std::vector<int> ks = convertJSArrayToNumberVector<int>(ks_js);
+    Rng rng(uint64_t(seed), kStreamEval);
+    const GradientCheck g = flowlab::gradient_check(lab.model(), lab.train_data().data(), lab.n_train(), ks,
+                                                    std::max(1, samples), pcd_burn_in, pcd_sweeps, eps, rng);
+    val o = val::object();
+    o.set("exact", copy_f64(g.exact));
+    o.set("fd", copy_f64(g.fd));
+    o.set("fdMaxErr", g.fd_max_err);
+    o.set("gradMax", g.grad_max);
+    val cd = val::array();
+    for (size_t i = 0; i < g.ks.size(); ++i) {
+      val e = val::object();
+      e.set("k", g.ks[i]);
+      e.set("grad", copy_f64(g.cd[i]));
+      e.set("maxErr", g.cd_max_err[i]);
+      e.set("rmsErr", g.cd_rms_err[i]);
+      cd.call<void>("push", e);
+    }
+    o.set("cd", cd);
+    o.set("pcd", copy_f64(g.pcd));
+    o.set("pcdMaxErr", g.pcd_max_err);
+    o.set("pcdRmsErr", g.pcd_rms_err);
+    return o;
+  }
+};
+
+val bars_and_stripes_js(int side) {
+  const std::vector<float> d = bars_and_stripes(std::min(5, std::max(2, side)));
+  return val(typed_memory_view(d.size(), d.data())).call<val>("slice");
+}
+val digit_glyph_js(int digit) {
+  return val(typed_memory_view(size_t(kGlyphW * kGlyphH), digit_glyph(digit))).call<val>("slice");
+}
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(flowlab_rbm) {
+  function("rbmBarsAndStripes", &bars_and_stripes_js);
+  function("rbmDigitGlyph", &digit_glyph_js);
+  class_<RbmHandle>("Rbm")
+      .constructor<val>()
+      .function("error", &RbmHandle::get_error)
+      .function("n", &RbmHandle::n)
+      .function("m", &RbmHandle::m)
+      .function("width", &RbmHandle::width)
+      .function("height", &RbmHandle::height)
+      .function("step", &RbmHandle::step)
+      .function("nTrain", &RbmHandle::n_train)
+      .function("nTest", &RbmHandle::n_test)
+      .function("exactAvailable", &RbmHandle::exact_available_)
+      .function("train", &RbmHandle::train)
+      .function("evaluate", &RbmHandle::evaluate)
+      .function("logLikelihood", &RbmHandle::log_likelihood)
+      .function("W", &RbmHandle::W)
+      .function("a", &RbmHandle::a)
+      .function("b", &RbmHandle::b)
+      .function("setParams", &RbmHandle::set_params)
+      .function("trainData", &RbmHandle::train_data)
+      .function("testData", &RbmHandle::test_data)
+      .function("chainsReset", &RbmHandle::chains_reset)
+      .function("chainsStep", &RbmHandle::chains_step)
+      .function("reconstruct", &RbmHandle::reconstruct)
+      .function("couplingStats", &RbmHandle::coupling_stats)
+      .function("conditionalCheck", &RbmHandle::conditional_check)
+      .function("gradientCheck", &RbmHandle::gradient_check);
+}

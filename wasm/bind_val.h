@@ -1,0 +1,23 @@
+// Helpers shared by the exercise bindings (bind_rbm.cc, bind_cov1d.cc).
+#pragma once
+#include <emscripten/val.h>
+
+#include <vector>
+
+namespace flowlab_bind {
+
+// A copied Float64Array (safe across memory growth, unlike a view).
+inline emscripten::val copy_f64(const std::vector<double>& v) {
+  return emscripten::val(emscripten::typed_memory_view(v.size(), v.data())).call<emscripten::val>("slice");
+}
+
+// o[name] as T, or fallback when o or the field is undefined/null.
+template <class T>
+T get(const emscripten::val& o, const char* name, T fallback) {
+  if (o.isUndefined() || o.isNull()) return fallback;
+  const emscripten::val x = o[name];
+  if (x.isUndefined() || x.isNull()) return fallback;
+  return x.as<T>();
+}
+
+}  // namespace flowlab_bind
