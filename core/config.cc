@@ -8,7 +8,7 @@
 namespace flowlab {
 
 const std::vector<std::string>& exercise_ids() {
-  static const std::vector<std::string> ids = {"fm-checkerboard"};
+  static const std::vector<std::string> ids = {"fm-checkerboard", "rbm", "cov1d"};
   return ids;
 }
 
@@ -27,6 +27,37 @@ const std::vector<FieldSpec>& config_schema() {
       {"solver", "ODE solver", "ODE solver", &Config::solver, 0, 1, true, {"euler", "midpoint"}, "sampling", kFm},
       {"ode_steps", "ODE steps", "ODE steps from t=0 to t=1", &Config::ode_steps, 1, 2000, true, {}, "sampling", kFm},
       {"samples", "points", "points drawn for the figures", &Config::samples, 100, 100000, true, {}, "sampling", kFm},
+
+      {"dataset", "data", "training patterns", &Config::rbm_dataset, 0, 2, true, {"bars", "digits", "drawn"}, "data", "rbm"},
+      {"side", "grid side", "pattern grid side (bars and stripes: 2–5)", &Config::rbm_side, 2, 16, true, {}, "data", "rbm"},
+      {"n_train", "train size", "noisy digits in the training set", &Config::rbm_n_train, 10, 5000, true, {}, "data", "rbm"},
+      {"n_test", "held-out size", "noisy digits held out", &Config::rbm_n_test, 0, 5000, true, {}, "data", "rbm"},
+      {"flip", "pixel flips", "probability of flipping each digit pixel", &Config::rbm_flip, 0, 0.5, false, {}, "data", "rbm"},
+      {"m", "hidden units m", "number of hidden units", &Config::rbm_m, 1, 256, true, {}, "model", "rbm"},
+      {"sampler", "gradient", "CD-k or persistent CD", &Config::rbm_sampler, 0, 1, true, {"cd", "pcd"}, "training", "rbm"},
+      {"k", "Gibbs sweeps k", "Gibbs sweeps per update", &Config::rbm_k, 1, 1000, true, {}, "training", "rbm"},
+      {"batch", "batch size", "minibatch size (and PCD chains)", &Config::rbm_batch, 1, 4096, true, {}, "training", "rbm"},
+      {"lr", "learning rate", "SGD learning rate", &Config::rbm_lr, 1e-6, 10, false, {}, "training", "rbm"},
+      {"momentum", "momentum", "SGD momentum", &Config::rbm_momentum, 0, 0.99, false, {}, "training", "rbm"},
+      {"weight_decay", "weight decay", "L2 penalty on W (not on biases)", &Config::rbm_weight_decay, 0, 1, false, {}, "training", "rbm"},
+      {"steps", "steps", "training steps of a run", &Config::rbm_steps, 1, 1000000, true, {}, "training", "rbm"},
+
+      {"field", "field f(z)", "velocity field of the 1D flow", &Config::cov_field, 0, 3, true, {"linear", "sine", "split", "learned"}, "model", "cov1d"},
+      {"lambda", "λ", "linear field f = −λz", &Config::cov_lambda, -5, 5, false, {}, "model", "cov1d"},
+      {"alpha", "α", "sine field f = α sin(ωz)", &Config::cov_alpha, -5, 5, false, {}, "model", "cov1d"},
+      {"omega", "ω", "sine field frequency", &Config::cov_omega, 0.1, 10, false, {}, "model", "cov1d"},
+      {"beta", "β", "split field f = β(z − z³)", &Config::cov_beta, -5, 5, false, {}, "model", "cov1d"},
+      {"mu0", "μ0", "mean of the density at t = 0", &Config::cov_mu0, -5, 5, false, {}, "data", "cov1d"},
+      {"sigma0", "σ0", "spread of the density at t = 0", &Config::cov_sigma0, 0.05, 5, false, {}, "data", "cov1d"},
+      {"m1", "target m1", "learned field: first mixture mean", &Config::cov_m1, -5, 5, false, {}, "data", "cov1d"},
+      {"m2", "target m2", "learned field: second mixture mean", &Config::cov_m2, -5, 5, false, {}, "data", "cov1d"},
+      {"s", "target s", "learned field: mixture spread", &Config::cov_s, 0.05, 3, false, {}, "data", "cov1d"},
+      {"w1", "target w1", "learned field: weight of the first component", &Config::cov_w1, 0.01, 0.99, false, {}, "data", "cov1d"},
+      {"hidden", "hidden width", "learned field: MLP width", &Config::cov_hidden, 4, 512, true, {}, "training", "cov1d"},
+      {"depth", "hidden layers", "learned field: MLP hidden layers", &Config::cov_depth, 1, 4, true, {}, "training", "cov1d"},
+      {"lr", "learning rate", "learned field: Adam learning rate", &Config::cov_lr, 1e-6, 0.1, false, {}, "training", "cov1d"},
+      {"batch", "batch size", "learned field: batch size", &Config::cov_batch, 16, 4096, true, {}, "training", "cov1d"},
+      {"steps", "steps", "learned field: training steps", &Config::cov_steps, 1, 1000000, true, {}, "training", "cov1d"},
   };
   return s;
 }
@@ -141,7 +172,7 @@ Config parse_link(const std::string& link, std::vector<ParseIssue>* issues) {
   std::vector<ParseIssue>& out = issues ? *issues : local;
   size_t pos = 0;
   while (pos < link.size() && (link[pos] == '#' || link[pos] == '?')) ++pos;
-  std::set<std::string> seen;
+  std::vector<std::pair<std::string, std::string>> fields;
   while (pos < link.size()) {
     size_t amp = link.find('&', pos);
     if (amp == std::string::npos) amp = link.size();
@@ -149,8 +180,23 @@ Config parse_link(const std::string& link, std::vector<ParseIssue>* issues) {
     pos = amp + 1;
     if (part.empty()) continue;
     const size_t eq = part.find('=');
-    const std::string key = url_decode(part.substr(0, eq));
-    const std::string val = eq == std::string::npos ? "" : url_decode(part.substr(eq + 1));
+    fields.emplace_back(url_decode(part.substr(0, eq)), eq == std::string::npos ? "" : url_decode(part.substr(eq + 1)));
+  }
+  // The exercise decides which fields exist, so it is read first.
+  for (const auto& [key, val] : fields)
+    if (key == "ex") {
+      const FieldSpec& f = config_schema().front();
+      double v = 0;
+      const std::string err = parse_value(f, val, &v);
+      if (err.empty())
+        c.ex = v;
+      else
+        out.push_back({"ex", err + "; using the default " + format_value(f, c.ex)});
+      break;
+    }
+  const std::string& ex = exercise_of(c);
+  std::set<std::string> seen;
+  for (const auto& [key, val] : fields) {
     if (!seen.insert(key).second) {
       out.push_back({echo(key), "given twice; the first value is kept"});
       continue;
@@ -162,11 +208,12 @@ Config parse_link(const std::string& link, std::vector<ParseIssue>* issues) {
                                 std::to_string(kLinkVersion)});
       continue;
     }
-    const FieldSpec* spec = nullptr;
-    for (const auto& f : config_schema())
-      if (key == f.name) spec = &f;
+    if (key == "ex") continue;
+    const FieldSpec* spec = find_field(key, ex);
     if (!spec) {
-      out.push_back({echo(key), "unknown field, ignored"});
+      bool elsewhere = false;
+      for (const auto& f : config_schema()) elsewhere |= key == f.name;
+      out.push_back({echo(key), elsewhere ? "is not a setting of " + ex + ", ignored" : "unknown field, ignored"});
       continue;
     }
     double v = 0;
@@ -179,10 +226,21 @@ Config parse_link(const std::string& link, std::vector<ParseIssue>* issues) {
   return c;
 }
 
+const FieldSpec* find_field(const std::string& name, const std::string& ex) {
+  for (const auto& f : config_schema())
+    if (name == f.name && f.used_by(ex)) return &f;
+  return nullptr;
+}
+
 std::vector<ParseIssue> validate(Config& c) {
   std::vector<ParseIssue> out;
   const Config def;
+  if (!(c.ex >= 0 && c.ex < double(exercise_ids().size())) || c.ex != std::floor(c.ex)) {
+    out.push_back({"ex", "is not an exercise; using the default"});
+    c.ex = def.ex;
+  }
   for (const auto& f : config_schema()) {
+    if (!f.used_by(exercise_of(c))) continue;
     double& v = c.*(f.member);
     const double lo = f.lo, hi = f.choices.empty() ? f.hi : double(f.choices.size() - 1);
     if (!std::isfinite(v) || (f.integer && v != std::floor(v))) {
@@ -196,9 +254,7 @@ std::vector<ParseIssue> validate(Config& c) {
   return out;
 }
 
-namespace {
 const std::string& exercise_of(const Config& c) { return exercise_ids()[size_t(c.ex)]; }
-}  // namespace
 
 std::string to_link(const Config& c) {
   std::string s = "v=" + std::to_string(kLinkVersion);

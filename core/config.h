@@ -12,11 +12,14 @@ namespace flowlab {
 
 constexpr int kLinkVersion = 1;
 
+// Every field of every exercise. A link names fields by their link name; one
+// link name (lr, batch, …) may belong to several exercises with their own
+// members, defaults and bounds (see config_schema()).
 struct Config {
   // Which exercise view; index into exercise_ids().
   double ex = 0;
   double seed = 1;
-  // Model and optimiser.
+  // Flow matching: model and optimiser.
   double hidden = 64;
   double depth = 4;
   double lr = 5e-3;
@@ -27,6 +30,25 @@ struct Config {
   double solver = 1;
   double ode_steps = 20;
   double samples = 10000;  // points drawn for the sample view
+
+  // RBM (sheet 000 §1).
+  double rbm_dataset = 0;  // 0 bars and stripes, 1 noisy digits, 2 drawn patterns
+  double rbm_side = 4;
+  double rbm_n_train = 100, rbm_n_test = 100;
+  double rbm_flip = 0.05;
+  double rbm_m = 16;         // hidden units
+  double rbm_k = 20;         // Gibbs sweeps per update
+  double rbm_sampler = 0;    // 0 CD-k, 1 persistent CD
+  double rbm_batch = 30;
+  double rbm_lr = 0.05, rbm_momentum = 0.5, rbm_weight_decay = 1e-3;
+  double rbm_steps = 10000;
+
+  // 1D instantaneous change of variables (sheet 000 §2).
+  double cov_field = 0;  // 0 linear, 1 sine, 2 split, 3 learned by flow matching
+  double cov_lambda = 1, cov_alpha = 1, cov_omega = 1, cov_beta = 1;
+  double cov_mu0 = 0, cov_sigma0 = 1;
+  double cov_m1 = -2, cov_m2 = 2, cov_s = 0.5, cov_w1 = 0.5;
+  double cov_hidden = 64, cov_depth = 2, cov_lr = 2e-3, cov_batch = 256, cov_steps = 3000;
 
   int i(double Config::*f) const { return int(this->*f); }
 };
@@ -53,8 +75,13 @@ struct ParseIssue {
 };
 
 // Parses a link (with or without a leading '#' or '?'). Never throws: every
-// rejected field is listed in *issues and keeps its default.
+// rejected field is listed in *issues and keeps its default. Fields are read
+// for the link's exercise (ex, default the first); a field of another
+// exercise is reported and ignored.
 Config parse_link(const std::string& link, std::vector<ParseIssue>* issues);
+// The schema entry for link name `name` in exercise `ex`, or nullptr.
+const FieldSpec* find_field(const std::string& name, const std::string& ex);
+const std::string& exercise_of(const Config& c);
 // The canonical link of a config: the version, then every field its exercise
 // uses, in schema order; parse_link(to_link(c)) == c on those fields.
 std::string to_link(const Config& c);

@@ -90,3 +90,28 @@ TEST_CASE("validate clamps and resets configs built in code") {
   CHECK(c.lr == 1e-6);
   CHECK(c.batch == Config().batch);
 }
+
+TEST_CASE("one link name, per-exercise meaning: lr of the RBM is not lr of flow matching") {
+  std::vector<ParseIssue> issues;
+  const Config r = parse_link("v=1&lr=0.5&ex=rbm&m=8&ode_steps=3", &issues);  // ex read first, wherever it stands
+  CHECK(exercise_of(r) == "rbm");
+  CHECK(r.rbm_lr == 0.5);
+  CHECK(r.lr == Config().lr);
+  CHECK(r.rbm_m == 8);
+  REQUIRE(issues.size() == 1);
+  CHECK(issues[0].field == "ode_steps");
+  CHECK(issues[0].message.find("not a setting of rbm") != std::string::npos);
+  // lr 0.5 is fine for the RBM but out of bounds for flow matching.
+  issues.clear();
+  parse_link("v=1&lr=0.5", &issues);
+  REQUIRE(issues.size() == 1);
+  CHECK(issues[0].field == "lr");
+  // Canonical links carry only the exercise's own fields and round-trip.
+  const std::string link = to_link(r);
+  CHECK(link.find("ode_steps") == std::string::npos);
+  CHECK(link.find("&m=8") != std::string::npos);
+  issues.clear();
+  const Config again = parse_link(link, &issues);
+  CHECK(issues.empty());
+  CHECK(to_link(again) == link);
+}
