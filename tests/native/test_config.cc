@@ -115,3 +115,16 @@ TEST_CASE("one link name, per-exercise meaning: lr of the RBM is not lr of flow 
   CHECK(issues.empty());
   CHECK(to_link(again) == link);
 }
+
+TEST_CASE("absurd work per step is refused before any work starts") {
+  std::vector<ParseIssue> issues;
+  const Config c = parse_link("v=1&hidden=1024&depth=8&batch=8192", &issues);
+  REQUIRE(issues.size() == 1);
+  CHECK(issues[0].field == "batch");
+  CHECK(step_flops(c) <= kMaxStepFlops);
+  CHECK(c.batch >= 1);
+  CHECK(c.hidden == 1024);
+  issues.clear();
+  parse_link("v=1&hidden=256&depth=3&batch=1024", &issues);  // the reference network is fine
+  CHECK(issues.empty());
+}
