@@ -1,0 +1,113 @@
+// Native benchmark of the flow-matching hot paths (issue 6), one thread.
+// Prints one JSON line per measurement:
+//   train  — FlowMatching::train_step (CFM on the checkerboard, Adam)
+//   sample — Euler sampling, 1000 points × 500 steps through the net
+//   div    — exact divergence Tr ∂v/∂x: two Mlp::jvp per point (e1, e2)
+// GFLOP/s use the issue's convention: 6·P·B per training step, 2·P per
+// forward evaluation and point, 4·P per jvp (value + tangent) and point.
+//   flowlab_bench [--quick]
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "datasets.h"
+#include "flow_matching.h"
+
+using namespace flowlab;
+using Clock = std::chrono::steady_clock;
+
+static double now() { return std::chrono::duration<double>(Clock::now().time_since_epoch()).count(); }
+
+static std::string net_name(int hidden, int depth) {
+  std::string s = "3";
+  for (int i = 0; i < depth; ++i) s += "-" + std::to_string(hidden);
+  return s + "-2";
+}
+
+static FlowMatching make(int hidden, int depth, int batch) {
+  return FlowMatching(std::vector<int>(size_t(depth), hidden), 1e-3f, batch, 1,
+                      [](Rng& r, int n, float* x) { sample_checkerboard(r, n, x); });
+}
+
+// Times `fn` in chunks until at least `min_s` seconds have passed, after a
+// warm-up chunk; returns calls per second.
+template <class F>
+static double rate(F fn, double min_s) {
+  fn();
+  long calls = 0;
+  const double t0 = now();
+  double t1 = t0;
+  do {
+    fn();
+    ++calls;
+    t1 = now();
+  } while (t1 - t0 < min_s);
+  return calls / (t1 - t0);
+}
+
+static void train(int hidden, int depth, int batch, double min_s) {
+  FlowMatching fm = make(hidden, depth, batch);
+  const double P = double(fm.net().num_params());
+  const double sps = rate([&] { fm.train_step(); }, min_s);
+  std::printf(
+      "{\"impl\":\"flowlab-native\",\"task\":\"train\",\"net\":\"%s\",\"batch\":%d,\"steps_per_s\":%.3f,"
+      "\"gflops\":%.2f}\n",
+      net_name(hidden, depth).c_str(), batch, sps, sps * 6.0 * P * batch / 1e9);
+  std::fflush(stdout);
+}
+
+static void sample(int points, int steps, double min_s) {
+  FlowMatching fm = make(256, 3, 1024);
+  const double P = double(fm.net().num_params());
+  const double per_s = rate([&] { fm.sample(points, steps, Solver::Euler); }, min_s);
+  std::printf(
+      "{\"impl\":\"flowlab-native\",\"task\":\"sample\",\"net\":\"%s\",\"points\":%d,\"euler_steps\":%d,"
+      "\"seconds\":%.4f,\"point_steps_per_s\":%.4g,\"gflops\":%.2f}\n",
+      net_name(256, 3).c_str(), points, steps, 1.0 / per_s, per_s * points * steps,
+      per_s * 2.0 * P * points * steps / 1e9);
+  std::fflush(stdout);
+}
+
+static void divergence(int points, double min_s) {
+  FlowMatching fm = make(256, 3, 1024);
+  Mlp& net = fm.net();
+  const double P = double(net.num_params());
+  Rng rng(7, 0);
+  std::vector<float> in(3 * size_t(points)), e1(in.size(), 0.0f), e2(in.size(), 0.0f);
+  std::vector<float> y(2 * size_t(points)), j1(y.size()), j2(y.size()), div(points);
+  std::vector<float> x(2 * size_t(points));
+  sample_normal(rng, points, x.data());
+  for (int i = 0; i < points; ++i) {
+    in[3 * i] = x[2 * i], in[3 * i + 1] = x[2 * i + 1], in[3 * i + 2] = 0.5f;
+    e1[3 * i] = 1.0f;
+    e2[3 * i + 1] = 1.0f;
+  }
+  const double per_s = rate(
+      [&] {
+        net.jvp(in.data(), e1.data(), points, y.data(), j1.data());
+        net.jvp(in.data(), e2.data(), points, y.data(), j2.data());
+        for (int i = 0; i < points; ++i) div[i] = j1[2 * i] + j2[2 * i + 1];
+      },
+      min_s);
+  std::printf(
+      "{\"impl\":\"flowlab-native\",\"task\":\"div\",\"net\":\"%s\",\"points\":%d,\"seconds\":%.5f,"
+      "\"points_per_s\":%.4g,\"gflops\":%.2f}\n",
+      net_name(256, 3).c_str(), points, 1.0 / per_s, per_s * points, per_s * 8.0 * P * points / 1e9);
+  std::fflush(stdout);
+}
+
+int main(int argc, char** argv) {
+  const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
+  const double min_s = quick ? 0.3 : 2.0;
+  train(256, 3, 1024, min_s);
+  if (!quick) {
+    train(256, 3, 256, min_s);
+    train(256, 3, 4096, min_s);
+    for (int h : {64, 128, 512}) train(h, 3, 1024, min_s);
+  }
+  sample(1000, 500, quick ? 0.0 : min_s);
+  divergence(1000, min_s);
+  return 0;
+}
