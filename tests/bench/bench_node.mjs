@@ -1,0 +1,45 @@
+// Node side of the benchmark: wasm SIMD peak, flowlab wasm (web/gen) through
+// the JS API, TensorFlow.js (wasm backend on one thread, and the cpu backend)
+// on the same CFM step. One JSON line per measurement.
+//   node tests/bench/bench_node.mjs [--quick] [--skip-tfjs]
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const here = path.dirname(fileURLToPath(import.meta.url));
+const quick = process.argv.includes('--quick');
+const W = require('./workload.js');
+const { benchCfm, paramsOf = W.paramsOf } = require('./tfjs_cfm.js');
+const emit = (o) => console.log(JSON.stringify(o));
+const minS = quick ? 0.5 : 3;
+
+emit({ impl: 'wasm-simd128-peak-node', task: 'peak', gflops: +(await W.peak(quick ? 0.5 : 2)).toFixed(2) });
+
+const FlowLab = require(path.join(here, '..', '..', 'web', 'js', 'api.js'));
+const lab = await FlowLab.load();
+const nets = quick ? [{ hidden: 256, batch: 1024 }]
+  : [{ hidden: 256, batch: 1024 }, { hidden: 256, batch: 256 }, { hidden: 256, batch: 4096 },
+    { hidden: 64, batch: 1024 }, { hidden: 128, batch: 1024 }, { hidden: 512, batch: 1024 }];
+for (const n of nets) emit({ impl: 'flowlab-wasm-node', task: 'train', ...W.train(lab, { ...n, depth: 3, minS }) });
+emit({ impl: 'flowlab-wasm-node', ...W.sample(lab, {}) });
+
+if (!process.argv.includes('--skip-tfjs')) {
+  const tf = require('@tensorflow/tfjs');
+  const wasm = require('@tensorflow/tfjs-backend-wasm');
+  // One thread: the multithreaded wasm binary is never picked.
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  wasm.setThreadsCount(1);
+  const backends = [['wasm', 'tfjs-wasm-node'], ['cpu', 'tfjs-cpu-node']];
+  for (const [backend, impl] of backends) {
+    await tf.setBackend(backend);
+    await tf.ready();
+    const tnets = quick || backend === 'cpu' ? [{ hidden: 256, batch: 1024 }] : nets.slice(0, 3);
+    for (const n of tnets) {
+      const sps = benchCfm(tf, { ...n, depth: 3, minS: backend === 'cpu' ? minS : minS, warm: backend === 'cpu' ? 1 : 3 });
+      const flops = 6 * W.paramsOf(n.hidden, 3) * n.batch;
+      emit({ impl, task: 'train', net: W.netName(n.hidden, 3), batch: n.batch, steps_per_s: +sps.toFixed(3),
+        gflops: +(sps * flops / 1e9).toFixed(2), simd: backend === 'wasm' ? tf.env().getBool('WASM_HAS_SIMD_SUPPORT') : undefined });
+    }
+  }
+}
