@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 #include "hwy/highway.h"
@@ -35,23 +36,29 @@ inline float sigmoid_scalar(float x) {
 // vectors of B from L1 and R broadcasts of A for R·kV multiply-adds.
 // The sum over k runs in order from the bias: results do not depend on the
 // tiling (same bits as a plain row-by-row loop with MulAdd).
+// A chunk [k0, k0+kc) of a long sum continues from C (first = false).
 template <int R, int kV, bool kSilu>
-HWY_INLINE void Tile(const float* HWY_RESTRICT A, const float* HWY_RESTRICT P,
-                     const float* HWY_RESTRICT bias, float* HWY_RESTRICT Z,
-                     float* HWY_RESTRICT C, int i0, int j0, int K, int N) {
+HWY_INLINE void Tile(const float* HWY_RESTRICT A, int lda, const float* HWY_RESTRICT P, int kc,
+                     const float* HWY_RESTRICT bias, bool first, float* HWY_RESTRICT Z,
+                     float* HWY_RESTRICT C, int i0, int j0, int N) {
   const D d;
   const int L = int(hn::Lanes(d));
   V acc[R][kV];
-  for (int v = 0; v < kV; ++v) {
-    const V b = bias ? hn::LoadU(d, bias + j0 + v * L) : hn::Zero(d);
-    for (int r = 0; r < R; ++r) acc[r][v] = b;
+  if (first) {
+    for (int v = 0; v < kV; ++v) {
+      const V b = bias ? hn::LoadU(d, bias + j0 + v * L) : hn::Zero(d);
+      for (int r = 0; r < R; ++r) acc[r][v] = b;
+    }
+  } else {
+    for (int r = 0; r < R; ++r)
+      for (int v = 0; v < kV; ++v) acc[r][v] = hn::LoadU(d, C + size_t(i0 + r) * N + j0 + v * L);
   }
-  const float* a = A + size_t(i0) * K;
-  for (int k = 0; k < K; ++k) {
+  const float* a = A + size_t(i0) * lda;
+  for (int k = 0; k < kc; ++k) {
     V w[kV];
     for (int v = 0; v < kV; ++v) w[v] = hn::Load(d, P + size_t(k) * kV * L + v * L);
     for (int r = 0; r < R; ++r) {
-      const V ar = hn::Set(d, a[size_t(r) * K + k]);
+      const V ar = hn::Set(d, a[size_t(r) * lda + k]);
       for (int v = 0; v < kV; ++v) acc[r][v] = hn::MulAdd(ar, w[v], acc[r][v]);
     }
   }
@@ -93,29 +100,43 @@ void Gemm(const float* A, const float* B, const float* bias, float* Z, float* C,
           int M, int K, int N) {
   const D d;
   const int L = int(hn::Lanes(d));
+  // Sums longer than 2·kChunk run in chunks of kChunk, so a panel (and the
+  // A rows of a tile) stay in L1; each chunk continues from C. Shorter sums
+  // (every forward of a width ≤ 512 net) are one chunk, summed in order.
+  constexpr int kChunk = 256;
+  const int kc_max = K > 2 * kChunk ? kChunk : K;
   std::vector<float>& panel = Scratch(1);
-  panel.resize(size_t(K) * kVecs * L + 64);
+  panel.resize(size_t(kc_max) * kVecs * L + 64);
   // 64-byte aligned start inside the buffer for hn::Load.
   float* P = panel.data();
   P += (64 - (reinterpret_cast<uintptr_t>(P) & 63)) / sizeof(float) % 16;
-  auto pack = [&](int j0, int w) {
-    for (int k = 0; k < K; ++k)
+  auto pack = [&](int j0, int w, int k0, int kc) {
+    for (int k = 0; k < kc; ++k)
       for (int c = 0; c < w; ++c)
-        P[size_t(k) * w + c] = kTrans ? B[size_t(j0 + c) * K + k] : B[size_t(k) * N + j0 + c];
+        P[size_t(k) * w + c] =
+            kTrans ? B[size_t(j0 + c) * K + k0 + k] : B[size_t(k0 + k) * N + j0 + c];
+  };
+  // All row tiles of one column panel, chunk by chunk.
+  auto panel_rows = [&](auto vecs, int j0) {
+    constexpr int kV = decltype(vecs)::value;
+    for (int k0 = 0; k0 < K; k0 += kc_max) {
+      const int kc = std::min(kc_max, K - k0);
+      const bool first = k0 == 0, last = k0 + kc == K;
+      pack(j0, kV * L, k0, kc);
+      const float* a = A + k0;
+      int i = 0;
+      if (kSilu && last) {
+        for (; i + kRows <= M; i += kRows) Tile<kRows, kV, kSilu>(a, K, P, kc, bias, first, Z, C, i, j0, N);
+        for (; i < M; ++i) Tile<1, kV, kSilu>(a, K, P, kc, bias, first, Z, C, i, j0, N);
+      } else {
+        for (; i + kRows <= M; i += kRows) Tile<kRows, kV, false>(a, K, P, kc, bias, first, Z, C, i, j0, N);
+        for (; i < M; ++i) Tile<1, kV, false>(a, K, P, kc, bias, first, Z, C, i, j0, N);
+      }
+    }
   };
   int j = 0;
-  for (; j + kVecs * L <= N; j += kVecs * L) {
-    pack(j, kVecs * L);
-    int i = 0;
-    for (; i + kRows <= M; i += kRows) Tile<kRows, kVecs, kSilu>(A, P, bias, Z, C, i, j, K, N);
-    for (; i < M; ++i) Tile<1, kVecs, kSilu>(A, P, bias, Z, C, i, j, K, N);
-  }
-  for (; j + L <= N; j += L) {
-    pack(j, L);
-    int i = 0;
-    for (; i + kRows <= M; i += kRows) Tile<kRows, 1, kSilu>(A, P, bias, Z, C, i, j, K, N);
-    for (; i < M; ++i) Tile<1, 1, kSilu>(A, P, bias, Z, C, i, j, K, N);
-  }
+  for (; j + kVecs * L <= N; j += kVecs * L) panel_rows(std::integral_constant<int, kVecs>(), j);
+  for (; j + L <= N; j += L) panel_rows(std::integral_constant<int, 1>(), j);
   for (; j < N; ++j)
     for (int i = 0; i < M; ++i) {
       float s = bias ? bias[j] : 0.0f;

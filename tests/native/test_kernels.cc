@@ -20,7 +20,7 @@ std::vector<float> randv(Rng& r, size_t n) {
 
 TEST_CASE("matmul, matmul_bt, matmul_at match scalar loops on awkward shapes") {
   Rng r(7);
-  const int shapes[][3] = {{1, 1, 1}, {5, 3, 2}, {7, 3, 17}, {9, 19, 33}, {33, 64, 2}, {4, 2, 64}, {6, 40, 1}};
+  const int shapes[][3] = {{1, 1, 1}, {5, 3, 2}, {7, 3, 17}, {9, 19, 33}, {33, 64, 2}, {4, 2, 64}, {6, 40, 1}, {13, 1100, 19}};  // K > 512: chunked sums
   for (auto& s : shapes) {
     const int M = s[0], K = s[1], N = s[2];
     CAPTURE(M); CAPTURE(K); CAPTURE(N);
