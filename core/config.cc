@@ -8,13 +8,13 @@
 namespace flowlab {
 
 const std::vector<std::string>& exercise_ids() {
-  static const std::vector<std::string> ids = {"fm-checkerboard", "rbm", "cov1d"};
+  static const std::vector<std::string> ids = {"fm-checkerboard", "fm-ot", "fm-rings", "fm-rings-cond", "realnvp", "rbm", "cov1d"};
   return ids;
 }
 
 const std::vector<FieldSpec>& config_schema() {
   // Flow-matching fields are shared by the flow-matching exercises.
-  static const char* kFm = "fm-checkerboard";
+  static const char* kFm = "fm-checkerboard fm-ot fm-rings fm-rings-cond";
   static const std::vector<FieldSpec> s = {
       {"ex", "exercise", "exercise", &Config::ex, 0, 0, true, exercise_ids(), "", ""},
       {"seed", "seed", "random seed of every draw", &Config::seed, 0, 2147483647, true, {}, "training", ""},
