@@ -30,6 +30,10 @@ struct Config {
   double solver = 1;
   double ode_steps = 20;
   double samples = 10000;  // points drawn for the sample view
+  // Olympic rings (seed 003 §2): data-set size, ring thickness, class-embedding width.
+  double rings_n = 5000;
+  double rings_thickness = 0.2;
+  double rings_embed = 8;
 
   // RBM (sheet 000 §1).
   double rbm_dataset = 0;  // 0 bars and stripes, 1 noisy digits, 2 drawn patterns

@@ -16,6 +16,30 @@ FlowMatching::FlowMatching(const Config& c)
     : FlowMatching(hidden_dims(c), float(c.lr), c.i(&Config::batch), uint64_t(c.seed),
                    [](Rng& r, int n, float* x) { sample_checkerboard(r, n, x); }) {
   if (c.i(&Config::schedule) == 1) set_schedule(long(c.steps));
+  const std::string& ex = exercise_of(c);
+  if (ex == "fm-rings" || ex == "fm-rings-cond") {
+    Rng data(uint64_t(c.seed), kStreamData);
+    use_rings(make_rings(data, c.i(&Config::rings_n), float(c.rings_thickness)),
+              ex == "fm-rings-cond" ? c.i(&Config::rings_embed) : 0);
+  }
+}
+
+void FlowMatching::use_rings(Rings data, int embed) {
+  rings_ = std::move(data);
+  embed_ = embed;
+  if (embed_ == 0) return;
+  // The net now reads [x, t, e_c]: rebuild it with the wider input, same init stream.
+  std::vector<int> dims = net_.dims();
+  dims.front() = in_dim();
+  net_ = Mlp(dims);
+  Rng init(seed_, kStreamInit);
+  net_.init(init);
+  adam_.reset(net_.num_params());
+  // e_c ~ N(0, 1) like nn.Embedding, from the init stream after θ.
+  std::vector<float> z(size_t(Rings::kClasses) * embed_ + 1);
+  sample_normal(init, int(z.size() / 2), z.data());
+  emb_.assign(z.begin(), z.end() - 1);
+  emb_adam_.reset(emb_.size());
 }
 
 FlowMatching::FlowMatching(std::vector<int> hidden, float lr, int batch, uint64_t seed,
@@ -35,33 +59,72 @@ float FlowMatching::train_step() {
   x0_.resize(2 * size_t(n));
   x1_.resize(2 * size_t(n));
   t_.resize(n);
-  in_.resize(3 * size_t(n));
-  dout_.resize(2 * size_t(n));
-  draw_x1_(rng_, n, x1_.data());
+  if (rings_.size()) draw_rings(n); else draw_x1_(rng_, n, x1_.data());
   sample_normal(rng_, n, x0_.data());
   for (int i = 0; i < n; ++i) t_[i] = rng_.uniform();
-  // Network input [ψ_t(x0), t]; regression target u = x1 − x0.
+  const double loss = loss_and_grad(x0_.data(), x1_.data(), t_.data(), embed_ ? c_.data() : nullptr, n, &grad_);
+  adam_.step(net_.params(), grad_.data(), current_lr());
+  if (embed_) emb_adam_.step(emb_.data(), grad_.data() + net_.num_params(), current_lr());
+  ++step_;
+  const float l = float(loss);
+  losses_.push_back(l);
+  return l;
+}
+
+// x1 and its class from the fixed rings data set, uniformly with replacement.
+void FlowMatching::draw_rings(int n) {
+  c_.resize(n);
   for (int i = 0; i < n; ++i) {
-    const float t = t_[i];
-    for (int k = 0; k < 2; ++k)
-      in_[3 * i + k] = (1.0f - t) * x0_[2 * i + k] + t * x1_[2 * i + k];
-    in_[3 * i + 2] = t;
+    const int j = int(rng_.below(uint32_t(rings_.size())));
+    x1_[2 * i] = rings_.x[2 * j];
+    x1_[2 * i + 1] = rings_.x[2 * j + 1];
+    c_[i] = rings_.label[j];
   }
+}
+
+// Network input rows [x, t, e_c]: t per row (t != nullptr) or t_all for all.
+void FlowMatching::fill_input(const float* x, const float* t, float t_all, int n, const int* c) {
+  const int d = in_dim();
+  in_.resize(size_t(d) * n);
+  for (int i = 0; i < n; ++i) {
+    float* row = &in_[size_t(d) * i];
+    row[0] = x[2 * i];
+    row[1] = x[2 * i + 1];
+    row[2] = t ? t[i] : t_all;
+    if (embed_) {
+      const float* e = &emb_[size_t(c ? c[i] : i % Rings::kClasses) * embed_];
+      std::copy(e, e + embed_, row + 3);
+    }
+  }
+}
+
+double FlowMatching::loss_and_grad(const float* x0, const float* x1, const float* t, const int* c, int n,
+                                   std::vector<float>* grad) {
+  // Network input [ψ_t(x0), t, e_c]; regression target u = x1 − x0.
+  std::vector<float> xt(2 * size_t(n));
+  for (int i = 0; i < n; ++i)
+    for (int k = 0; k < 2; ++k) xt[2 * i + k] = (1.0f - t[i]) * x0[2 * i + k] + t[i] * x1[2 * i + k];
+  fill_input(xt.data(), t, 0.0f, n, c);
   const float* v = net_.forward(in_.data(), n);
+  dout_.resize(2 * size_t(n));
   double loss = 0.0;
   const float scale = 2.0f / float(n);
   for (int i = 0; i < 2 * n; ++i) {
-    const float e = v[i] - (x1_[i] - x0_[i]);
+    const float e = v[i] - (x1[i] - x0[i]);
     loss += double(e) * e;
     dout_[i] = scale * e;
   }
-  grad_.assign(net_.num_params(), 0.0f);
-  net_.backward(dout_.data(), grad_.data());
-  adam_.step(net_.params(), grad_.data(), current_lr());
-  ++step_;
-  const float l = float(loss / n);
-  losses_.push_back(l);
-  return l;
+  const size_t P = net_.num_params();
+  grad->assign(P + emb_.size(), 0.0f);
+  if (embed_) dx_.resize(size_t(in_dim()) * n);
+  net_.backward(dout_.data(), grad->data(), embed_ ? dx_.data() : nullptr);
+  // e_c is an input: dL/de_c sums dL/dinput[3:] over the rows of class c.
+  for (int i = 0; embed_ && i < n; ++i) {
+    float* g = grad->data() + P + size_t(c ? c[i] : i % Rings::kClasses) * embed_;
+    const float* dxi = &dx_[size_t(in_dim()) * i + 3];
+    for (int j = 0; j < embed_; ++j) g[j] += dxi[j];
+  }
+  return loss / n;
 }
 
 float FlowMatching::current_lr() const {
@@ -71,14 +134,26 @@ float FlowMatching::current_lr() const {
 }
 
 void FlowMatching::velocity(const float* x, float t, int n, float* v) {
-  in_.resize(3 * size_t(n));
-  for (int i = 0; i < n; ++i) {
-    in_[3 * i] = x[2 * i];
-    in_[3 * i + 1] = x[2 * i + 1];
-    in_[3 * i + 2] = t;
-  }
+  velocity_class(x, t, n, nullptr, v);
+}
+
+void FlowMatching::velocity_class(const float* x, float t, int n, const int* c, float* v) {
+  fill_input(x, nullptr, t, n, c);
   const float* out = net_.forward(in_.data(), n);
   std::copy(out, out + 2 * size_t(n), v);
+}
+
+void FlowMatching::flow_class(float* x, int n, const int* c, float t0, float t1, int steps, Solver s,
+                              std::vector<float>* traj) {
+  integrate([this, c](const float* xx, float t, int m, float* v) { velocity_class(xx, t, m, c, v); }, x,
+            n, 2, t0, t1, steps, s, traj);
+}
+
+std::vector<float> FlowMatching::sample_class(int n, const int* c, int steps, Solver s,
+                                              std::vector<float>* traj) {
+  std::vector<float> x = source_noise(n);
+  flow_class(x.data(), n, c, 0.0f, 1.0f, steps, s, traj);
+  return x;
 }
 
 void FlowMatching::flow(float* x, int n, float t0, float t1, int steps, Solver s,
@@ -111,6 +186,11 @@ std::string FlowMatching::save(const std::string& link) const {
   rng_.get_state(st + 2);
   w.u64("state", st, 2 + Rng::kStateWords);
   w.f32("losses", losses_);
+  if (embed_) {
+    w.f32("embed", emb_);
+    w.f32("embed.adam.m", emb_adam_.m);
+    w.f32("embed.adam.v", emb_adam_.v);
+  }
   return w.finish();
 }
 
@@ -128,6 +208,10 @@ bool FlowMatching::load(const std::string& data, std::string* error) {
   if (!r.f32("params", &params, n, error) || !r.f32("adam.m", &m, n, error) || !r.f32("adam.v", &v, n, error) ||
       !r.u64("state", &st, 2 + Rng::kStateWords, error) || !r.f32("losses", &losses, SIZE_MAX, error))
     return false;
+  std::vector<float> e, em, ev;
+  if (embed_ && (!r.f32("embed", &e, emb_.size(), error) || !r.f32("embed.adam.m", &em, emb_.size(), error) ||
+                 !r.f32("embed.adam.v", &ev, emb_.size(), error)))
+    return false;
   if (st[1] != losses.size() || st[0] != st[1]) {
     *error = "checkpoint step count does not match its loss history";
     return false;
@@ -139,6 +223,12 @@ bool FlowMatching::load(const std::string& data, std::string* error) {
   step_ = long(st[1]);
   rng_.set_state(st.data() + 2);
   losses_ = std::move(losses);
+  if (embed_) {
+    emb_ = std::move(e);
+    emb_adam_.m = std::move(em);
+    emb_adam_.v = std::move(ev);
+    emb_adam_.t = adam_.t;
+  }
   return true;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config.h"
+#include "datasets.h"
 #include "mlp.h"
 #include "ode.h"
 #include "rng.h"
@@ -53,6 +54,27 @@ class FlowMatching {
   Mlp& net() { return net_; }
   float lr() const { return lr_; }
 
+  // Olympic rings (seed 003 §2): trains on a fixed data set, x1 drawn from it
+  // per batch. With embed > 0 the field is class-conditional, v(x, t, c) on
+  // [x, t, e_c] with a learned embedding e_c (classes × embed, trained by Adam
+  // from the input gradient of the MLP).
+  void use_rings(Rings data, int embed);
+  const Rings& rings() const { return rings_; }
+  bool conditional() const { return embed_ > 0; }
+  int embed_dim() const { return embed_; }
+  std::vector<float>& embedding() { return emb_; }
+  // v(x, t, c) for n points of classes c (nullptr: unconditional, or class i mod 5).
+  void velocity_class(const float* x, float t, int n, const int* c, float* v);
+  void flow_class(float* x, int n, const int* c, float t0, float t1, int steps, Solver s,
+                  std::vector<float>* traj = nullptr);
+  // The first n noise points flowed to t = 1, point i asked for class c[i].
+  std::vector<float> sample_class(int n, const int* c, int steps, Solver s,
+                                  std::vector<float>* traj = nullptr);
+  // Training loss of θ and e on a fixed batch, and its gradient (dθ then de);
+  // for finite-difference checks.
+  double loss_and_grad(const float* x0, const float* x1, const float* t, const int* c, int n,
+                       std::vector<float>* grad);
+
  private:
   Mlp net_;
   Adam adam_;
@@ -65,6 +87,14 @@ class FlowMatching {
   long total_steps_ = 0;
   std::vector<float> losses_;
   std::vector<float> x0_, x1_, t_, in_, dout_, grad_;
+  Rings rings_;
+  int embed_ = 0;
+  std::vector<float> emb_, emb_grad_, dx_;
+  Adam emb_adam_;
+  std::vector<int> c_;
+  int in_dim() const { return 3 + embed_; }
+  void fill_input(const float* x, const float* t, float t_all, int n, const int* c);
+  void draw_rings(int n);
 };
 
 // MLP dims {3, hidden × depth, 2} of a config.
