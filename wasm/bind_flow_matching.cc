@@ -73,6 +73,36 @@ struct FlowMatchingHandle {
     return val(typed_memory_view(out.size(), out.data()));
   }
   double num_params() { return double(model.net().num_params()); }
+
+  // Olympic rings (seed 003 §2). Classes for n points: cls in 0..4 for all,
+  // −1 for class i mod 5.
+  std::vector<int> classes(int n, int cls) const {
+    std::vector<int> c(n);
+    for (int i = 0; i < n; ++i) c[i] = cls >= 0 ? cls % Rings::kClasses : i % Rings::kClasses;
+    return c;
+  }
+  val sample_class(int n, int cls, int steps, int solver) {
+    const std::vector<int> c = classes(n, cls);
+    out = model.sample_class(n, c.data(), steps, Solver(solver));
+    return val(typed_memory_view(out.size(), out.data()));
+  }
+  val trajectories_class(int n, int cls, int steps, int solver) {
+    const std::vector<int> c = classes(n, cls);
+    model.sample_class(n, c.data(), steps, Solver(solver), &out);
+    return val(typed_memory_view(out.size(), out.data()));
+  }
+  // The training data set (standardised x,y pairs) and its class labels.
+  val rings_data() { return val(typed_memory_view(model.rings().x.size(), model.rings().x.data())); }
+  val rings_labels() { return val(typed_memory_view(model.rings().label.size(), model.rings().label.data())); }
+  // Nearest ring of each point (flat x,y pairs).
+  val nearest_ring(val points) {
+    const std::vector<float> x = convertJSArrayToNumberVector<float>(points);
+    labels.resize(x.size() / 2);
+    for (size_t i = 0; i < labels.size(); ++i) labels[i] = model.rings().nearest_ring(&x[2 * i]);
+    return val(typed_memory_view(labels.size(), labels.data()));
+  }
+  bool conditional() const { return model.conditional(); }
+  std::vector<int> labels;
 };
 
 // Fraction of points (flat x,y pairs) on the checkerboard's filled squares.
@@ -101,5 +131,11 @@ EMSCRIPTEN_BINDINGS(flowlab_flow_matching) {
       .function("load", &FlowMatchingHandle::load)
       .function("numParams", &FlowMatchingHandle::num_params)
       .function("setParameter", &FlowMatchingHandle::set_parameter)
-      .function("parameters", &FlowMatchingHandle::parameters);
+      .function("parameters", &FlowMatchingHandle::parameters)
+      .function("sampleClass", &FlowMatchingHandle::sample_class)
+      .function("trajectoriesClass", &FlowMatchingHandle::trajectories_class)
+      .function("ringsData", &FlowMatchingHandle::rings_data)
+      .function("ringsLabels", &FlowMatchingHandle::rings_labels)
+      .function("nearestRing", &FlowMatchingHandle::nearest_ring)
+      .function("conditional", &FlowMatchingHandle::conditional);
 }
