@@ -2,5 +2,7 @@
 // mount(container, ctx) draws its panels and returns {figures(data),
 // analysis(name, data)}; ctx = {analyze(name, args), stat(name, text)}.
 import checkerboard from './fm-checkerboard.js';
+import rings from './fm-rings.js';
+import ringsCond from './fm-rings-cond.js';
 
-export const views = Object.fromEntries([checkerboard].map((v) => [v.id, v]));
+export const views = Object.fromEntries([checkerboard, rings, ringsCond].map((v) => [v.id, v]));
