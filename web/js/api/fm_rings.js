@@ -9,89 +9,100 @@
 (function (root) {
   'use strict';
   const FlowLab = root.FlowLab || require('../api.js');
-  if (!FlowLab.FlowMatchingExperiment) require('./flow_matching.js');
-  const Base = FlowLab.FlowMatchingExperiment;
-  const PREVIEW_POINTS = 2000;
-  const DTS = [0.002, 0.02, 0.05, 0.1, 0.2];
-  // Seed 003 §1.5: three inliers, two outliers.
-  const REVERSE_POINTS = [-0.68536588, 1.04613213, -0.83722729, 1.48307046, 0.71348099, -0.03766172, -1.44, -1.44, 1.8, 1.8];
-  const classArg = (cls) => FlowLab.Experiment.intArg(cls, 'class', -1, 4);
-
-  class RingsExperiment extends Base {
-    get conditional() { return this.handle.conditional(); }
-    data() { return { points: this.handle.ringsData().slice(), labels: this.handle.ringsLabels().slice() }; }
-    sampleClass(n = this.config.samples, cls = -1, opts) {
-      const [steps, solver] = this.ode(opts);
-      return this.handle.sampleClass(FlowLab.Experiment.intArg(n, 'n', 1, 1e6), classArg(cls), steps, solver).slice();
-    }
-    trajectoriesClass(n = 5, cls = -1, opts) {
-      const [steps, solver] = this.ode(opts);
-      return this.handle.trajectoriesClass(FlowLab.Experiment.intArg(n, 'n', 1, 1e6), classArg(cls), steps, solver).slice();
-    }
-    nearestRing(points) { return this.handle.nearestRing(Array.from(points)).slice(); }
-    // Fraction of points whose nearest ring is the one asked for (cls, or i mod 5 for −1).
-    accuracy(points, cls = -1) {
-      const near = this.nearestRing(points);
-      let hit = 0;
-      for (let i = 0; i < near.length; ++i) hit += near[i] === (cls >= 0 ? cls : i % 5);
-      return near.length ? hit / near.length : 0;
-    }
-
-    // Live figure: samples at t = 1 (conditional: classes i mod 5, ≥ 3000 points when not previewing).
-    figures({ preview = false } = {}) {
-      const full = Math.max(this.conditional ? 3000 : 1000, this.config.samples);
-      const n = preview ? Math.min(PREVIEW_POINTS, full) : full;
-      if (!this.conditional) return { step: this.step, samples: this.sample(n) };
-      const samples = this.sampleClass(n, -1);
-      return { step: this.step, samples, cls: -1, accuracy: this.accuracy(samples, -1) };
+  // The page adds the family scripts asynchronously (main.js): wait for the base class there.
+  if (!FlowLab.FlowMatchingExperiment) {
+    if (typeof document === 'undefined') require('./flow_matching.js');
+    else {
+      document.querySelector('script[src$="api/flow_matching.js"]').addEventListener('load', () => define(FlowLab));
+      return;
     }
   }
-  RingsExperiment.prototype.analyses = {
-    // Q2: 1000 samples of N(0, I) at t = 0, 0.2, …, 1 (50 steps of the config's solver).
-    progression({ n = 1000 } = {}) {
-      const steps = 50;
-      const traj = this.trajectories(n, { steps });
-      const snapshots = [0, 10, 20, 30, 40, 50].map((k) => ({ t: k / steps, points: traj.slice(k * 2 * n, (k + 1) * 2 * n) }));
-      return { step: this.step, n, steps, snapshots };
-    },
-    // Q3: trajectories of 10 points, 50 steps.
-    trajectories({ n = 10 } = {}) {
-      const steps = 50;
-      return { step: this.step, n, steps, traj: this.trajectories(n, { steps }) };
-    },
-    // Q4: the same model and noise, Euler with Δt = 0.002 … 0.2.
-    quantization({ n = 1000 } = {}) {
-      const runs = DTS.map((dt) => ({ dt, steps: Math.round(1 / dt), points: this.sample(n, { steps: Math.round(1 / dt), solver: 'euler' }) }));
-      return { step: this.step, n, runs };
-    },
-    // Q5: the five points from t = 1 back to 0 and forward again, Euler per Δt;
-    // round-trip error ‖ψ(ψ⁻¹(x)) − x‖ per point.
-    reverse() {
-      const runs = DTS.map((dt) => {
-        const steps = Math.round(1 / dt);
-        const back = this.flow(REVERSE_POINTS, 1, 0, { steps, solver: 'euler' });
-        const x0 = back.slice(steps * 10);
-        const fwd = this.flow(x0, 0, 1, { steps, solver: 'euler' }).slice(steps * 10);
-        const errors = [0, 1, 2, 3, 4].map((i) => Math.hypot(fwd[2 * i] - REVERSE_POINTS[2 * i], fwd[2 * i + 1] - REVERSE_POINTS[2 * i + 1]));
-        return { dt, steps, back, x0, errors, mean: errors.reduce((s, e) => s + e, 0) / 5 };
-      });
-      return { step: this.step, points: Float32Array.from(REVERSE_POINTS), runs };
-    },
-    // Conditional Q1: the training data coloured by class.
-    data() { return { step: this.step, ...this.data() }; },
-    // Conditional Q2: one trajectory per class from the same noise point.
-    classTrajectories() {
-      const steps = 50;
-      const traj = [0, 1, 2, 3, 4].map((c) => this.trajectoriesClass(1, c, { steps }));
-      return { step: this.step, steps, traj };
-    },
-    // Conditional Q3 with the control: ≥ 3000 samples of one class (0..4) or all (−1).
-    classSamples({ cls = -1, n = Math.max(3000, this.config.samples) } = {}) {
-      const samples = this.sampleClass(n, cls);
-      return { step: this.step, samples, cls, accuracy: this.accuracy(samples, cls) };
-    },
-  };
+  define(FlowLab);
 
-  FlowLab.register(['fm-rings', 'fm-rings-cond'], RingsExperiment);
-  FlowLab.RingsExperiment = RingsExperiment;
+  function define(FlowLab) {
+    const Base = FlowLab.FlowMatchingExperiment;
+    const PREVIEW_POINTS = 2000;
+    const DTS = [0.002, 0.02, 0.05, 0.1, 0.2];
+    // Seed 003 §1.5: three inliers, two outliers.
+    const REVERSE_POINTS = [-0.68536588, 1.04613213, -0.83722729, 1.48307046, 0.71348099, -0.03766172, -1.44, -1.44, 1.8, 1.8];
+    const classArg = (cls) => FlowLab.Experiment.intArg(cls, 'class', -1, 4);
+
+    class RingsExperiment extends Base {
+      get conditional() { return this.handle.conditional(); }
+      data() { return { points: this.handle.ringsData().slice(), labels: this.handle.ringsLabels().slice() }; }
+      sampleClass(n = this.config.samples, cls = -1, opts) {
+        const [steps, solver] = this.ode(opts);
+        return this.handle.sampleClass(FlowLab.Experiment.intArg(n, 'n', 1, 1e6), classArg(cls), steps, solver).slice();
+      }
+      trajectoriesClass(n = 5, cls = -1, opts) {
+        const [steps, solver] = this.ode(opts);
+        return this.handle.trajectoriesClass(FlowLab.Experiment.intArg(n, 'n', 1, 1e6), classArg(cls), steps, solver).slice();
+      }
+      nearestRing(points) { return this.handle.nearestRing(Array.from(points)).slice(); }
+      // Fraction of points whose nearest ring is the one asked for (cls, or i mod 5 for −1).
+      accuracy(points, cls = -1) {
+        const near = this.nearestRing(points);
+        let hit = 0;
+        for (let i = 0; i < near.length; ++i) hit += near[i] === (cls >= 0 ? cls : i % 5);
+        return near.length ? hit / near.length : 0;
+      }
+
+      // Live figure: samples at t = 1 (conditional: classes i mod 5, ≥ 3000 points when not previewing).
+      figures({ preview = false } = {}) {
+        const full = Math.max(this.conditional ? 3000 : 1000, this.config.samples);
+        const n = preview ? Math.min(PREVIEW_POINTS, full) : full;
+        if (!this.conditional) return { step: this.step, samples: this.sample(n) };
+        const samples = this.sampleClass(n, -1);
+        return { step: this.step, samples, cls: -1, accuracy: this.accuracy(samples, -1) };
+      }
+    }
+    RingsExperiment.prototype.analyses = {
+      // Q2: 1000 samples of N(0, I) at t = 0, 0.2, …, 1 (50 steps of the config's solver).
+      progression({ n = 1000 } = {}) {
+        const steps = 50;
+        const traj = this.trajectories(n, { steps });
+        const snapshots = [0, 10, 20, 30, 40, 50].map((k) => ({ t: k / steps, points: traj.slice(k * 2 * n, (k + 1) * 2 * n) }));
+        return { step: this.step, n, steps, snapshots };
+      },
+      // Q3: trajectories of 10 points, 50 steps.
+      trajectories({ n = 10 } = {}) {
+        const steps = 50;
+        return { step: this.step, n, steps, traj: this.trajectories(n, { steps }) };
+      },
+      // Q4: the same model and noise, Euler with Δt = 0.002 … 0.2.
+      quantization({ n = 1000 } = {}) {
+        const runs = DTS.map((dt) => ({ dt, steps: Math.round(1 / dt), points: this.sample(n, { steps: Math.round(1 / dt), solver: 'euler' }) }));
+        return { step: this.step, n, runs };
+      },
+      // Q5: the five points from t = 1 back to 0 and forward again, Euler per Δt;
+      // round-trip error ‖ψ(ψ⁻¹(x)) − x‖ per point.
+      reverse() {
+        const runs = DTS.map((dt) => {
+          const steps = Math.round(1 / dt);
+          const back = this.flow(REVERSE_POINTS, 1, 0, { steps, solver: 'euler' });
+          const x0 = back.slice(steps * 10);
+          const fwd = this.flow(x0, 0, 1, { steps, solver: 'euler' }).slice(steps * 10);
+          const errors = [0, 1, 2, 3, 4].map((i) => Math.hypot(fwd[2 * i] - REVERSE_POINTS[2 * i], fwd[2 * i + 1] - REVERSE_POINTS[2 * i + 1]));
+          return { dt, steps, back, x0, errors, mean: errors.reduce((s, e) => s + e, 0) / 5 };
+        });
+        return { step: this.step, points: Float32Array.from(REVERSE_POINTS), runs };
+      },
+      // Conditional Q1: the training data coloured by class.
+      data() { return { step: this.step, ...this.data() }; },
+      // Conditional Q2: one trajectory per class from the same noise point.
+      classTrajectories() {
+        const steps = 50;
+        const traj = [0, 1, 2, 3, 4].map((c) => this.trajectoriesClass(1, c, { steps }));
+        return { step: this.step, steps, traj };
+      },
+      // Conditional Q3 with the control: ≥ 3000 samples of one class (0..4) or all (−1).
+      classSamples({ cls = -1, n = Math.max(3000, this.config.samples) } = {}) {
+        const samples = this.sampleClass(n, cls);
+        return { step: this.step, samples, cls, accuracy: this.accuracy(samples, cls) };
+      },
+    };
+
+    FlowLab.register(['fm-rings', 'fm-rings-cond'], RingsExperiment);
+    FlowLab.RingsExperiment = RingsExperiment;
+  }
 })(typeof self !== 'undefined' ? self : globalThis);
