@@ -189,6 +189,18 @@ class RbmLab {
   long step() const { return step_; }
   RbmEval evaluate() const;
 
+  // Histories: the reconstruction error of every step, and (when exact) the
+  // exact average log-likelihood every ll_every() steps as (step, train, test).
+  const std::vector<float>& losses() const { return losses_; }
+  const std::vector<double>& ll_history() const { return ll_hist_; }
+  int ll_every() const { return ll_every_; }
+
+  // Full checkpoint (core/checkpoint.h): W, a, b, momentum buffers, PCD and
+  // display chains, both RNGs, step, histories and the training data (so
+  // drawn patterns survive). load() refuses a checkpoint of another shape.
+  std::string save(const std::string& link) const;
+  bool load(const std::string& data, std::string* error);
+
   // Display chains (their own RNG stream): reset B chains at the data
   // (from_data) or at uniform noise, then advance; visible() is B × n.
   void chains_reset(int B, bool from_data);
@@ -204,6 +216,9 @@ class RbmLab {
   int width_ = 0, height_ = 0;
   Rng rng_, chain_rng_;
   long step_ = 0;
+  int ll_every_ = 10;
+  std::vector<float> losses_;
+  std::vector<double> ll_hist_;
   std::vector<float> vW_, va_, vb_, dW_, da_, db_, pcd_, batch_, vis_chains_;
 };
 
