@@ -1,6 +1,7 @@
 // RBM experiment (sheet 000 §1): a binary RBM trained by CD-k / PCD.
 //   exp.figures()                       → { step, n, m, width, height, exact, eval, llHistory, W, a, b, losses… }
 //   exp.setPatterns(rows)               → dataset 'drawn': the training patterns (flat 0/1, side² each); restarts
+//   exp.analyze('patterns', {rows})  → the same, from the page (through the worker)
 //   exp.analyze('chains', {B, sweeps, reset, fromData})     → B × n visible states of the display Gibbs chains
 //   exp.analyze('reconstruct', {v, sweeps})                 → mean-field denoising of one pattern
 //   exp.analyze('coupling', {scale, useModelW, chains, sweeps}) → (a) sampled marginals vs σ(a), σ(b), corr(v, h)
@@ -41,7 +42,7 @@
     figures({ preview = false } = {}) {
       const h = this.handle;
       const out = {
-        step: h.step(), n: h.n(), m: h.m(), width: h.width(), height: h.height(),
+        step: h.step(), dataset: this.config.dataset, k: this.config.k, sampler: this.config.sampler, n: h.n(), m: h.m(), width: h.width(), height: h.height(),
         exact: h.exactAvailable(), llEvery: h.llEvery(),
         W: h.W().slice(), a: h.a().slice(), b: h.b().slice(),
         nTrain: h.nTrain(), nTest: h.nTest(),
@@ -79,6 +80,11 @@
       const r = this.handle.reconstruct(x, FlowLab.Experiment.intArg(sweeps, 'sweeps', 1, 100)).slice();
       return { v: Float32Array.from(x), recon: r, width: this.handle.width(), height: this.handle.height() };
     },
+    // Dataset 'drawn': the drawn patterns become the training set (restarts at step 0).
+    patterns({ rows } = {}) {
+      this.setPatterns(rows);
+      return { nTrain: this.handle.nTrain(), step: this.handle.step() };
+    },
     // (a) W' = scale · W_model (useModelW) or scale · N(0, 1); scale 0 is the paramagnet.
     coupling({ scale = 0, useModelW = false, chains = 200, burnIn = 20, sweeps = 50, seed = 1 } = {}) {
       const c = this.handle.couplingStats(scale, !!useModelW, chains, burnIn, sweeps, seed);
@@ -87,7 +93,7 @@
     // (b) P(h | v) for one v (default: the first training pattern).
     conditional({ v } = {}) {
       const h = this.handle;
-      if (h.m() > 12) throw new Error('P(h|v) enumeration is shown for m ≤ 12 hidden units');
+      if (h.m() > 16) throw new Error('P(h|v) enumeration is shown for m ≤ 16 hidden units');
       const x = v ? visible(this, v) : Array.from(h.trainData().slice(0, h.n()));
       return { v: Float32Array.from(x), m: h.m(), ...h.conditionalCheck(x) };
     },
