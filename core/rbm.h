@@ -123,7 +123,9 @@ void cd_gradient(const Rbm& r, const float* data, int N, int k, int samples, Rng
                  float* dW, float* da, float* db, std::vector<float>* chains = nullptr);
 
 struct GradientCheck {
-  std::vector<double> exact, fd;      // n × m
+  std::vector<double> exact;          // n × m
+  std::vector<double> fd;             // at the flat indices fd_index (all n × m unless capped)
+  std::vector<int> fd_index;
   std::vector<int> ks;
   std::vector<std::vector<double>> cd;  // per k, n × m
   std::vector<double> cd_max_err, cd_rms_err;
@@ -136,7 +138,8 @@ struct GradientCheck {
 // in double. PCD: `samples` chains, `pcd_burn_in` sweeps from the data, then
 // `pcd_sweeps` further sweeps, averaging the model term over all of them.
 GradientCheck gradient_check(const Rbm& r, const float* data, int N, const std::vector<int>& ks,
-                             int samples, int pcd_burn_in, int pcd_sweeps, double eps, Rng& rng);
+                             int samples, int pcd_burn_in, int pcd_sweeps, double eps, Rng& rng,
+                             int max_fd = 1 << 30);  // FD on at most max_fd evenly spaced entries (each costs 2 log Z)
 
 // ------------------------------------------------------------- the lab
 struct RbmOptions {

@@ -255,14 +255,20 @@ struct RbmHandle {
   // min(n, m) ≤ 20; the FD part costs 2·n·m exact log-likelihoods, so keep
   // n·m·2^min(n, m) small (≤ ~1e7).
   val gradient_check(val ks_js, int samples, int pcd_burn_in, int pcd_sweeps, double eps, double seed) {
+    return gradient_check_fd(ks_js, samples, pcd_burn_in, pcd_sweeps, eps, seed, 1 << 30);
+  }
+  // The same with finite differences on at most max_fd evenly spaced entries
+  // (fd[t] belongs to the flat index fdIndex[t]).
+  val gradient_check_fd(val ks_js, int samples, int pcd_burn_in, int pcd_sweeps, double eps, double seed, int max_fd) {
     if (!exact_available(n(), m())) return val::null();
     std::vector<int> ks = convertJSArrayToNumberVector<int>(ks_js);
     Rng rng(uint64_t(seed), kStreamEval);
     const GradientCheck g = flowlab::gradient_check(lab.model(), lab.train_data().data(), lab.n_train(), ks,
-                                                    std::max(1, samples), pcd_burn_in, pcd_sweeps, eps, rng);
+                                                    std::max(1, samples), pcd_burn_in, pcd_sweeps, eps, rng, max_fd);
     val o = val::object();
     o.set("exact", copy_f64(g.exact));
     o.set("fd", copy_f64(g.fd));
+    o.set("fdIndex", copy_f64(std::vector<double>(g.fd_index.begin(), g.fd_index.end())));
     o.set("fdMaxErr", g.fd_max_err);
     o.set("gradMax", g.grad_max);
     val cd = val::array();
@@ -330,5 +336,6 @@ EMSCRIPTEN_BINDINGS(flowlab_rbm) {
       .function("reconstruct", &RbmHandle::reconstruct)
       .function("couplingStats", &RbmHandle::coupling_stats)
       .function("conditionalCheck", &RbmHandle::conditional_check)
-      .function("gradientCheck", &RbmHandle::gradient_check);
+      .function("gradientCheck", &RbmHandle::gradient_check)
+      .function("gradientCheckFd", &RbmHandle::gradient_check_fd);
 }

@@ -115,6 +115,15 @@ TEST_CASE("rbm: exact gradient matches finite differences of the exact log-likel
     MESSAGE("n=" << n << " m=" << m << " max|exact|=" << g.grad_max << " max|fd-exact|=" << g.fd_max_err);
     CHECK(g.grad_max > 0.05);
     CHECK(g.fd_max_err < 1e-8);
+    REQUIRE(g.fd_index.size() == size_t(n * m));
+    // Capped FD: evenly spaced entries, the same numbers as the full check.
+    Rng rng2(23);
+    const GradientCheck c = gradient_check(r, data.data(), 7, {1}, 64, 10, 10, 1e-5, rng2, 5);
+    REQUIRE(c.fd.size() == 5);
+    for (size_t t = 0; t < 5; ++t) {
+      CHECK(c.fd_index[t] == int(t * n * m / 5));
+      CHECK(c.fd[t] == g.fd[c.fd_index[t]]);
+    }
     // Biases too: FD of the exact log-likelihood against da, db.
     RbmD d(r);
     std::vector<double> dW(n * m), da(n), db(m);

@@ -79,7 +79,8 @@ export default {
     let grid = null, recon = null;
     const draw = panel(drawRow, {
       id: 'rbm-draw', title: 'draw a pattern', width: 300, height: 300,
-      caption: 'Click pixels to draw a pattern v; "reconstruct" shows σ(a + W σ(b + vᵀW)) after the chosen mean-field passes.',
+      caption: 'Click pixels to draw a pattern v; "reconstruct" shows σ(a + W σ(b + vᵀW)) after the chosen mean-field passes. ' +
+        'Dataset "drawn": add patterns, then "train on drawn patterns" (the run restarts at step 0 on them; until then two placeholders, left half and top half, stand in).',
       csv: () => grid && csvText(['pixel', 'v', 'reconstruction'], Array.from(grid.v, (v, k) => [k, v, recon ? recon.recon[k] : ''])),
     });
     const rec = panel(drawRow, {
@@ -106,6 +107,7 @@ export default {
       const x = Math.floor(cx), y = Math.floor(cy);
       if (x < 0 || y < 0 || x >= grid.w || y >= grid.h) return;
       grid.v[y * grid.w + x] = 1 - grid.v[y * grid.w + x];
+      grid.touched = true;
       drawGrid();
     });
     const dbar = bar(drawRow);
@@ -114,7 +116,7 @@ export default {
     for (const s of [1, 2, 5, 20]) sweepsSel.append(new Option(`${s} pass${s > 1 ? 'es' : ''}`, String(s)));
     dbar.append(sweepsSel);
     button(dbar, 'reconstruct', () => ctx.analyze('reconstruct', { v: Array.from(grid.v), sweeps: Number(sweepsSel.value) }), 'reconstruct');
-    button(dbar, 'clear', () => { grid.v.fill(0); drawGrid(); });
+    button(dbar, 'clear', () => { grid.v.fill(0); grid.touched = true; drawGrid(); });
     button(dbar, 'add to drawn patterns', () => { grid.patterns.push(Array.from(grid.v)); drawGrid(); });
     button(dbar, 'train on drawn patterns (dataset drawn)', () => {
       if (grid.patterns.length) ctx.analyze('patterns', { rows: grid.patterns.flat() });
@@ -173,7 +175,10 @@ export default {
       id: 'rbm-c', title: 'gradient estimates', width: 900, height: 260,
       caption: '(c) Press the button.',
       csv: () => cData && csvText(['i', 'j', 'exact', 'fd', ...cData.cd.map((c) => `cd${c.k}`), 'pcd'],
-        Array.from(cData.exact, (g, k) => [Math.floor(k / cData.m), k % cData.m, g, cData.fd[k], ...cData.cd.map((c) => c.grad[k]), cData.pcd[k]])),
+        Array.from(cData.exact, (g, k) => {
+          const t = cData.fdIndex.indexOf(k);
+          return [Math.floor(k / cData.m), k % cData.m, g, t >= 0 ? cData.fd[t] : '', ...cData.cd.map((c) => c.grad[k]), cData.pcd[k]];
+        })),
     });
     const cTable = document.createElement('div');
     cBox.append(cTable);
@@ -227,8 +232,11 @@ export default {
         filters.caption(`Q: what features do the hidden units learn? Column j of W (the weights from unit h_${'j'} to the ${d.n} pixels), ` +
           `step ${d.step}; max |W_ij| = ${wmax.toFixed(3)}. On bars and stripes they become (mixtures of) bars and stripes.`);
         if (!grid || grid.w !== d.width || grid.h !== d.height) {
-          grid = { w: d.width, h: d.height, v: new Float32Array(d.n), patterns: [] };
-          if (d.data) grid.v.set(d.data.subarray(0, d.n));
+          grid = { w: d.width, h: d.height, v: new Float32Array(d.n), patterns: [], touched: false };
+          drawGrid();
+        }
+        if (!grid.touched && d.data && !grid.v.some((x) => x)) {  // start from the first training pattern
+          grid.v.set(d.data.subarray(0, d.n));
           drawGrid();
         }
       },
@@ -270,7 +278,8 @@ export default {
           aTable.replaceChildren();
           table(aTable, 'rbm-a-table', ['W scale', 'max err v', 'max err h', 'mean |corr| sampled', 'mean |corr| exact'],
             aRuns.map((r) => [r.scale, r.maxErrV, r.maxErrH, r.meanAbsCorr, r.exactMeanAbsCorr ?? '–']),
-            '(a) every run so far: at scale 0 the errors are sampling noise and the correlations vanish; they grow with the scale.');
+            '(a) every run so far: at scale 0 the errors are sampling noise and the correlations vanish (exact: 0); they grow with the scale. ' +
+            'At large scales the sampled correlations drift from the exact ones: the Gibbs chains (200 chains, 20 burn-in + 50 sweeps) mix slowly.');
         }
         if (name === 'conditional') {
           bData = d;
@@ -283,7 +292,10 @@ export default {
         }
         if (name === 'gradient') {
           cData = d;
-          const maps = [['exact', d.exact], ['finite diff.', d.fd], ...d.cd.map((c) => [`CD-${c.k}`, c.grad]), ['PCD', d.pcd]];
+          const fdFull = new Float64Array(d.n * d.m);  // 0 where not checked
+          d.fdIndex.forEach((k, t) => { fdFull[k] = d.fd[t]; });
+          const nFd = d.fd.length;
+          const maps = [['exact', d.exact], [nFd < d.n * d.m ? `finite diff. (${nFd} entries)` : 'finite diff.', fdFull], ...d.cd.map((c) => [`CD-${c.k}`, c.grad]), ['PCD', d.pcd]];
           const c = clear(cFig.canvas);
           const w = Math.floor((cFig.canvas.width - 10) / maps.length) - 8;
           const cell = Math.max(1, Math.floor(Math.min(w / d.m, 200 / d.n)));
@@ -292,7 +304,7 @@ export default {
             label(cFig.canvas, name, 8 + k * (w + 8), 20);
           });
           cFig.caption(`(c) Q: how good are CD-k and PCD estimates of ∂L/∂W_ij = ⟨v_i h_j⟩_data − ⟨v_i h_j⟩_model? n × m maps, colour scale ±max|exact| = ${fmt(d.gradMax, 4)}. ` +
-            `Finite differences of the exact log-likelihood agree with the exact gradient to ${exp10(d.fdMaxErr)}; ` +
+            `Central finite differences of the exact log-likelihood (ε = 1e-4, ${nFd} of ${d.n * d.m} entries, each two log Z) agree with the exact gradient to ${exp10(d.fdMaxErr)}; ` +
             d.cd.map((e) => `CD-${e.k} max error ${fmt(e.maxErr, 4)}`).join(', ') + `, PCD ${fmt(d.pcdMaxErr, 4)}.`);
           cTable.replaceChildren();
           table(cTable, 'rbm-c-table', ['estimator', 'max |err|', 'rms err', 'max |err| / max |grad|'], [
