@@ -96,6 +96,11 @@ export default {
       const c = clear(draw.canvas);
       const g = geom();
       image(c, grid.v, grid.h, grid.w, g.x, g.y, g.cell);
+      c.strokeStyle = '#ccc';  // cell lines, so that the pixels to click are visible
+      for (let k = 1; k < Math.max(grid.w, grid.h); ++k) {
+        if (k < grid.w) c.strokeRect(g.x + k * g.cell, g.y, 0, grid.h * g.cell);
+        if (k < grid.h) c.strokeRect(g.x, g.y + k * g.cell, grid.w * g.cell, 0);
+      }
       label(draw.canvas, `v (${grid.w}×${grid.h}); ${grid.patterns.length} pattern(s) stored`);
     };
     draw.canvas.addEventListener('click', (e) => {
@@ -172,7 +177,7 @@ export default {
     button(cHead, '(c) ∂L/∂W: exact, finite differences, CD-1/5/20, PCD', () => ctx.analyze('gradient', { ks: [1, 5, 20] }), 'gradient');
     let cData = null;
     const cFig = panel(cBox, {
-      id: 'rbm-c', title: 'gradient estimates', width: 900, height: 260,
+      id: 'rbm-c', title: 'gradient estimates', width: 900, height: 200,
       caption: '(c) Press the button.',
       csv: () => cData && csvText(['i', 'j', 'exact', 'fd', ...cData.cd.map((c) => `cd${c.k}`), 'pcd'],
         Array.from(cData.exact, (g, k) => {
@@ -236,7 +241,10 @@ export default {
           drawGrid();
         }
         if (!grid.touched && d.data && !grid.v.some((x) => x)) {  // start from the first training pattern
-          grid.v.set(d.data.subarray(0, d.n));
+          const N = d.data.length / d.n;
+          let k = 0;  // the first pattern with something on (bars and stripes starts with the empty one)
+          while (k < N - 1 && !d.data.subarray(k * d.n, (k + 1) * d.n).some((x) => x)) k += 1;
+          grid.v.set(d.data.subarray(k * d.n, (k + 1) * d.n));
           drawGrid();
         }
       },
@@ -298,7 +306,7 @@ export default {
           const maps = [['exact', d.exact], [nFd < d.n * d.m ? `finite diff. (${nFd} entries)` : 'finite diff.', fdFull], ...d.cd.map((c) => [`CD-${c.k}`, c.grad]), ['PCD', d.pcd]];
           const c = clear(cFig.canvas);
           const w = Math.floor((cFig.canvas.width - 10) / maps.length) - 8;
-          const cell = Math.max(1, Math.floor(Math.min(w / d.m, 200 / d.n)));
+          const cell = Math.max(1, Math.floor(Math.min(w / d.m, 160 / d.n)));
           maps.forEach(([name, g], k) => {
             image(c, g, d.n, d.m, 8 + k * (w + 8), 30, cell, 'div', d.gradMax);
             label(cFig.canvas, name, 8 + k * (w + 8), 20);
@@ -311,7 +319,9 @@ export default {
             ['finite differences', d.fdMaxErr, '–', d.fdMaxErr / d.gradMax],
             ...d.cd.map((e) => [`CD-${e.k}`, e.maxErr, e.rmsErr, e.maxErr / d.gradMax]),
             ['PCD', d.pcdMaxErr, d.pcdRmsErr, d.pcdMaxErr / d.gradMax]],
-            '(c) errors against the exact gradient (model term by enumeration); CD-k is biased for small k, the bias shrinks as k grows.');
+            '(c) errors against the exact gradient (model term by enumeration). CD-k chains start at the data: on a freshly initialised model ' +
+            'the bias shrinks as k grows; on a CD-trained model CD-k is ≈ 0 (a CD fixed point) while the exact gradient is not, and chains in a ' +
+            'multimodal model leave their mode slowly, so even CD-20 stays biased. PCD chains, run longer, come closer.');
         }
       },
     };
