@@ -123,7 +123,9 @@ void cd_gradient(const Rbm& r, const float* data, int N, int k, int samples, Rng
                  float* dW, float* da, float* db, std::vector<float>* chains = nullptr);
 
 struct GradientCheck {
-  std::vector<double> exact, fd;      // n × m
+  std::vector<double> exact;          // n × m
+  std::vector<double> fd;             // at the flat indices fd_index (all n × m unless capped)
+  std::vector<int> fd_index;
   std::vector<int> ks;
   std::vector<std::vector<double>> cd;  // per k, n × m
   std::vector<double> cd_max_err, cd_rms_err;
@@ -136,7 +138,8 @@ struct GradientCheck {
 // in double. PCD: `samples` chains, `pcd_burn_in` sweeps from the data, then
 // `pcd_sweeps` further sweeps, averaging the model term over all of them.
 GradientCheck gradient_check(const Rbm& r, const float* data, int N, const std::vector<int>& ks,
-                             int samples, int pcd_burn_in, int pcd_sweeps, double eps, Rng& rng);
+                             int samples, int pcd_burn_in, int pcd_sweeps, double eps, Rng& rng,
+                             int max_fd = 1 << 30);  // FD on at most max_fd evenly spaced entries (each costs 2 log Z)
 
 // ------------------------------------------------------------- the lab
 struct RbmOptions {
@@ -189,6 +192,18 @@ class RbmLab {
   long step() const { return step_; }
   RbmEval evaluate() const;
 
+  // Histories: the reconstruction error of every step, and (when exact) the
+  // exact average log-likelihood every ll_every() steps as (step, train, test).
+  const std::vector<float>& losses() const { return losses_; }
+  const std::vector<double>& ll_history() const { return ll_hist_; }
+  int ll_every() const { return ll_every_; }
+
+  // Full checkpoint (core/checkpoint.h): W, a, b, momentum buffers, PCD and
+  // display chains, both RNGs, step, histories and the training data (so
+  // drawn patterns survive). load() refuses a checkpoint of another shape.
+  std::string save(const std::string& link) const;
+  bool load(const std::string& data, std::string* error);
+
   // Display chains (their own RNG stream): reset B chains at the data
   // (from_data) or at uniform noise, then advance; visible() is B × n.
   void chains_reset(int B, bool from_data);
@@ -204,6 +219,9 @@ class RbmLab {
   int width_ = 0, height_ = 0;
   Rng rng_, chain_rng_;
   long step_ = 0;
+  int ll_every_ = 10;
+  std::vector<float> losses_;
+  std::vector<double> ll_hist_;
   std::vector<float> vW_, va_, vb_, dW_, da_, db_, pcd_, batch_, vis_chains_;
 };
 

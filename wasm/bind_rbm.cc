@@ -6,6 +6,7 @@
 
 #include <cmath>
 
+#include "config.h"
 #include "rbm.h"
 #include "bind_val.h"
 
@@ -22,6 +23,82 @@ struct RbmHandle {
   std::vector<float> out;
 
   explicit RbmHandle(val o) : lab(make(o, &error)) {}
+  // From a link (the generic worker's way); `patterns` (flat 0/1, side² each)
+  // are the training data of dataset 'drawn' — without them two placeholder
+  // patterns (left half, top half) stand in until setPatterns / load.
+  RbmHandle(const std::string& link, val patterns) : lab(from_link(link, patterns)) {}
+  std::string saved;
+
+  static RbmLab from_link(const std::string& link, const val& patterns) {
+    const Config c = parse_link(link, nullptr);
+    RbmOptions r;
+    r.dataset = int(c.rbm_dataset);
+    r.side = int(c.rbm_side);
+    r.n_train = int(c.rbm_n_train);
+    r.n_test = int(c.rbm_n_test);
+    r.flip = float(c.rbm_flip);
+    r.n_hidden = int(c.rbm_m);
+    r.k = int(c.rbm_k);
+    r.persistent = c.rbm_sampler == 1;
+    r.batch = int(c.rbm_batch);
+    r.lr = float(c.rbm_lr);
+    r.momentum = float(c.rbm_momentum);
+    r.weight_decay = float(c.rbm_weight_decay);
+    r.seed = uint64_t(c.seed);
+    r = clamp_options(r);
+    std::vector<float> p;
+    if (r.dataset == 2) {
+      const size_t n = size_t(r.side) * r.side;
+      if (!patterns.isUndefined() && !patterns.isNull()) p = convertJSArrayToNumberVector<float>(patterns);
+      if (p.empty() || p.size() % n != 0) {
+        p.assign(2 * n, 0.0f);
+        for (int y = 0; y < r.side; ++y)
+          for (int x = 0; x < r.side; ++x) {
+            p[size_t(y) * r.side + x] = 2 * x < r.side;
+            p[n + size_t(y) * r.side + x] = 2 * y < r.side;
+          }
+      }
+    }
+    return RbmLab(r, p);
+  }
+  // Per-step reconstruction errors of steps [from, step()).
+  val losses(int from) {
+    const auto& l = lab.losses();
+    from = std::max(0, std::min(from, int(l.size())));
+    return val(typed_memory_view(l.size() - from, l.data() + from));
+  }
+  // Exact log-likelihood history: (step, train, test) triples (test NaN without held-out data).
+  val ll_history() { return val(typed_memory_view(lab.ll_history().size(), lab.ll_history().data())); }
+  int ll_every() const { return lab.ll_every(); }
+  double train_n(int steps) {
+    for (int i = 0; i < steps; ++i) lab.train_step();
+    return double(lab.step());
+  }
+  val save(const std::string& link) {
+    saved = lab.save(link);
+    return val(typed_memory_view(saved.size(), reinterpret_cast<const unsigned char*>(saved.data())));
+  }
+  std::string load(const std::string& data) {
+    std::string e;
+    return lab.load(data, &e) ? "" : e;
+  }
+  // θ flat: W (n×m row-major), a, b.
+  val parameters() {
+    const Rbm& r = lab.model();
+    out = r.W;
+    out.insert(out.end(), r.a.begin(), r.a.end());
+    out.insert(out.end(), r.b.begin(), r.b.end());
+    return val(typed_memory_view(out.size(), out.data()));
+  }
+  double num_params() const { return double(lab.model().W.size() + lab.model().a.size() + lab.model().b.size()); }
+  void set_parameter(int i, float v) {
+    Rbm& r = lab.model();
+    const size_t nw = r.W.size(), na = r.a.size();
+    if (i < 0) return;
+    if (size_t(i) < nw) r.W[i] = v;
+    else if (size_t(i) < nw + na) r.a[i - nw] = v;
+    else if (size_t(i) < nw + na + r.b.size()) r.b[i - nw - na] = v;
+  }
 
   // Options object: the fields of RbmOptions by their C++ names, plus
   // `patterns` (flat 0/1 array, side² per pattern) for dataset 2. Bad
@@ -178,14 +255,20 @@ struct RbmHandle {
   // min(n, m) ≤ 20; the FD part costs 2·n·m exact log-likelihoods, so keep
   // n·m·2^min(n, m) small (≤ ~1e7).
   val gradient_check(val ks_js, int samples, int pcd_burn_in, int pcd_sweeps, double eps, double seed) {
+    return gradient_check_fd(ks_js, samples, pcd_burn_in, pcd_sweeps, eps, seed, 1 << 30);
+  }
+  // The same with finite differences on at most max_fd evenly spaced entries
+  // (fd[t] belongs to the flat index fdIndex[t]).
+  val gradient_check_fd(val ks_js, int samples, int pcd_burn_in, int pcd_sweeps, double eps, double seed, int max_fd) {
     if (!exact_available(n(), m())) return val::null();
     std::vector<int> ks = convertJSArrayToNumberVector<int>(ks_js);
     Rng rng(uint64_t(seed), kStreamEval);
     const GradientCheck g = flowlab::gradient_check(lab.model(), lab.train_data().data(), lab.n_train(), ks,
-                                                    std::max(1, samples), pcd_burn_in, pcd_sweeps, eps, rng);
+                                                    std::max(1, samples), pcd_burn_in, pcd_sweeps, eps, rng, max_fd);
     val o = val::object();
     o.set("exact", copy_f64(g.exact));
     o.set("fd", copy_f64(g.fd));
+    o.set("fdIndex", copy_f64(std::vector<double>(g.fd_index.begin(), g.fd_index.end())));
     o.set("fdMaxErr", g.fd_max_err);
     o.set("gradMax", g.grad_max);
     val cd = val::array();
@@ -220,6 +303,16 @@ EMSCRIPTEN_BINDINGS(flowlab_rbm) {
   function("rbmDigitGlyph", &digit_glyph_js);
   class_<RbmHandle>("Rbm")
       .constructor<val>()
+      .constructor<std::string, val>()
+      .function("losses", &RbmHandle::losses)
+      .function("llHistory", &RbmHandle::ll_history)
+      .function("llEvery", &RbmHandle::ll_every)
+      .function("trainSteps", &RbmHandle::train_n)
+      .function("save", &RbmHandle::save)
+      .function("load", &RbmHandle::load)
+      .function("parameters", &RbmHandle::parameters)
+      .function("numParams", &RbmHandle::num_params)
+      .function("setParameter", &RbmHandle::set_parameter)
       .function("error", &RbmHandle::get_error)
       .function("n", &RbmHandle::n)
       .function("m", &RbmHandle::m)
@@ -243,5 +336,6 @@ EMSCRIPTEN_BINDINGS(flowlab_rbm) {
       .function("reconstruct", &RbmHandle::reconstruct)
       .function("couplingStats", &RbmHandle::coupling_stats)
       .function("conditionalCheck", &RbmHandle::conditional_check)
-      .function("gradientCheck", &RbmHandle::gradient_check);
+      .function("gradientCheck", &RbmHandle::gradient_check)
+      .function("gradientCheckFd", &RbmHandle::gradient_check_fd);
 }

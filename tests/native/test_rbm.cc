@@ -115,6 +115,15 @@ TEST_CASE("rbm: exact gradient matches finite differences of the exact log-likel
     MESSAGE("n=" << n << " m=" << m << " max|exact|=" << g.grad_max << " max|fd-exact|=" << g.fd_max_err);
     CHECK(g.grad_max > 0.05);
     CHECK(g.fd_max_err < 1e-8);
+    REQUIRE(g.fd_index.size() == size_t(n * m));
+    // Capped FD: evenly spaced entries, the same numbers as the full check.
+    Rng rng2(23);
+    const GradientCheck c = gradient_check(r, data.data(), 7, {1}, 64, 10, 10, 1e-5, rng2, 5);
+    REQUIRE(c.fd.size() == 5);
+    for (size_t t = 0; t < 5; ++t) {
+      CHECK(c.fd_index[t] == int(t * n * m / 5));
+      CHECK(c.fd[t] == g.fd[c.fd_index[t]]);
+    }
     // Biases too: FD of the exact log-likelihood against da, db.
     RbmD d(r);
     std::vector<double> dW(n * m), da(n), db(m);
@@ -207,4 +216,56 @@ TEST_CASE("rbm: training on bars-and-stripes 4x4 approaches the optimum -ln 30")
   RbmLab third(o);
   for (int s = 0; s < 50; ++s) third.train_step();
   CHECK(again.model().W == third.model().W);
+}
+
+TEST_CASE("rbm: checkpoint round trip continues bit-identically (CD and PCD, with chains)") {
+  for (bool persistent : {false, true}) {
+    RbmOptions o;
+    o.n_hidden = 6;
+    o.k = 2;
+    o.batch = 8;
+    o.persistent = persistent;
+    o.seed = 7;
+    RbmLab a(o);
+    for (int i = 0; i < 25; ++i) a.train_step();
+    a.chains_reset(4, false);
+    a.chains_step(3);
+    const std::string ck = a.save("v=1&ex=rbm");
+    RbmLab b(o);  // fresh, different state until loaded
+    b.train_step();
+    std::string err;
+    REQUIRE_MESSAGE(b.load(ck, &err), err);
+    CHECK(b.step() == 25);
+    for (int i = 0; i < 15; ++i) CHECK(a.train_step().recon_error == b.train_step().recon_error);
+    a.chains_step(2);
+    b.chains_step(2);
+    CHECK(a.model().W == b.model().W);
+    CHECK(a.model().a == b.model().a);
+    CHECK(a.model().b == b.model().b);
+    CHECK(a.chains() == b.chains());
+    CHECK(a.losses() == b.losses());
+    REQUIRE(a.ll_history().size() == b.ll_history().size());
+    CHECK(a.ll_history().size() == 3 * (1 + 40 / a.ll_every()));
+    for (size_t i = 0; i < a.ll_history().size(); ++i)
+      if (!std::isnan(a.ll_history()[i])) CHECK(a.ll_history()[i] == b.ll_history()[i]);
+  }
+}
+
+TEST_CASE("rbm: checkpoint of another shape is refused, and drawn data survive") {
+  RbmOptions o;
+  o.dataset = 2;
+  o.side = 3;
+  o.n_hidden = 4;
+  std::vector<float> pats = {1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 1, 0, 1, 0, 1, 0, 0};
+  RbmLab a(o, pats);
+  a.train_step();
+  RbmLab other(o, {1, 1, 1, 0, 0, 0, 0, 0, 0});
+  std::string err;
+  REQUIRE(other.load(a.save("x"), &err));
+  CHECK(other.train_data() == a.train_data());
+  RbmOptions o2 = o;
+  o2.n_hidden = 5;
+  RbmLab c(o2, pats);
+  CHECK_FALSE(c.load(a.save("x"), &err));
+  CHECK(!err.empty());
 }

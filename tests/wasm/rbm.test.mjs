@@ -80,3 +80,59 @@ test('views (a), (b), (c) on a small user-pattern RBM', () => {
   assert.deepEqual(Array.from(g.cd[0].grad), Array.from(g2.cd[0].grad));
   u.delete();
 });
+
+// The generic experiment API (web/js/api/rbm.js), as the page's worker uses it.
+const FlowLab = require(path.join(root, 'web/js/api.js'));
+const lab = await FlowLab.load();
+
+test('API: link → experiment; per-step losses, ll history, same seed identical, checkpoint continues identically', () => {
+  const link = lab.linkOf({ ex: 'rbm', seed: 4, m: 8, k: 2, batch: 10, steps: 100 });
+  const a = lab.create(link), b = lab.create(link);
+  assert.equal(a.total, 100);
+  const la = a.train(30);
+  assert.equal(la.length, 30);
+  assert.deepEqual(Array.from(la), [...b.train(10), ...b.train(20)]);
+  const f = a.figures();
+  assert.equal(f.n, 16);
+  assert.equal(f.m, 8);
+  assert.ok(f.exact);
+  assert.equal(f.llSteps[f.llSteps.length - 1], 30);
+  assert.equal(f.llTrain.length, f.llSteps.length);
+  assert.equal(f.llTest, undefined);  // bars and stripes: no held-out set
+  assert.equal(f.eval.llTest, null);
+  const bytes = a.save();
+  const c = lab.restore(bytes);
+  assert.equal(c.step, 30);
+  assert.deepEqual(Array.from(c.train(20)), Array.from(a.train(20)));
+  assert.deepEqual(Array.from(c.parameters()), Array.from(a.parameters()));
+  assert.equal(a.parameters().length, 16 * 8 + 16 + 8);
+  a.setParameter(0, 0.5);
+  assert.equal(a.parameters()[0], 0.5);
+  assert.throws(() => lab.create(lab.linkOf({ ex: 'rbm', m: 9 })).load(bytes), /cannot restore/);
+  for (const e of [a, b, c]) e.dispose();
+});
+
+test('API: analyses (a) (b) (c), chains, drawn patterns', () => {
+  const e = lab.create(lab.linkOf({ ex: 'rbm', seed: 1, side: 3, m: 4, k: 1 }));
+  e.train(50);
+  const a0 = e.analyze('coupling', { scale: 0 });
+  assert.ok(a0.maxErrV < 0.05 && a0.maxErrH < 0.05);
+  const cond = e.analyze('conditional', {});
+  assert.ok(cond.maxAbsDiff < 1e-12);
+  const g = e.analyze('gradient', { ks: [1, 10], samples: 1000 });
+  assert.ok(g.fdMaxErr < 1e-6 * Math.max(1, g.gradMax));
+  const ch = e.analyze('chains', { B: 4, sweeps: 2, reset: true });
+  assert.equal(ch.chains.length, 4 * 9);
+  const r = e.analyze('reconstruct', { v: [1, 1, 1, 0, 0, 0, 0, 0, 0] });
+  assert.equal(r.recon.length, 9);
+  e.dispose();
+  const d = lab.create(lab.linkOf({ ex: 'rbm', dataset: 'drawn', side: 3, m: 4 }));
+  assert.equal(d.figures().nTrain, 2);  // placeholders until patterns are drawn
+  d.setPatterns([1, 0, 0, 0, 1, 0, 0, 0, 1]);
+  assert.equal(d.figures().nTrain, 1);
+  d.train(5);
+  const back = lab.restore(d.save());
+  assert.deepEqual(Array.from(back.figures().data), [1, 0, 0, 0, 1, 0, 0, 0, 1]);
+  d.dispose();
+  back.dispose();
+});
