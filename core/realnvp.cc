@@ -11,6 +11,22 @@ namespace flowlab {
 
 static constexpr double kLog2Pi = 1.8378770664093453;
 
+RealNvpConfig realnvp_config(const Config& c) {
+  RealNvpConfig r;
+  r.layers = c.i(&Config::nvp_layers);
+  r.hidden = c.i(&Config::nvp_hidden);
+  r.depth = c.i(&Config::nvp_depth);
+  r.lr = float(c.nvp_lr);
+  r.batch = c.i(&Config::nvp_batch);
+  r.steps = c.i(&Config::nvp_steps);
+  r.rings_n = c.i(&Config::nvp_rings_n);
+  r.thickness = float(c.nvp_thickness);
+  r.val_fraction = float(c.nvp_val_fraction);
+  r.s_max = float(c.nvp_s_max);
+  r.seed = uint64_t(c.seed);
+  return r;
+}
+
 RealNvp::RealNvp(const RealNvpConfig& c) : cfg_(c), rng_(c.seed, kStreamTrain) {
   std::vector<int> dims = {1};
   for (int d = 0; d < cfg_.depth; ++d) dims.push_back(cfg_.hidden);

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "config.h"
 #include "datasets.h"
 #include "mlp.h"
 #include "rng.h"
@@ -30,6 +31,9 @@ struct RealNvpConfig {
   int eval_every = 25;   // validation loss every this many steps
   uint64_t seed = 0;
 };
+
+// The link's fields (exercise "realnvp") as a RealNvpConfig.
+RealNvpConfig realnvp_config(const Config& c);
 
 // Log-likelihood of a batch, split into its two terms (per point).
 struct RealNvpLogp {

@@ -146,3 +146,17 @@ TEST_CASE("realnvp: density integrates to 1; save/load; training separates inlie
   CHECK(worst_in > lp.logp[3] + 1);
   CHECK(worst_in > lp.logp[4] + 1);
 }
+
+TEST_CASE("realnvp: link defaults are the core defaults") {
+  const RealNvpConfig a = realnvp_config(Config{}), b;
+  CHECK(a.layers == b.layers);
+  CHECK(a.hidden == b.hidden);
+  CHECK(a.depth == b.depth);
+  CHECK(a.lr == b.lr);
+  CHECK(a.batch == b.batch);
+  CHECK(a.steps == b.steps);
+  CHECK(a.rings_n == b.rings_n);
+  CHECK(a.thickness == b.thickness);
+  CHECK(a.val_fraction == b.val_fraction);
+  CHECK(a.s_max == b.s_max);
+}
