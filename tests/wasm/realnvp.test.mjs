@@ -57,3 +57,21 @@ test('checkpoint: save, load, continue identically; wrong bytes refused', () => 
   a.delete();
   b.delete();
 });
+
+test('JS API: link → experiment, figures and every analysis', async () => {
+  const FlowLab = require('../../web/js/api.js');
+  const lab = await FlowLab.load();
+  const e = lab.create('v=1&ex=realnvp&layers=4&hidden=8&steps=50&rings_n=500&seed=2');
+  assert.equal(e.layers, 4);
+  assert.equal(e.train(50).length, 50);
+  const f = e.figures();
+  assert.equal(f.samples.length, 2000);
+  assert.ok(f.validation.length >= 8);
+  assert.equal(e.analyses.seeds.call(e).samples.length, 3);
+  assert.equal(e.analyses.layers.call(e, { n: 10 }).points.length, 5 * 10 * 2);
+  const p = e.analyses.points.call(e);
+  assert.equal(p.path.length, 5 * 5 * 2);
+  assert.equal(p.logp.length, 5);
+  assert.equal(e.analyses.density.call(e, { m: 20 }).logp.length, 400);
+  e.dispose();
+});
