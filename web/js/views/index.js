@@ -2,5 +2,6 @@
 // mount(container, ctx) draws its panels and returns {figures(data),
 // analysis(name, data)}; ctx = {analyze(name, args), stat(name, text)}.
 import checkerboard from './fm-checkerboard.js';
+import realnvp from './realnvp.js';
 
-export const views = Object.fromEntries([checkerboard].map((v) => [v.id, v]));
+export const views = Object.fromEntries([checkerboard, realnvp].map((v) => [v.id, v]));
