@@ -12,7 +12,7 @@ export default {
   question: '§1 Train a RealNVP flow (affine coupling layers x_b ← x_b·exp(s(x_a)) + b(x_a), permutations between them, ' +
     'base N(0, I)) by maximum likelihood, log p(x) = log p_z(f⁻¹(x)) + log|det ∂f⁻¹/∂x|.',
   mount(container, ctx) {
-    let val = null, q2 = null, q3 = null, q5 = null, dens = null;
+    let val = null;
     const row = () => { const r = document.createElement('div'); r.className = 'figure-row'; container.append(r); return r; };
     const r1 = row();
     const q1 = panel(r1, { id: 'q1-validation', width: 480, height: 320,
@@ -73,11 +73,10 @@ export default {
       const f = panel(r5, { id: 'q5-inverse', width: 420, height: 420, csv: () => stackCsv(d.path, 5),
         caption: 'Q5: the five points of §1.5 (three on the rings, two off them) through the inverse layer by layer, purple (y) → yellow-green (z).' });
       drawTrajectories(f.canvas, d.path, 5, 'inverse trajectories');
-      const rows = Array.from({ length: 5 }, (_, i) => [`(${d.points[2 * i]}, ${d.points[2 * i + 1]})`, i < 3 ? 'inlier' : 'outlier',
+      const rows = Array.from({ length: 5 }, (_, i) => [`(${d.points[2 * i].toFixed(4)}, ${d.points[2 * i + 1].toFixed(4)})`, i < 3 ? 'inlier' : 'outlier',
         d.logp[i], d.logpz[i], d.logdet[i]]);
       table(r5, 'q5-table', ['y', 'kind', 'log p(y)', 'log p_z(f⁻¹(y))', 'log det'], rows,
         `Q5: log p(y) = log p_z(f⁻¹(y)) + log|det ∂f⁻¹/∂y| at step ${d.step}.`);
-      q5 = d;
     };
     const renderDensity = (d) => {
       r6.replaceChildren();
@@ -94,10 +93,10 @@ export default {
         if (k >= 0) ctx.stat('validation loss', `${val[k + 1].toFixed(3)} (−log p_z ${val[k + 2].toFixed(3)}, −log det ${val[k + 3].toFixed(3)})`);
       },
       analysis(name, data) {
-        if (name === 'seeds') renderQ2(q2 = data);
-        if (name === 'layers') renderQ3(q3 = data);
+        if (name === 'seeds') renderQ2(data);
+        if (name === 'layers') renderQ3(data);
         if (name === 'points') renderQ5(data);
-        if (name === 'density') renderDensity(dens = data);
+        if (name === 'density') renderDensity(data);
       },
     };
   },
