@@ -61,6 +61,16 @@ const std::vector<FieldSpec>& config_schema() {
       {"lr", "learning rate", "learned field: Adam learning rate", &Config::cov_lr, 1e-6, 0.1, false, {}, "training", "cov1d"},
       {"batch", "batch size", "learned field: batch size", &Config::cov_batch, 16, 4096, true, {}, "training", "cov1d"},
       {"steps", "steps", "learned field: training steps", &Config::cov_steps, 1, 1000000, true, {}, "training", "cov1d"},
+      {"layers", "coupling layers", "affine coupling layers (coordinates swapped between them)", &Config::nvp_layers, 1, 64, true, {}, "model", "realnvp"},
+      {"hidden", "hidden width", "width of the s/b nets", &Config::nvp_hidden, 2, 512, true, {}, "model", "realnvp"},
+      {"depth", "hidden layers", "hidden layers of the s/b nets", &Config::nvp_depth, 1, 6, true, {}, "model", "realnvp"},
+      {"s_max", "scale bound", "s = s_max·tanh(raw/s_max)", &Config::nvp_s_max, 0.1, 10, false, {}, "model", "realnvp"},
+      {"lr", "learning rate", "Adam learning rate", &Config::nvp_lr, 1e-5, 0.1, false, {}, "training", "realnvp"},
+      {"batch", "batch size", "minibatch size", &Config::nvp_batch, 1, 4096, true, {}, "training", "realnvp"},
+      {"steps", "steps", "training steps of a run", &Config::nvp_steps, 1, 200000, true, {}, "training", "realnvp"},
+      {"rings_n", "data size", "Olympic-rings points (train + validation)", &Config::nvp_rings_n, 50, 100000, true, {}, "data", "realnvp"},
+      {"thickness", "ring thickness", "radial width of each ring", &Config::nvp_thickness, 0.01, 1, false, {}, "data", "realnvp"},
+      {"val_fraction", "validation share", "share of the points held out for the validation loss", &Config::nvp_val_fraction, 0.05, 0.5, false, {}, "data", "realnvp"},
   };
   return s;
 }

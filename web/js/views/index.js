@@ -5,5 +5,6 @@ import checkerboard from './fm-checkerboard.js';
 import rings from './fm-rings.js';
 import ringsCond from './fm-rings-cond.js';
 import rbm from './rbm.js';
+import realnvp from './realnvp.js';
 
-export const views = Object.fromEntries([checkerboard, rings, ringsCond, rbm].map((v) => [v.id, v]));
+export const views = Object.fromEntries([checkerboard, rings, ringsCond, rbm, realnvp].map((v) => [v.id, v]));

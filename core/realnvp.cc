@@ -1,0 +1,251 @@
+// RealNVP affine coupling flow in 2D (seed 003 §1). See realnvp.h.
+#include "realnvp.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+
+#include "checkpoint.h"
+
+namespace flowlab {
+
+static constexpr double kLog2Pi = 1.8378770664093453;
+
+RealNvpConfig realnvp_config(const Config& c) {
+  RealNvpConfig r;
+  r.layers = c.i(&Config::nvp_layers);
+  r.hidden = c.i(&Config::nvp_hidden);
+  r.depth = c.i(&Config::nvp_depth);
+  r.lr = float(c.nvp_lr);
+  r.batch = c.i(&Config::nvp_batch);
+  r.steps = c.i(&Config::nvp_steps);
+  r.rings_n = c.i(&Config::nvp_rings_n);
+  r.thickness = float(c.nvp_thickness);
+  r.val_fraction = float(c.nvp_val_fraction);
+  r.s_max = float(c.nvp_s_max);
+  r.seed = uint64_t(c.seed);
+  return r;
+}
+
+RealNvp::RealNvp(const RealNvpConfig& c) : cfg_(c), rng_(c.seed, kStreamTrain) {
+  std::vector<int> dims = {1};
+  for (int d = 0; d < cfg_.depth; ++d) dims.push_back(cfg_.hidden);
+  dims.push_back(2);
+  Rng init(cfg_.seed, kStreamInit);
+  offs_.push_back(0);
+  for (int k = 0; k < cfg_.layers; ++k) {
+    nets_.emplace_back(dims);
+    nets_.back().init(init);
+    // The last layer starts at zero: every coupling starts as the identity.
+    const int L = nets_.back().num_layers() - 1;
+    const int fan = dims[L] * dims[L + 1];
+    std::fill(nets_.back().W(L), nets_.back().W(L) + fan, 0.0f);
+    std::fill(nets_.back().b(L), nets_.back().b(L) + 2, 0.0f);
+    adam_.emplace_back();
+    adam_.back().reset(nets_.back().num_params());
+    offs_.push_back(offs_.back() + nets_.back().num_params());
+  }
+  Rng data(cfg_.seed, kStreamData);
+  rings_ = make_rings(data, cfg_.rings_n, cfg_.thickness);
+  // Points are i.i.d. (labels i mod 5): the last val_fraction is the held-out split.
+  const int n_val = std::max(1, int(std::lround(cfg_.val_fraction * cfg_.rings_n)));
+  n_train_ = std::max(1, cfg_.rings_n - n_val);
+}
+
+void RealNvp::coupling_sb(int k, const float* h, int n, std::vector<float>& s, std::vector<float>& b) {
+  const int ia = a_index(k);
+  abuf_.resize(n);
+  for (int i = 0; i < n; ++i) abuf_[i] = h[2 * i + ia];
+  const float* raw = nets_[k].forward(abuf_.data(), n);
+  s.resize(n);
+  b.resize(n);
+  const float m = cfg_.s_max;
+  for (int i = 0; i < n; ++i) {
+    s[i] = m * std::tanh(raw[2 * i] / m);
+    b[i] = raw[2 * i + 1];
+  }
+}
+
+void RealNvp::forward(const float* z, int n, float* x, std::vector<std::vector<float>>* layers) {
+  std::vector<float> h(z, z + 2 * size_t(n)), s, b;
+  if (layers) layers->assign(1, h);
+  for (int k = 0; k < cfg_.layers; ++k) {
+    coupling_sb(k, h.data(), n, s, b);
+    const int ib = 1 - a_index(k);
+    for (int i = 0; i < n; ++i) h[2 * i + ib] = h[2 * i + ib] * std::exp(s[i]) + b[i];
+    if (layers) layers->push_back(h);
+  }
+  std::copy(h.begin(), h.end(), x);
+}
+
+void RealNvp::inverse(const float* x, int n, float* z, float* logdet, std::vector<std::vector<float>>* layers) {
+  std::vector<float> h(x, x + 2 * size_t(n)), s, b;
+  if (layers) layers->assign(1, h);
+  if (logdet) std::fill(logdet, logdet + n, 0.0f);
+  s_cache_.resize(cfg_.layers);
+  for (int k = cfg_.layers - 1; k >= 0; --k) {
+    coupling_sb(k, h.data(), n, s, b);
+    const int ib = 1 - a_index(k);
+    for (int i = 0; i < n; ++i) {
+      h[2 * i + ib] = (h[2 * i + ib] - b[i]) * std::exp(-s[i]);
+      if (logdet) logdet[i] -= s[i];
+    }
+    s_cache_[k] = s;
+    if (layers) layers->push_back(h);
+  }
+  std::copy(h.begin(), h.end(), z);
+}
+
+RealNvpLogp RealNvp::log_prob(const float* x, int n) {
+  RealNvpLogp r;
+  std::vector<float> z(2 * size_t(n));
+  r.logdet.resize(n);
+  inverse(x, n, z.data(), r.logdet.data());
+  r.logpz.resize(n);
+  r.logp.resize(n);
+  for (int i = 0; i < n; ++i) {
+    r.logpz[i] = float(-0.5 * (double(z[2 * i]) * z[2 * i] + double(z[2 * i + 1]) * z[2 * i + 1]) - kLog2Pi);
+    r.logp[i] = r.logpz[i] + r.logdet[i];
+  }
+  return r;
+}
+
+std::vector<float> RealNvp::sample(int n, uint64_t seed, std::vector<std::vector<float>>* layers) {
+  Rng rng(seed, kStreamSample);
+  std::vector<float> z(2 * size_t(n)), x(2 * size_t(n));
+  sample_normal(rng, n, z.data());
+  forward(z.data(), n, x.data(), layers);
+  return x;
+}
+
+double RealNvp::loss(const float* x, int n, std::vector<float>* grad, double* nlogpz, double* nlogdet) {
+  std::vector<std::vector<float>> layers;
+  std::vector<float> z(2 * size_t(n)), ld(n);
+  inverse(x, n, z.data(), ld.data(), grad ? &layers : nullptr);
+  double a = 0, d = 0;
+  for (int i = 0; i < n; ++i) {
+    a += 0.5 * (double(z[2 * i]) * z[2 * i] + double(z[2 * i + 1]) * z[2 * i + 1]) + kLog2Pi;
+    d -= ld[i];
+  }
+  a /= n;
+  d /= n;
+  if (nlogpz) *nlogpz = a;
+  if (nlogdet) *nlogdet = d;
+  if (!grad) return a + d;
+  // Backward through the inverse pass: coupling 0 was undone last, so it comes first.
+  // Per point ℓ = ½|z|² + log 2π + Σ_k s_k, averaged over the batch.
+  grad->assign(num_params(), 0.0f);
+  const float inv_n = 1.0f / float(n);
+  std::vector<float> g(2 * size_t(n)), dy(2 * size_t(n)), dx(n);
+  for (size_t i = 0; i < g.size(); ++i) g[i] = z[i] * inv_n;
+  const float m = cfg_.s_max;
+  for (int k = 0; k < cfg_.layers; ++k) {
+    const int ia = a_index(k), ib = 1 - ia;
+    const std::vector<float>& out = layers[cfg_.layers - k];  // output of undoing coupling k
+    const std::vector<float>& s = s_cache_[k];
+    for (int i = 0; i < n; ++i) {
+      const float gb = g[2 * i + ib], e = std::exp(-s[i]);
+      const float ds = -gb * out[2 * i + ib] + inv_n;  // out_b = (in_b − b)·e^{−s}
+      dy[2 * i] = ds * (1.0f - (s[i] / m) * (s[i] / m));  // through s = m·tanh(raw/m)
+      dy[2 * i + 1] = -gb * e;
+      g[2 * i + ib] = gb * e;
+    }
+    // The net's cache still holds its (only) forward of this pass.
+    nets_[k].backward(dy.data(), grad->data() + offs_[k], dx.data());
+    for (int i = 0; i < n; ++i) g[2 * i + ia] += dx[i];
+  }
+  return a + d;
+}
+
+void RealNvp::validate() {
+  double a = 0, d = 0;
+  loss(val_x(), n_val(), nullptr, &a, &d);
+  val_.insert(val_.end(), {float(step_), float(a + d), float(a), float(d)});
+}
+
+void RealNvp::train(int n_steps) {
+  const int B = std::min(cfg_.batch, n_train_);
+  std::vector<float> xb(2 * size_t(B)), grad;
+  for (int it = 0; it < n_steps; ++it) {
+    if (step_ == 0 && val_.empty()) validate();
+    for (int i = 0; i < B; ++i) {
+      const int j = int(rng_.below(uint32_t(n_train_)));
+      xb[2 * i] = rings_.x[2 * j];
+      xb[2 * i + 1] = rings_.x[2 * j + 1];
+    }
+    const double L = loss(xb.data(), B, &grad);
+    for (int k = 0; k < cfg_.layers; ++k) adam_[k].step(nets_[k].params(), grad.data() + offs_[k], cfg_.lr);
+    losses_.push_back(float(L));
+    ++step_;
+    if (step_ % cfg_.eval_every == 0 || step_ == cfg_.steps) validate();
+  }
+}
+
+float RealNvp::get_param(size_t i) const {
+  const int k = int(std::upper_bound(offs_.begin(), offs_.end(), i) - offs_.begin()) - 1;
+  return nets_[k].params()[i - offs_[k]];
+}
+
+void RealNvp::set_param(size_t i, float v) {
+  const int k = int(std::upper_bound(offs_.begin(), offs_.end(), i) - offs_.begin()) - 1;
+  nets_[k].params()[i - offs_[k]] = v;
+}
+
+std::string RealNvp::save(const std::string& link) const {
+  CheckpointWriter w;
+  w.bytes("link", link);
+  w.bytes("kind", "realnvp");
+  std::vector<float> p, m, v;
+  std::vector<uint64_t> ts;
+  for (int k = 0; k < cfg_.layers; ++k) {
+    p.insert(p.end(), nets_[k].params(), nets_[k].params() + nets_[k].num_params());
+    m.insert(m.end(), adam_[k].m.begin(), adam_[k].m.end());
+    v.insert(v.end(), adam_[k].v.begin(), adam_[k].v.end());
+    ts.push_back(uint64_t(adam_[k].t));
+  }
+  w.f32("params", p);
+  w.f32("adam.m", m);
+  w.f32("adam.v", v);
+  w.u64("adam.t", ts.data(), ts.size());
+  uint64_t st[1 + Rng::kStateWords] = {uint64_t(step_)};
+  rng_.get_state(st + 1);
+  w.u64("state", st, 1 + Rng::kStateWords);
+  w.f32("losses", losses_);
+  w.f32("val", val_);
+  return w.finish();
+}
+
+bool RealNvp::load(const std::string& data, std::string* error) {
+  CheckpointReader r;
+  std::string kind;
+  std::vector<float> p, m, v, losses, val;
+  std::vector<uint64_t> ts, st;
+  const size_t n = num_params();
+  if (!r.parse(data, error) || !r.bytes("kind", &kind, error)) return false;
+  if (kind != "realnvp") {
+    *error = "checkpoint is of a '" + kind + "' model, not RealNVP";
+    return false;
+  }
+  if (!r.f32("params", &p, n, error) || !r.f32("adam.m", &m, n, error) || !r.f32("adam.v", &v, n, error) ||
+      !r.u64("adam.t", &ts, size_t(cfg_.layers), error) || !r.u64("state", &st, 1 + Rng::kStateWords, error) ||
+      !r.f32("losses", &losses, SIZE_MAX, error) || !r.f32("val", &val, SIZE_MAX, error))
+    return false;
+  if (st[0] != losses.size() || val.size() % 4 != 0) {
+    *error = "checkpoint step count does not match its loss history";
+    return false;
+  }
+  for (int k = 0; k < cfg_.layers; ++k) {
+    const size_t o = offs_[k], c = nets_[k].num_params();
+    std::copy(p.begin() + o, p.begin() + o + c, nets_[k].params());
+    adam_[k].m.assign(m.begin() + o, m.begin() + o + c);
+    adam_[k].v.assign(v.begin() + o, v.begin() + o + c);
+    adam_[k].t = long(ts[k]);
+  }
+  step_ = long(st[0]);
+  rng_.set_state(st.data() + 1);
+  losses_ = std::move(losses);
+  val_ = std::move(val);
+  return true;
+}
+
+}  // namespace flowlab

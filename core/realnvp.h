@@ -1,0 +1,105 @@
+// RealNVP (Dinh et al. 2017) in 2D, seed 003 §1: a stack of affine coupling
+// layers x_b ← x_b ⊙ exp(s(x_a)) + b(x_a), x_a unchanged, with the roles of
+// the two coordinates swapped between layers (the permutation), base N(0, I).
+//
+// f maps z → x (sampling); f⁻¹ maps x → z (density):
+//   log p(x) = log p_z(f⁻¹(x)) + log|det ∂f⁻¹/∂x|,  log|det ∂f⁻¹/∂x| = −Σ_k s_k.
+// s = s_max·tanh(raw/s_max) keeps every scale within e^{±s_max} (stable ML).
+// Each layer k owns one Mlp 1 → hidden… → 2 giving (raw_s, b) from x_a.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "config.h"
+#include "datasets.h"
+#include "mlp.h"
+#include "rng.h"
+
+namespace flowlab {
+
+struct RealNvpConfig {
+  int layers = 15;       // coupling layers
+  int hidden = 32;       // width of the s/b nets
+  int depth = 2;         // hidden layers of the s/b nets
+  float lr = 3e-3f;
+  int batch = 256;
+  int steps = 1500;
+  int rings_n = 5000;    // data set size (train + validation)
+  float thickness = 0.2f;
+  float val_fraction = 0.2f;
+  float s_max = 2.0f;    // |s| bound
+  int eval_every = 25;   // validation loss every this many steps
+  uint64_t seed = 0;
+};
+
+// The link's fields (exercise "realnvp") as a RealNvpConfig.
+RealNvpConfig realnvp_config(const Config& c);
+
+// Log-likelihood of a batch, split into its two terms (per point).
+struct RealNvpLogp {
+  std::vector<float> logp, logpz, logdet;  // logp = logpz + logdet (logdet of f⁻¹)
+};
+
+class RealNvp {
+ public:
+  explicit RealNvp(const RealNvpConfig& c);
+
+  int num_layers() const { return cfg_.layers; }
+  // Coordinate that layer k leaves unchanged (x_a); the other one is x_b.
+  static int a_index(int k) { return k & 1; }
+
+  // z → x for n points (n × 2). If layers != nullptr it receives L + 1 arrays:
+  // layers[0] = z, layers[k + 1] = output of coupling k.
+  void forward(const float* z, int n, float* x, std::vector<std::vector<float>>* layers = nullptr);
+  // x → z, with log|det ∂f⁻¹/∂x| per point. layers[0] = x, layers[j] = after
+  // undoing couplings L−1 … L−j, layers[L] = z.
+  void inverse(const float* x, int n, float* z, float* logdet, std::vector<std::vector<float>>* layers = nullptr);
+  RealNvpLogp log_prob(const float* x, int n);
+  // Samples of the model: z ~ N(0, I) from Rng(seed, kStreamSample), pushed through f.
+  std::vector<float> sample(int n, uint64_t seed, std::vector<std::vector<float>>* layers = nullptr);
+
+  // Mean −log p(x) of a batch; if grad != nullptr its gradient w.r.t. all
+  // parameters (flat, layer by layer) is *written* there. Terms out optional.
+  double loss(const float* x, int n, std::vector<float>* grad, double* nlogpz = nullptr, double* nlogdet = nullptr);
+
+  // One Adam step per call on a random train batch; records train loss and,
+  // every eval_every steps (and at the last), the validation loss and terms.
+  void train(int n_steps);
+  long step() const { return step_; }
+  const std::vector<float>& losses() const { return losses_; }
+  // Validation history: rows of (step, loss, −log p_z, −log det).
+  const std::vector<float>& val_history() const { return val_; }
+  void validate();
+
+  const Rings& data() const { return rings_; }
+  int n_train() const { return n_train_; }
+  const float* train_x() const { return rings_.x.data(); }
+  const float* val_x() const { return rings_.x.data() + 2 * size_t(n_train_); }
+  int n_val() const { return rings_.size() - n_train_; }
+  const RealNvpConfig& config() const { return cfg_; }
+
+  size_t num_params() const { return offs_.back(); }
+  float get_param(size_t i) const;
+  void set_param(size_t i, float v);
+
+  std::string save(const std::string& link) const;
+  bool load(const std::string& data, std::string* error);
+
+ private:
+  // (s, b) of layer k for the n values a (stride 2, coordinate a_index(k)).
+  void coupling_sb(int k, const float* h, int n, std::vector<float>& s, std::vector<float>& b);
+
+  RealNvpConfig cfg_;
+  std::vector<Mlp> nets_;
+  std::vector<Adam> adam_;
+  std::vector<size_t> offs_;  // offs_[k] = first flat index of net k; back() = total
+  Rings rings_;
+  int n_train_ = 0;
+  Rng rng_;
+  long step_ = 0;
+  std::vector<float> losses_, val_;
+  std::vector<float> abuf_;
+  std::vector<std::vector<float>> s_cache_;  // s of each layer from the last inverse
+};
+
+}  // namespace flowlab

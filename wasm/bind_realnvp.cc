@@ -1,0 +1,150 @@
+// Thin embind layer over core/realnvp.h. Arrays leave as views into wasm
+// memory (copy with .slice() before the next call).
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <algorithm>
+
+#include "realnvp.h"
+#include "bind_val.h"
+
+using namespace emscripten;
+using namespace flowlab;
+using flowlab_bind::get;
+
+namespace {
+
+// Options object: the fields of RealNvpConfig by their C++ names, clamped.
+RealNvpConfig make_config(const val& o) {
+  RealNvpConfig c;
+  c.layers = std::clamp(get<int>(o, "layers", c.layers), 1, 64);
+  c.hidden = std::clamp(get<int>(o, "hidden", c.hidden), 2, 512);
+  c.depth = std::clamp(get<int>(o, "depth", c.depth), 1, 6);
+  c.lr = std::clamp(get<float>(o, "lr", c.lr), 1e-5f, 0.1f);
+  c.batch = std::clamp(get<int>(o, "batch", c.batch), 1, 4096);
+  c.steps = std::clamp(get<int>(o, "steps", c.steps), 1, 200000);
+  c.rings_n = std::clamp(get<int>(o, "rings_n", c.rings_n), 50, 100000);
+  c.thickness = std::clamp(get<float>(o, "thickness", c.thickness), 0.01f, 1.0f);
+  c.val_fraction = std::clamp(get<float>(o, "val_fraction", c.val_fraction), 0.05f, 0.5f);
+  c.s_max = std::clamp(get<float>(o, "s_max", c.s_max), 0.1f, 10.0f);
+  c.eval_every = std::clamp(get<int>(o, "eval_every", c.eval_every), 1, 10000);
+  c.seed = uint64_t(get<double>(o, "seed", 0.0));
+  return c;
+}
+
+val view(const std::vector<float>& v) { return val(typed_memory_view(v.size(), v.data())); }
+
+struct RealNvpHandle {
+  RealNvp model;
+  std::vector<float> out;
+  std::string saved;
+
+  explicit RealNvpHandle(val o) : model(make_config(o)) {}
+
+  int layers() const { return model.num_layers(); }
+  double step() const { return double(model.step()); }
+  double total() const { return double(model.config().steps); }
+  // Per-step train losses of these n steps.
+  val train(int n) {
+    const size_t from = model.losses().size();
+    model.train(n);
+    out.assign(model.losses().begin() + from, model.losses().end());
+    return view(out);
+  }
+  val losses(int from) {
+    const auto& l = model.losses();
+    from = std::clamp(from, 0, int(l.size()));
+    return val(typed_memory_view(l.size() - from, l.data() + from));
+  }
+  // Rows of (step, val loss, −log p_z, −log det).
+  val validation() { return view(model.val_history()); }
+  val train_data() {
+    out.assign(model.train_x(), model.train_x() + 2 * size_t(model.n_train()));
+    return view(out);
+  }
+  val val_data() {
+    out.assign(model.val_x(), model.val_x() + 2 * size_t(model.n_val()));
+    return view(out);
+  }
+  // n samples of seed; with layers: (L + 1) × n × 2, layer 0 = z.
+  val sample(int n, double seed, bool layers) {
+    std::vector<std::vector<float>> ls;
+    out = model.sample(n, uint64_t(seed), layers ? &ls : nullptr);
+    if (layers) {
+      out.clear();
+      for (auto& l : ls) out.insert(out.end(), l.begin(), l.end());
+    }
+    return view(out);
+  }
+  // Inverse of n points (flat x, y) through every layer: (L + 1) × n × 2, layer 0 = x.
+  val inverse_layers(val pts) {
+    const std::vector<float> x = convertJSArrayToNumberVector<float>(pts);
+    const int n = int(x.size() / 2);
+    std::vector<float> z(x.size()), ld(n);
+    std::vector<std::vector<float>> ls;
+    model.inverse(x.data(), n, z.data(), ld.data(), &ls);
+    out.clear();
+    for (auto& l : ls) out.insert(out.end(), l.begin(), l.end());
+    return view(out);
+  }
+  // {logp, logpz, logdet} of n points (flat x, y), copied.
+  val log_prob(val pts) {
+    const std::vector<float> x = convertJSArrayToNumberVector<float>(pts);
+    const RealNvpLogp r = model.log_prob(x.data(), int(x.size() / 2));
+    val o = val::object();
+    o.set("logp", view(r.logp).call<val>("slice"));
+    o.set("logpz", view(r.logpz).call<val>("slice"));
+    o.set("logdet", view(r.logdet).call<val>("slice"));
+    return o;
+  }
+  // log p on an m × m grid over [lo, hi]², row-major, rows = y.
+  val density_grid(int m, float lo, float hi) {
+    m = std::clamp(m, 2, 400);
+    std::vector<float> g(2 * size_t(m) * m);
+    const float h = (hi - lo) / (m - 1);
+    for (int i = 0; i < m; ++i)
+      for (int j = 0; j < m; ++j) {
+        g[2 * (size_t(i) * m + j)] = lo + j * h;
+        g[2 * (size_t(i) * m + j) + 1] = lo + i * h;
+      }
+    out = model.log_prob(g.data(), m * m).logp;
+    return view(out);
+  }
+  val save(const std::string& link) {
+    saved = model.save(link);
+    return val(typed_memory_view(saved.size(), reinterpret_cast<const unsigned char*>(saved.data())));
+  }
+  std::string load(const std::string& data) {
+    std::string error;
+    return model.load(data, &error) ? std::string() : error;
+  }
+  double num_params() const { return double(model.num_params()); }
+  float parameter(double i) const { return i >= 0 && i < num_params() ? model.get_param(size_t(i)) : 0.0f; }
+  void set_parameter(double i, float v) {
+    if (i >= 0 && i < num_params()) model.set_param(size_t(i), v);
+  }
+};
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(flowlab_realnvp) {
+  class_<RealNvpHandle>("RealNvp")
+      .constructor<val>()
+      .function("layers", &RealNvpHandle::layers)
+      .function("step", &RealNvpHandle::step)
+      .function("total", &RealNvpHandle::total)
+      .function("train", &RealNvpHandle::train)
+      .function("losses", &RealNvpHandle::losses)
+      .function("validation", &RealNvpHandle::validation)
+      .function("trainData", &RealNvpHandle::train_data)
+      .function("valData", &RealNvpHandle::val_data)
+      .function("sample", &RealNvpHandle::sample)
+      .function("inverseLayers", &RealNvpHandle::inverse_layers)
+      .function("logProb", &RealNvpHandle::log_prob)
+      .function("densityGrid", &RealNvpHandle::density_grid)
+      .function("save", &RealNvpHandle::save)
+      .function("load", &RealNvpHandle::load)
+      .function("numParams", &RealNvpHandle::num_params)
+      .function("parameter", &RealNvpHandle::parameter)
+      .function("setParameter", &RealNvpHandle::set_parameter);
+}

@@ -1,0 +1,58 @@
+// RealNVP on the Olympic rings (sheet 003 §1): affine couplings, exact log-det.
+//   exp.sample(n, seed, {layers})  → Float32Array n × 2 (layers: (L + 1) × n × 2, z first)
+//   exp.inverseLayers(points)      → Float32Array (L + 1) × n × 2, x first, z last
+//   exp.logProb(points)            → { logp, logpz, logdet } (Float32Array each)
+//   exp.validation()               → Float32Array rows (step, loss, −log p_z, −log det)
+(function (root) {
+  'use strict';
+  const FlowLab = root.FlowLab || require('../api.js');
+  // Seed 003 §1.5: three points on the rings, two off them.
+  const POINTS = [-0.68536588, 1.04613213, -0.83722729, 1.48307046, 0.71348099, -0.03766172, -1.44, -1.44, 1.8, 1.8];
+
+  class RealNvpExperiment extends FlowLab.Experiment {
+    constructor(lab, parsed) {
+      super(lab, parsed);
+      this.handle = new this.module.RealNvp(parsed.config);
+    }
+    get step() { return this.handle.step(); }
+    get numParams() { return this.handle.numParams(); }
+    get layers() { return this.handle.layers(); }
+    train(n = 1) { return this.handle.train(FlowLab.Experiment.intArg(n, 'n', 1, 1e7)).slice(); }
+    losses(from = 0) { return this.handle.losses(from).slice(); }
+    validation() { return this.handle.validation().slice(); }
+    sample(n = 1000, seed = 0, { layers = false } = {}) {
+      return this.handle.sample(FlowLab.Experiment.intArg(n, 'n', 1, 1e6), Number(seed) || 0, !!layers).slice();
+    }
+    inverseLayers(points) { return this.handle.inverseLayers(Array.from(points)).slice(); }
+    logProb(points) { return this.handle.logProb(Array.from(points)); }
+    trainData() { return this.handle.trainData().slice(); }
+
+    figures({ preview = false } = {}) {
+      return { step: this.step, layers: this.layers, validation: this.validation(), samples: this.sample(preview ? 500 : 1000, 0) };
+    }
+    dispose() { this.handle.delete(); this.handle = null; }
+  }
+  RealNvpExperiment.prototype.analyses = {
+    // Q2: 1000 samples for each of three sampling seeds.
+    seeds({ n = 1000, seeds = [0, 1, 2] } = {}) {
+      return { step: this.step, seeds, samples: seeds.map((s) => this.sample(n, s)) };
+    },
+    // Q3/Q4: the samples after each coupling layer ((L + 1) × n × 2, z first).
+    layers({ n = 1000, seed = 0 } = {}) {
+      return { step: this.step, layers: this.layers, n, points: this.sample(n, seed, { layers: true }) };
+    },
+    // Q5: the five points through the inverse, and their log p split in two.
+    points({ points = POINTS } = {}) {
+      return { step: this.step, layers: this.layers, points: Float32Array.from(points),
+        path: this.inverseLayers(points), ...this.logProb(points) };
+    },
+    // log p on an m × m grid over [lo, hi]² (rows = y), with the train data.
+    density({ m = 120, lo = -3, hi = 3 } = {}) {
+      return { step: this.step, m, lo, hi, logp: this.handle.densityGrid(m, lo, hi).slice(), data: this.trainData() };
+    },
+  };
+
+  FlowLab.register(['realnvp'], RealNvpExperiment);
+  FlowLab.RealNvpExperiment = RealNvpExperiment;
+  FlowLab.REALNVP_POINTS = POINTS;
+})(typeof self !== 'undefined' ? self : globalThis);

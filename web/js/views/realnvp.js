@@ -1,0 +1,103 @@
+// Sheet 003 §1: RealNVP (affine coupling layers) on the Olympic rings, Q1–Q5.
+import { panel, table, csvText, analysisBar } from '../figures.js';
+import { drawCurves, drawPoints, drawTrajectories, drawDensity, layerPoints } from '../plot-realnvp.js';
+
+const pairs = (pts) => Array.from({ length: pts.length / 2 }, (_, i) => [pts[2 * i], pts[2 * i + 1]]);
+const stackCsv = (stack, n) => csvText(['layer', 'point', 'x', 'y'],
+  Array.from({ length: stack.length / 2 }, (_, q) => [Math.floor(q / n), q % n, stack[2 * q], stack[2 * q + 1]]));
+
+export default {
+  id: 'realnvp',
+  title: 'Normalizing flow — RealNVP on the Olympic rings (sheet 003 §1)',
+  question: '§1 Train a RealNVP flow (affine coupling layers x_b ← x_b·exp(s(x_a)) + b(x_a), permutations between them, ' +
+    'base N(0, I)) by maximum likelihood, log p(x) = log p_z(f⁻¹(x)) + log|det ∂f⁻¹/∂x|.',
+  mount(container, ctx) {
+    let val = null;
+    const row = () => { const r = document.createElement('div'); r.className = 'figure-row'; container.append(r); return r; };
+    const r1 = row();
+    const q1 = panel(r1, { id: 'q1-validation', width: 480, height: 320,
+      caption: 'Q1: validation loss over training, −log p(x) = −log p_z(f⁻¹(x)) − log det, with both terms as separate curves.',
+      csv: () => val && csvText(['step', 'loss', 'neg_log_pz', 'neg_log_det'], Array.from({ length: val.length / 4 }, (_, i) => Array.from(val.subarray(4 * i, 4 * i + 4)))) });
+    container.append(ctx.lossFigure);
+    analysisBar(container, ctx, [['seeds', 'Q2: samples of three seeds'], ['layers', 'Q3/Q4: samples through the layers'],
+      ['points', 'Q5: five points through the inverse'], ['density', 'density heatmap']]);
+    const r2 = row(), r3 = row(), r3b = row(), r4 = row(), r5 = row(), r6 = row();
+    const drawQ1 = () => {
+      const xs = [], l = [], a = [], d = [];
+      for (let i = 0; i < val.length; i += 4) { xs.push(val[i]); l.push(val[i + 1]); a.push(val[i + 2]); d.push(val[i + 3]); }
+      drawCurves(q1.canvas, xs, [{ name: 'validation loss', colour: '#222', ys: l }, { name: '−log p_z(f⁻¹(x))', colour: '#1f6fd0', ys: a },
+        { name: '−log det', colour: '#d04a1f', ys: d }], 'validation loss and its two terms');
+      const k = val.length - 4;
+      q1.caption(`Q1: validation loss over training and its two terms. At step ${val[k]}: ${val[k + 1].toFixed(3)} = ` +
+        `${val[k + 2].toFixed(3)} (−log p_z) + ${val[k + 3].toFixed(3)} (−log det).`);
+    };
+    const renderQ2 = (d) => {
+      r2.replaceChildren();
+      d.samples.forEach((s, j) => {
+        const f = panel(r2, { id: `q2-seed${d.seeds[j]}`, width: 300, height: 300, csv: () => csvText(['x', 'y'], pairs(s)),
+          caption: `Q2: ${s.length / 2} samples of the flow, sampling seed ${d.seeds[j]} (step ${d.step}).` });
+        drawPoints(f.canvas, s, `seed ${d.seeds[j]}`);
+      });
+    };
+    const renderQ3 = (d) => {
+      r3.replaceChildren();
+      r3b.replaceChildren();
+      r4.replaceChildren();
+      const L = d.layers, n = d.n;
+      const main = panel(r3, { id: 'q3-layer', width: 360, height: 360, csv: () => stackCsv(d.points, n),
+        caption: `Q3: the ${n} samples after each coupling layer (layer 0 = z ~ N(0, I), layer ${L} = x); slide over the layers.` });
+      const slider = document.createElement('input');
+      slider.type = 'range';
+      slider.min = '0';
+      slider.max = String(L);
+      slider.value = String(L);
+      slider.setAttribute('aria-label', 'layer');
+      const show = () => drawPoints(main.canvas, layerPoints(d.points, n, +slider.value), `after layer ${slider.value} of ${L}`);
+      slider.addEventListener('input', show);
+      r3.append(slider);
+      show();
+      const ks = [...new Set(Array.from({ length: Math.min(6, L + 1) }, (_, j) => Math.round(j * L / Math.max(1, Math.min(5, L)))))];
+      for (const k of ks) {
+        const f = panel(r3b, { id: `q3-row-${k}`, width: 200, height: 200, csv: () => csvText(['x', 'y'], pairs(layerPoints(d.points, n, k))),
+          caption: `Q3: after layer ${k}` });
+        drawPoints(f.canvas, layerPoints(d.points, n, k), `layer ${k}`);
+      }
+      const m = 10, traj = new Float32Array((L + 1) * m * 2);
+      for (let k = 0; k <= L; ++k) traj.set(d.points.subarray(2 * n * k, 2 * n * k + 2 * m), 2 * m * k);
+      const f4 = panel(r4, { id: 'q4-trajectories', width: 420, height: 420, csv: () => stackCsv(traj, m),
+        caption: `Q4: trajectories of ${m} samples through the ${L} layers of the forward pass, purple (z) → yellow-green (x).` });
+      drawTrajectories(f4.canvas, traj, m, 'forward trajectories');
+    };
+    const renderQ5 = (d) => {
+      r5.replaceChildren();
+      const f = panel(r5, { id: 'q5-inverse', width: 420, height: 420, csv: () => stackCsv(d.path, 5),
+        caption: 'Q5: the five points of §1.5 (three on the rings, two off them) through the inverse layer by layer, purple (y) → yellow-green (z).' });
+      drawTrajectories(f.canvas, d.path, 5, 'inverse trajectories');
+      const rows = Array.from({ length: 5 }, (_, i) => [`(${d.points[2 * i].toFixed(4)}, ${d.points[2 * i + 1].toFixed(4)})`, i < 3 ? 'inlier' : 'outlier',
+        d.logp[i], d.logpz[i], d.logdet[i]]);
+      table(r5, 'q5-table', ['y', 'kind', 'log p(y)', 'log p_z(f⁻¹(y))', 'log det'], rows,
+        `Q5: log p(y) = log p_z(f⁻¹(y)) + log|det ∂f⁻¹/∂y| at step ${d.step}.`);
+    };
+    const renderDensity = (d) => {
+      r6.replaceChildren();
+      const f = panel(r6, { id: 'density', width: 420, height: 420,
+        csv: () => csvText(['x', 'y', 'logp'], Array.from(d.logp, (v, q) => [d.lo + (q % d.m) * (d.hi - d.lo) / (d.m - 1), d.lo + Math.floor(q / d.m) * (d.hi - d.lo) / (d.m - 1), v])),
+        caption: `The model density exp(log p(x)) on a ${d.m}×${d.m} grid over [${d.lo}, ${d.hi}]², train data overlaid (step ${d.step}).` });
+      drawDensity(f.canvas, d, 'density of the flow');
+    };
+    return {
+      figures(data) {
+        val = data.validation;
+        if (val.length >= 4) drawQ1();
+        const k = val.length - 4;
+        if (k >= 0) ctx.stat('validation loss', `${val[k + 1].toFixed(3)} (−log p_z ${val[k + 2].toFixed(3)}, −log det ${val[k + 3].toFixed(3)})`);
+      },
+      analysis(name, data) {
+        if (name === 'seeds') renderQ2(data);
+        if (name === 'layers') renderQ3(data);
+        if (name === 'points') renderQ5(data);
+        if (name === 'density') renderDensity(data);
+      },
+    };
+  },
+};
