@@ -50,3 +50,24 @@ test('learned field: trains; same seed gives identical numbers', () => {
   for (let i = 0; i < 20; ++i) assert.ok(Math.abs(back[i] - pa.logQ[5 * 20 + i]) < 1e-3);
   for (const e of [a, b, c]) e.delete();
 });
+
+test('built from a link; save/load round trip resumes training exactly', () => {
+  const link = 'v=1&ex=cov1d&seed=3&field=learned&hidden=16&depth=1&batch=64';
+  const a = new M.Cov1d(link), b = new M.Cov1d(link);
+  assert.equal(a.field(), 3);
+  assert.equal(a.numParams(), 2 * 16 + 16 + 16 + 1);
+  a.train(10);
+  const bytes = a.save(link).slice();
+  assert.equal(b.load(bytes), '');
+  assert.equal(b.step(), 10);
+  a.train(5);
+  b.train(5);
+  assert.deepEqual(Array.from(b.losses(0)), Array.from(a.losses(0)));
+  assert.deepEqual(Array.from(b.parameters()), Array.from(a.parameters()));
+  const lin = new M.Cov1d('v=1&ex=cov1d&field=linear');
+  assert.notEqual(lin.load(bytes), '');
+  assert.equal(lin.numParams(), 0);
+  b.setParameter(0, 0.25);
+  assert.equal(b.parameters()[0], 0.25);
+  for (const h of [a, b, lin]) h.delete();
+});
