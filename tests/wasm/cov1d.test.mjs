@@ -71,3 +71,30 @@ test('built from a link; save/load round trip resumes training exactly', () => {
   assert.equal(b.parameters()[0], 0.25);
   for (const h of [a, b, lin]) h.delete();
 });
+
+test('FlowLab API: closed-form fields have total 0, the learned one trains and round-trips', async () => {
+  const FlowLab = require(path.join(root, 'web/js/api.js'));
+  const lab = await FlowLab.load();
+  for (const field of ['linear', 'sine', 'split']) {
+    const e = lab.create(`v=1&ex=cov1d&field=${field}`);
+    assert.equal(e.total, 0);
+    assert.ok(e.analytic);
+    const fig = e.figures({ preview: true });
+    assert.equal(fig.fields.length, 3);
+    assert.ok(fig.fields.every((f) => f.f.every(Number.isFinite)));
+    assert.ok(e.analyze('particles', { n: 500 }).maxAbsErr < 1e-4);
+    assert.equal(e.analyze('sweep').rows.length, 12);
+    e.dispose();
+  }
+  const link = 'v=1&ex=cov1d&field=learned&steps=40&hidden=16&batch=64';
+  const e = lab.create(link);
+  assert.equal(e.total, 40);
+  assert.equal(e.train(40).length, 40);
+  const e2 = lab.create(link);
+  e2.load(e.save());
+  assert.equal(e2.step, 40);
+  assert.deepEqual(Array.from(e2.losses()), Array.from(e.losses()));
+  assert.throws(() => lab.create('v=1&ex=cov1d&field=linear').load(e.save()));
+  e.dispose();
+  e2.dispose();
+});
