@@ -2,6 +2,8 @@
 // derivation steps, and particles carrying ln q. See cov1d.h for the math.
 #include "cov1d.h"
 
+#include "checkpoint.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -348,6 +350,78 @@ std::vector<double> histogram(const std::vector<double>& x, size_t offset, size_
   }
   for (auto& c : h) c /= double(n) * w;
   return h;
+}
+
+}  // namespace flowlab
+
+namespace flowlab {
+
+Cov1dOptions cov1d_options(const Config& c) {
+  Cov1dOptions o;
+  o.field = int(c.cov_field);
+  o.lambda = c.cov_lambda;
+  o.alpha = c.cov_alpha;
+  o.omega = c.cov_omega;
+  o.beta = c.cov_beta;
+  o.mu0 = c.cov_mu0;
+  o.sigma0 = c.cov_sigma0;
+  o.target_m1 = c.cov_m1;
+  o.target_m2 = c.cov_m2;
+  o.target_s = c.cov_s;
+  o.target_w1 = c.cov_w1;
+  o.hidden = int(c.cov_hidden);
+  o.depth = int(c.cov_depth);
+  o.lr = float(c.cov_lr);
+  o.batch = int(c.cov_batch);
+  o.seed = uint64_t(c.seed);
+  return clamp_options(o);
+}
+
+std::string Cov1d::save(const std::string& link) const {
+  CheckpointWriter w;
+  w.bytes("link", link);
+  w.bytes("kind", "cov1d");
+  w.f32("params", net_.params(), net_.num_params());
+  w.f32("adam.m", adam_.m);
+  w.f32("adam.v", adam_.v);
+  uint64_t st[3 + Rng::kStateWords] = {uint64_t(adam_.t), uint64_t(step_), uint64_t(o_.field)};
+  rng_.get_state(st + 3);
+  w.u64("state", st, 3 + Rng::kStateWords);
+  w.f32("losses", losses_);
+  return w.finish();
+}
+
+bool Cov1d::load(const std::string& data, std::string* error) {
+  CheckpointReader r;
+  std::string kind;
+  std::vector<float> params, m, v, losses;
+  std::vector<uint64_t> st;
+  const size_t n = net_.num_params();
+  if (!r.parse(data, error) || !r.bytes("kind", &kind, error)) return false;
+  if (kind != "cov1d") {
+    *error = "checkpoint is of a '" + kind + "' model, not cov1d";
+    return false;
+  }
+  if (!r.f32("params", &params, n, error) || !r.f32("adam.m", &m, adam_.m.size(), error) ||
+      !r.f32("adam.v", &v, adam_.v.size(), error) || !r.u64("state", &st, 3 + Rng::kStateWords, error) ||
+      !r.f32("losses", &losses, SIZE_MAX, error))
+    return false;
+  if (st[2] != uint64_t(o_.field)) {
+    *error = "checkpoint is of another field";
+    return false;
+  }
+  if (st[1] != losses.size() || st[0] != st[1]) {
+    *error = "checkpoint step count does not match its loss history";
+    return false;
+  }
+  std::copy(params.begin(), params.end(), net_.params());
+  adam_.m = std::move(m);
+  adam_.v = std::move(v);
+  adam_.t = long(st[0]);
+  step_ = long(st[1]);
+  rng_.set_state(st.data() + 3);
+  losses_ = std::move(losses);
+  return true;
 }
 
 }  // namespace flowlab

@@ -18,8 +18,10 @@
 // Everything except the MLP is double precision.
 #pragma once
 #include <cstdint>
+#include <string>
 #include <vector>
 
+#include "config.h"
 #include "mlp.h"
 #include "rng.h"
 
@@ -50,6 +52,8 @@ struct Cov1dOptions {
 
 // Every field forced into its documented bounds.
 Cov1dOptions clamp_options(const Cov1dOptions& o);
+// The options of a parsed link (ex=cov1d fields of core/config.cc), clamped.
+Cov1dOptions cov1d_options(const Config& c);
 
 // The four steps' numbers for one (z, Δz, δt) at time t. "true" uses the real
 // density q(·, t + δt) of the flow (analytic for closed forms, integrated
@@ -99,6 +103,14 @@ class Cov1d {
   double train(int steps);
   long step() const { return step_; }
   const std::vector<float>& losses() const { return losses_; }
+  // The learned field's MLP (no parameters for a closed-form field).
+  Mlp& net() { return net_; }
+
+  // Checkpoint (core/checkpoint.h): the link it was made from, θ, Adam's
+  // moments, step, RNG, losses. load() refuses another model's checkpoint or
+  // one whose sizes do not match this field/architecture.
+  std::string save(const std::string& link) const;
+  bool load(const std::string& data, std::string* error);
 
   // The start density and the density at time t (analytic if the field has
   // a closed-form solution, else ln q0(z0) − ∫ f′ along the trajectory

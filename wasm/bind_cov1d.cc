@@ -3,6 +3,7 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include "config.h"
 #include "cov1d.h"
 #include "bind_val.h"
 
@@ -62,9 +63,37 @@ val particles_object(const Particles& p) {
   return o;
 }
 
+// A link string ("v=1&ex=cov1d&field=learned&…", as the generic worker
+// passes) or an options object (as the node test passes).
+Cov1dOptions options_of(const val& o) {
+  return o.isString() ? cov1d_options(parse_link(o.as<std::string>(), nullptr)) : options_from(o);
+}
+
 struct Cov1dHandle {
-  explicit Cov1dHandle(val o) : c(options_from(o)) {}
+  explicit Cov1dHandle(val o) : c(options_of(o)) {}
   Cov1d c;
+  std::string saved;
+  std::vector<float> out;
+
+  // Checkpoint bytes (a view: copy before wasm memory grows).
+  val save(const std::string& link) {
+    saved = c.save(link);
+    return val(typed_memory_view(saved.size(), reinterpret_cast<const unsigned char*>(saved.data())));
+  }
+  // "" on success, else the reason the checkpoint was refused.
+  std::string load(const std::string& data) {
+    std::string error;
+    return c.load(data, &error) ? "" : error;
+  }
+  double num_params() { return double(c.net().num_params()); }
+  // θ_i ← value (to perturb a weight, or to test divergence handling).
+  void set_parameter(int i, double v) {
+    if (i >= 0 && size_t(i) < c.net().num_params()) c.net().params()[i] = float(v);
+  }
+  val parameters() {
+    out.assign(c.net().params(), c.net().params() + c.net().num_params());
+    return val(typed_memory_view(out.size(), out.data()));
+  }
 
   int field() const { return c.options().field; }
   bool has_analytic() const { return c.has_analytic(); }
@@ -134,5 +163,10 @@ EMSCRIPTEN_BINDINGS(flowlab_cov1d) {
       .function("dtSweep", &Cov1dHandle::dt_sweep)
       .function("push", &Cov1dHandle::push)
       .function("pushPoints", &Cov1dHandle::push_points)
+      .function("save", &Cov1dHandle::save)
+      .function("load", &Cov1dHandle::load)
+      .function("numParams", &Cov1dHandle::num_params)
+      .function("setParameter", &Cov1dHandle::set_parameter)
+      .function("parameters", &Cov1dHandle::parameters)
       ;
 }

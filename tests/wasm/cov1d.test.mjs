@@ -50,3 +50,51 @@ test('learned field: trains; same seed gives identical numbers', () => {
   for (let i = 0; i < 20; ++i) assert.ok(Math.abs(back[i] - pa.logQ[5 * 20 + i]) < 1e-3);
   for (const e of [a, b, c]) e.delete();
 });
+
+test('built from a link; save/load round trip resumes training exactly', () => {
+  const link = 'v=1&ex=cov1d&seed=3&field=learned&hidden=16&depth=1&batch=64';
+  const a = new M.Cov1d(link), b = new M.Cov1d(link);
+  assert.equal(a.field(), 3);
+  assert.equal(a.numParams(), 2 * 16 + 16 + 16 + 1);
+  a.train(10);
+  const bytes = a.save(link).slice();
+  assert.equal(b.load(bytes), '');
+  assert.equal(b.step(), 10);
+  a.train(5);
+  b.train(5);
+  assert.deepEqual(Array.from(b.losses(0)), Array.from(a.losses(0)));
+  assert.deepEqual(Array.from(b.parameters()), Array.from(a.parameters()));
+  const lin = new M.Cov1d('v=1&ex=cov1d&field=linear');
+  assert.notEqual(lin.load(bytes), '');
+  assert.equal(lin.numParams(), 0);
+  b.setParameter(0, 0.25);
+  assert.equal(b.parameters()[0], 0.25);
+  for (const h of [a, b, lin]) h.delete();
+});
+
+test('FlowLab API: closed-form fields have total 0, the learned one trains and round-trips', async () => {
+  const FlowLab = require(path.join(root, 'web/js/api.js'));
+  const lab = await FlowLab.load();
+  for (const field of ['linear', 'sine', 'split']) {
+    const e = lab.create(`v=1&ex=cov1d&field=${field}`);
+    assert.equal(e.total, 0);
+    assert.ok(e.analytic);
+    const fig = e.figures({ preview: true });
+    assert.equal(fig.fields.length, 3);
+    assert.ok(fig.fields.every((f) => f.f.every(Number.isFinite)));
+    assert.ok(e.analyze('particles', { n: 500 }).maxAbsErr < 1e-4);
+    assert.equal(e.analyze('sweep').rows.length, 12);
+    e.dispose();
+  }
+  const link = 'v=1&ex=cov1d&field=learned&steps=40&hidden=16&batch=64';
+  const e = lab.create(link);
+  assert.equal(e.total, 40);
+  assert.equal(e.train(40).length, 40);
+  const e2 = lab.create(link);
+  e2.load(e.save());
+  assert.equal(e2.step, 40);
+  assert.deepEqual(Array.from(e2.losses()), Array.from(e.losses()));
+  assert.throws(() => lab.create('v=1&ex=cov1d&field=linear').load(e.save()));
+  e.dispose();
+  e2.dispose();
+});
