@@ -227,6 +227,7 @@ window.addEventListener('hashchange', () => {
 for (const f of window.FlowLab ? window.FlowLab.families : []) {
   const script = document.createElement('script');
   script.src = `js/${f}`;
+  script.async = false;  // in order: a family may extend an earlier one
   document.head.append(script);
 }
 

@@ -118,6 +118,12 @@ function trainChunk(n) {
     diverged(`Training step ${exp.step - losses.length + bad + 1} gave loss ${losses[bad]}`);
     return null;
   }
+  // A finite loss can hide NaN weights (an RBM's sampled units are 0 when
+  // their probability is NaN): never let them reach a checkpoint.
+  if (hasNonFinite(exp.parameters())) {
+    diverged(`Training to step ${exp.step} left NaN/Inf in the parameters`);
+    return null;
+  }
   if (dt > 0) rate = rate ? 0.8 * rate + 0.2 * (n / dt) : n / dt;
   return { losses, dt };
 }

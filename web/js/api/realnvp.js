@@ -16,6 +16,8 @@
     }
     get step() { return this.handle.step(); }
     get numParams() { return this.handle.numParams(); }
+    // A copy of the flat parameter buffer (the binding exposes one value at a time).
+    parameters() { return Float32Array.from({ length: this.numParams }, (_, i) => this.handle.parameter(i)); }
     get layers() { return this.handle.layers(); }
     train(n = 1) { return this.handle.train(FlowLab.Experiment.intArg(n, 'n', 1, 1e7)).slice(); }
     losses(from = 0) { return this.handle.losses(from).slice(); }
