@@ -171,6 +171,7 @@ const handlers = {
   configure({ link }) { configure(link); },
   run() {
     if (running) return;
+    if (exp.total === 0) return fail('This experiment has nothing to train: its figures are exact (closed form). Use the analysis buttons.');
     if (exp.step >= exp.total) return fail(`All ${exp.total} steps are done; raise "steps" or press Reset.`);
     running = true;
     nextFiguresAt = performance.now() + 250;
@@ -184,6 +185,7 @@ const handlers = {
   },
   step() {
     if (running) return;
+    if (exp.total === 0) return fail('This experiment has nothing to train: its figures are exact (closed form). Use the analysis buttons.');
     if (exp.step >= exp.total) return fail(`All ${exp.total} steps are done; raise "steps" or press Reset.`);
     const r = trainChunk(1);
     if (!r) return;

@@ -6,5 +6,6 @@ import rings from './fm-rings.js';
 import ringsCond from './fm-rings-cond.js';
 import rbm from './rbm.js';
 import realnvp from './realnvp.js';
+import cov1d from './cov1d.js';
 
-export const views = Object.fromEntries([checkerboard, rings, ringsCond, rbm, realnvp].map((v) => [v.id, v]));
+export const views = Object.fromEntries([checkerboard, rings, ringsCond, rbm, realnvp, cov1d].map((v) => [v.id, v]));
