@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "checkpoint.h"
 #include "datasets.h"
@@ -167,6 +168,54 @@ std::vector<float> FlowMatching::source_noise(int n) const {
   std::vector<float> x(2 * size_t(n));
   sample_normal(r, n, x.data());
   return x;
+}
+
+std::array<double, 2> FlowMatching::data_mean(int n) const {
+  std::array<double, 2> mean{0, 0};
+  if (rings_.size()) {  // the fixed data set itself
+    const size_t N = rings_.size();
+    for (size_t i = 0; i < N; ++i) mean[0] += rings_.x[2 * i], mean[1] += rings_.x[2 * i + 1];
+    return {mean[0] / double(N), mean[1] / double(N)};
+  }
+  Rng r(seed_, kStreamEval);
+  std::vector<float> x1(2 * size_t(n));
+  draw_x1_(r, n, x1.data());
+  for (int i = 0; i < n; ++i) mean[0] += x1[2 * i], mean[1] += x1[2 * i + 1];
+  return {mean[0] / n, mean[1] / n};
+}
+
+FieldAtZero field_at_zero(FlowMatching& fm, int m, double half, int n_data) {
+  FieldAtZero f;
+  f.m = m;
+  const size_t N = size_t(m) * m;
+  f.x.resize(2 * N);
+  for (int i = 0; i < m; ++i)
+    for (int j = 0; j < m; ++j) {
+      f.x[2 * (size_t(i) * m + j)] = float(-half + 2 * half * j / (m - 1));
+      f.x[2 * (size_t(i) * m + j) + 1] = float(-half + 2 * half * i / (m - 1));
+    }
+  f.v.resize(2 * N);
+  fm.velocity(f.x.data(), 0.0f, int(N), f.v.data());
+  f.mean_x1 = fm.data_mean(n_data);
+  f.v_star.resize(2 * N);
+  f.rel_err.resize(N);
+  double sum_rel = 0, sum_diff = 0, sum_star = 0;
+  int counted = 0;
+  for (size_t k = 0; k < N; ++k) {
+    const double sx = f.mean_x1[0] - f.x[2 * k], sy = f.mean_x1[1] - f.x[2 * k + 1];
+    f.v_star[2 * k] = float(sx), f.v_star[2 * k + 1] = float(sy);
+    const double diff = std::hypot(f.v[2 * k] - sx, f.v[2 * k + 1] - sy), star = std::hypot(sx, sy);
+    sum_diff += diff, sum_star += star;
+    if (star > 1e-12) {
+      f.rel_err[k] = float(diff / star);
+      sum_rel += diff / star, ++counted;
+    } else {
+      f.rel_err[k] = std::numeric_limits<float>::quiet_NaN();
+    }
+  }
+  f.mean_rel_err = counted ? sum_rel / counted : 0;
+  f.ratio_of_means = sum_star > 0 ? sum_diff / sum_star : 0;
+  return f;
 }
 
 std::vector<float> FlowMatching::sample(int n, int steps, Solver s, std::vector<float>* traj) {

@@ -4,6 +4,7 @@
 //   ψ_t(x0) = (1 − t)·x0 + t·x1,
 // and samples are drawn by integrating dx/dt = v_θ(x, t) from t = 0 to 1.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <vector>
@@ -44,6 +45,10 @@ class FlowMatching {
   std::vector<float> source_noise(int n) const;
   // x1 = ψ_1 of source_noise(n) under the current model.
   std::vector<float> sample(int n, int steps, Solver s, std::vector<float>* traj = nullptr);
+
+  // Mean of n target draws x1 (a fixed evaluation stream of the seed), in
+  // double: E[x1] "from the data" of sheet 000 §3(b).
+  std::array<double, 2> data_mean(int n) const;
 
   // The whole training state as a checkpoint (core/checkpoint.h): the link
   // it was made from, θ, Adam's moments, step, RNG, losses. load() accepts
@@ -96,6 +101,19 @@ class FlowMatching {
   void fill_input(const float* x, const float* t, float t_all, int n, const int* c);
   void draw_rings(int n);
 };
+
+// Sheet 000 §3(b): the learned v(x, t = 0) against the optimum on an m × m
+// grid over [−half, half]². At t = 0, x_t = x0 and x0 ⊥ x1, so the
+// minimiser of the CFM loss is v*(x, 0) = E[x1 − x0 | x0 = x] = E[x1] − x.
+struct FieldAtZero {
+  int m = 0;
+  std::vector<float> x, v, v_star;  // m·m points (row-major, y rows), 2 values each
+  std::vector<float> rel_err;       // ‖v − v*‖ / ‖v*‖ per point (NaN where v* = 0)
+  std::array<double, 2> mean_x1{};  // E[x1] from n_data target draws
+  double mean_rel_err = 0;          // mean of rel_err over points with ‖v*‖ > 0
+  double ratio_of_means = 0;        // mean ‖v − v*‖ / mean ‖v*‖ (no division by small ‖v*‖)
+};
+FieldAtZero field_at_zero(FlowMatching& fm, int m, double half, int n_data);
 
 // MLP dims {3, hidden × depth, 2} of a config.
 std::vector<int> hidden_dims(const Config& c);

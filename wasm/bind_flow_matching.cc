@@ -1,6 +1,8 @@
 // Thin embind layer over core/flow_matching.h. Arrays leave as views into
 // wasm memory: the JS side copies them (slice) before memory can grow.
 #include <emscripten/bind.h>
+
+#include "bind_val.h"
 #include <emscripten/val.h>
 
 #include "config.h"
@@ -51,6 +53,19 @@ struct FlowMatchingHandle {
     out.resize(x.size());
     model.velocity(x.data(), t, int(x.size() / 2), out.data());
     return val(typed_memory_view(out.size(), out.data()));
+  }
+  // Sheet 000 §3(b): v(x, 0) vs v*(x, 0) = E[x1] − x on an m × m grid.
+  val field_at_zero(int m, double half, int n_data) {
+    const FieldAtZero f = flowlab::field_at_zero(model, std::clamp(m, 2, 101), half, std::clamp(n_data, 1, 1 << 22));
+    val o = val::object();
+    o.set("m", f.m);
+    o.set("x", flowlab_bind::copy_f32(f.x));
+    o.set("v", flowlab_bind::copy_f32(f.v));
+    o.set("vStar", flowlab_bind::copy_f32(f.v_star));
+    o.set("meanX1", flowlab_bind::copy_f64({f.mean_x1[0], f.mean_x1[1]}));
+    o.set("meanRelErr", f.mean_rel_err);
+    o.set("ratioOfMeans", f.ratio_of_means);
+    return o;
   }
   // Checkpoint bytes (a view: copy before the next call).
   val save(const std::string& link) {
@@ -126,6 +141,7 @@ EMSCRIPTEN_BINDINGS(flowlab_flow_matching) {
       .function("trajectories", &FlowMatchingHandle::trajectories)
       .function("flow", &FlowMatchingHandle::flow)
       .function("velocity", &FlowMatchingHandle::velocity)
+      .function("fieldAtZero", &FlowMatchingHandle::field_at_zero)
       .function("step", &FlowMatchingHandle::step)
       .function("save", &FlowMatchingHandle::save)
       .function("load", &FlowMatchingHandle::load)

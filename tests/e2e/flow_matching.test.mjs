@@ -133,5 +133,14 @@ test('Fig. 4 view: progression at t = 0, 1/3, 2/3, 1 and samples at NFE 4, 8, 10
   assert.equal(d.n, 3000);
   for (const v of d.on) assert.ok(v > 0 && v <= 1);
   assert.equal(await page.$$eval('#exercise-view figure canvas', (c) => c.length), 1 + 1 + 8);
+  // (b): v(x, 0) beside v*(x, 0) = E[x1] − x, with the mean relative error.
+  await page.click('button[data-analysis="field0"]');
+  await page.waitForSelector('#fig-field0-vStar canvas');
+  const f0 = await page.evaluate(() => window.flowlabPage.analyses.field0);
+  assert.equal(f0.m, 11);
+  assert.equal(f0.v.length, 2 * 121);
+  assert.ok(f0.meanRelErr > 0 && Number.isFinite(f0.meanRelErr), String(f0.meanRelErr));  // 200 steps: far from trained (native test: 0.14)
+  assert.match(await page.$eval('#fig-field0-vStar figcaption', (e) => e.textContent), /Mean relative error ‖v − v\*‖\/‖v\*‖ = \d\.\d{3}/);
+  await page.screenshot({ path: '/tmp/field0.png', fullPage: true });
   await page.close();
 });

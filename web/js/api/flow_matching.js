@@ -4,6 +4,7 @@
 //   exp.flow(points, t0, t1, opts)    → trajectory of given points from t0 to t1
 //   exp.velocity(points, t)           → v(x, t)
 //   exp.onSquares(points)             → fraction on the checkerboard's filled squares
+//   exp.analyze('fig4' | 'field0')    → Fig. 4 panels; v(x, 0) vs v*(x, 0) = E[x1] − x
 // opts: { solver: 'euler' | 'midpoint', steps } (default: the config's).
 (function (root) {
   'use strict';
@@ -66,6 +67,11 @@
         return { nfe: e, points, onSquares: this.onSquares(points) };
       });
       return { step: this.step, progression, nfe };
+    },
+    // Sheet 000 §3(b): the trained v(x, t = 0) on an m × m grid over
+    // [−half, half]² against v*(x, 0) = E[x1] − x (E[x1] from nData draws).
+    field0({ m = 11, half = 0.5, nData = 100000 } = {}) {
+      return { step: this.step, ...this.handle.fieldAtZero(m, half, nData) };
     },
   };
 

@@ -1,6 +1,33 @@
 // Sheet 000 §3(a): conditional flow matching from N(0, I) to the checkerboard.
 import { panel, csvText, analysisBar } from '../figures.js';
-import { drawSamples } from '../plot.js';
+import { drawSamples, Frame } from '../plot.js';
+
+// Arrows v at points x (both n × 2) in the square [−0.5, 0.5]²; a vector of
+// length L is drawn L·scale long in x units.
+function drawArrows(canvas, x, v, m, scale, colour, title) {
+  const f = new Frame(canvas, 0.6);
+  f.clear();
+  f.title(title);
+  const { ctx } = f;
+  ctx.strokeStyle = '#888';
+  ctx.strokeRect(f.px(-0.5), f.py(0.5), f.px(0.5) - f.px(-0.5), f.py(-0.5) - f.py(0.5));
+  ctx.strokeStyle = ctx.fillStyle = colour;
+  ctx.lineWidth = 1.5;
+  for (let k = 0; k < m * m; ++k) {
+    const x0 = f.px(x[2 * k]), y0 = f.py(x[2 * k + 1]);
+    const x1 = f.px(x[2 * k] + scale * v[2 * k]), y1 = f.py(x[2 * k + 1] + scale * v[2 * k + 1]);
+    const a = Math.atan2(y1 - y0, x1 - x0), h = Math.min(6, 0.4 * Math.hypot(x1 - x0, y1 - y0));
+    ctx.beginPath(); ctx.moveTo(x0, y0); ctx.lineTo(x1, y1); ctx.stroke();
+    ctx.beginPath(); ctx.moveTo(x1, y1);
+    ctx.lineTo(x1 - h * Math.cos(a - 0.45), y1 - h * Math.sin(a - 0.45));
+    ctx.lineTo(x1 - h * Math.cos(a + 0.45), y1 - h * Math.sin(a + 0.45));
+    ctx.fill();
+  }
+  ctx.fillStyle = '#555';
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.fillText('−0.5', f.px(-0.5) - 10, f.py(-0.5) + 14);
+  ctx.fillText('0.5', f.px(0.5) - 8, f.py(-0.5) + 14);
+}
 
 export default {
   id: 'fm-checkerboard',
@@ -18,10 +45,33 @@ export default {
     container.append(ctx.lossFigure);
     analysisBar(container, ctx, [
       ['fig4', 'Fig. 4: progression over t and samples per NFE'],
+      ['field0', '(b) v(x, t = 0) vs the optimum E[x1] − x'],
     ]);
     const fig4Box = document.createElement('div');
     fig4Box.className = 'figure-row';
     container.append(fig4Box);
+    const field0Box = document.createElement('div');
+    field0Box.className = 'figure-row';
+    container.append(field0Box);
+    const renderField0 = (d) => {
+      field0Box.replaceChildren();
+      const N = d.m * d.m;
+      // One arrow scale for both panels: the longest arrow spans 0.9 grid cells.
+      let longest = 0;
+      for (let k = 0; k < N; ++k) longest = Math.max(longest, Math.hypot(d.v[2 * k], d.v[2 * k + 1]), Math.hypot(d.vStar[2 * k], d.vStar[2 * k + 1]));
+      const csv = () => csvText(['x', 'y', 'v_x', 'v_y', 'vstar_x', 'vstar_y'], Array.from({ length: N }, (_, k) =>
+        [d.x[2 * k], d.x[2 * k + 1], d.v[2 * k], d.v[2 * k + 1], d.vStar[2 * k], d.vStar[2 * k + 1]]));
+      const mx = `(${d.meanX1[0].toFixed(3)}, ${d.meanX1[1].toFixed(3)})`;
+      for (const [key, title, colour] of [['v', `learned v(x, 0), step ${d.step}`, '#1f6fd0'], ['vStar', 'optimum v*(x, 0) = E[x1] − x', '#d04a1f']]) {
+        const f = panel(field0Box, { id: `field0-${key}`, width: 320, height: 320, csv,
+          caption: key === 'v' ? `(b) The trained field at t = 0 on an ${d.m} × ${d.m} grid over [−0.5, 0.5]²; arrows share one scale ` +
+            `(longest = ${longest.toFixed(3)}).`
+            : `With x0 ⊥ x1, v*(x, 0) = E[x1 − x0 | x0 = x] = E[x1] − x; E[x1] = ${mx} from 100,000 data draws (exactly (0, 0) ` +
+            `for the checkerboard). Mean relative error ‖v − v*‖/‖v*‖ = ${d.meanRelErr.toFixed(3)} (over points with v* ≠ 0); ` +
+            `mean ‖v − v*‖ / mean ‖v*‖ = ${d.ratioOfMeans.toFixed(3)}.` });
+        drawArrows(f.canvas, d.x, d[key], d.m, 0.9 / (d.m - 1) / Math.max(longest, 1e-12), colour, title);
+      }
+    };
     const renderFig4 = (d) => {
       fig4Box.replaceChildren();
       const rows = [document.createElement('div'), document.createElement('div')];
@@ -53,6 +103,7 @@ export default {
       },
       analysis(name, data) {
         if (name === 'fig4') renderFig4(data);
+        if (name === 'field0') renderField0(data);
       },
     };
   },
