@@ -15,14 +15,17 @@ const std::vector<std::string>& exercise_ids() {
 const std::vector<FieldSpec>& config_schema() {
   // Flow-matching fields are shared by the flow-matching exercises.
   static const char* kFm = "fm-checkerboard fm-ot fm-rings fm-rings-cond";
+  static const char* kFmNoOt = "fm-checkerboard fm-rings fm-rings-cond";
   static const std::vector<FieldSpec> s = {
       {"ex", "exercise", "exercise", &Config::ex, 0, 0, true, exercise_ids(), "", ""},
       {"seed", "seed", "random seed of every draw", &Config::seed, 0, 2147483647, true, {}, "training", ""},
       {"hidden", "hidden width", "hidden width of the MLP", &Config::hidden, 4, 1024, true, {}, "model", kFm},
       {"depth", "hidden layers", "number of hidden layers", &Config::depth, 1, 8, true, {}, "model", kFm},
       {"lr", "learning rate", "Adam learning rate", &Config::lr, 1e-6, 0.1, false, {}, "training", kFm},
-      {"batch", "batch size", "training batch size", &Config::batch, 1, 8192, true, {}, "training", kFm},
-      {"steps", "steps", "training steps of a run", &Config::steps, 1, 1000000, true, {}, "training", kFm},
+      {"batch", "batch size", "training batch size", &Config::batch, 1, 8192, true, {}, "training", kFmNoOt},
+      {"batch", "batch size", "training batch size (also the size of each optimal assignment)", &Config::ot_batch, 2, 1024, true, {}, "training", "fm-ot"},
+      {"steps", "steps", "training steps of a run", &Config::steps, 1, 1000000, true, {}, "training", kFmNoOt},
+      {"steps", "steps", "training steps of a run (both models)", &Config::ot_steps, 1, 1000000, true, {}, "training", "fm-ot"},
       {"schedule", "lr schedule", "learning-rate schedule over the run", &Config::schedule, 0, 1, true, {"constant", "cosine"}, "training", kFm},
       {"solver", "ODE solver", "ODE solver", &Config::solver, 0, 1, true, {"euler", "midpoint"}, "sampling", kFm},
       {"ode_steps", "ODE steps", "ODE steps from t=0 to t=1", &Config::ode_steps, 1, 2000, true, {}, "sampling", kFm},

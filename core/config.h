@@ -31,6 +31,9 @@ struct Config {
   double ode_steps = 20;
   double samples = 10000;  // points drawn for the sample view
   // Olympic rings (seed 003 §2): data-set size, ring thickness, class-embedding width.
+  // fm-ot: an optimal assignment per batch is O(batch³), so its own batch and run length.
+  double ot_batch = 128;
+  double ot_steps = 3000;
   double rings_n = 5000;
   double rings_thickness = 0.2;
   double rings_embed = 8;

@@ -6,6 +6,7 @@
 
 #include "checkpoint.h"
 #include "datasets.h"
+#include "ot.h"
 
 namespace flowlab {
 
@@ -63,6 +64,15 @@ float FlowMatching::train_step() {
   if (rings_.size()) draw_rings(n); else draw_x1_(rng_, n, x1_.data());
   sample_normal(rng_, n, x0_.data());
   for (int i = 0; i < n; ++i) t_[i] = rng_.uniform();
+  if (ot_) {  // x1_i ← x1_σ(i), σ the optimal assignment of x0 to x1
+    const Assignment a = solve_assignment(squared_distances(x0_.data(), x1_.data(), n), n);
+    const std::vector<float> x1 = x1_;
+    const std::vector<int> c = c_;
+    for (int i = 0; i < n; ++i) {
+      x1_[2 * i] = x1[2 * a.col[i]], x1_[2 * i + 1] = x1[2 * a.col[i] + 1];
+      if (embed_) c_[i] = c[a.col[i]];
+    }
+  }
   const double loss = loss_and_grad(x0_.data(), x1_.data(), t_.data(), embed_ ? c_.data() : nullptr, n, &grad_);
   adam_.step(net_.params(), grad_.data(), current_lr());
   if (embed_) emb_adam_.step(emb_.data(), grad_.data() + net_.num_params(), current_lr());

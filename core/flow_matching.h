@@ -56,8 +56,15 @@ class FlowMatching {
   std::string save(const std::string& link) const;
   bool load(const std::string& data, std::string* error);
 
+  // Minibatch OT (sheet 000 §3(c)): pair each batch's x0 and x1 by an exact
+  // optimal assignment under ‖x0 − x1‖² before ψ_t (no extra random draws, so
+  // the batches are the independent coupling's, reordered).
+  void set_ot_pairing(bool on) { ot_ = on; }
+  bool ot_pairing() const { return ot_; }
+
   Mlp& net() { return net_; }
   float lr() const { return lr_; }
+  uint64_t seed() const { return seed_; }
 
   // Olympic rings (seed 003 §2): trains on a fixed data set, x1 drawn from it
   // per batch. With embed > 0 the field is class-conditional, v(x, t, c) on
@@ -94,6 +101,7 @@ class FlowMatching {
   std::vector<float> x0_, x1_, t_, in_, dout_, grad_;
   Rings rings_;
   int embed_ = 0;
+  bool ot_ = false;
   std::vector<float> emb_, emb_grad_, dx_;
   Adam emb_adam_;
   std::vector<int> c_;

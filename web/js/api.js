@@ -120,7 +120,7 @@
 
   // The family files, relative to this one (the worker and the page load
   // them after this file; node requires them below).
-  const families = ['api/flow_matching.js', 'api/fm_rings.js', 'api/rbm.js', 'api/realnvp.js', 'api/cov1d.js'];
+  const families = ['api/flow_matching.js', 'api/fm_rings.js', 'api/rbm.js', 'api/realnvp.js', 'api/cov1d.js', 'api/fm_ot.js'];
 
   const FlowLab = { load, Lab, Experiment, register, kinds, families };
   root.FlowLab = FlowLab;

@@ -7,5 +7,6 @@ import ringsCond from './fm-rings-cond.js';
 import rbm from './rbm.js';
 import realnvp from './realnvp.js';
 import cov1d from './cov1d.js';
+import ot from './fm-ot.js';
 
-export const views = Object.fromEntries([checkerboard, rings, ringsCond, rbm, realnvp, cov1d].map((v) => [v.id, v]));
+export const views = Object.fromEntries([checkerboard, ot, rings, ringsCond, rbm, realnvp, cov1d].map((v) => [v.id, v]));

@@ -1,0 +1,110 @@
+// Thin embind layer over core/fm_ot.h: independent CFM and OT-CFM trained
+// side by side (sheet 000 §3(c)). `which`: 0 independent, 1 OT. Results leave
+// as copied typed arrays.
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <algorithm>
+
+#include "bind_val.h"
+#include "config.h"
+#include "fm_ot.h"
+#include "ot.h"
+
+using namespace emscripten;
+using namespace flowlab;
+using flowlab_bind::copy_f32;
+
+namespace {
+
+struct FmOtHandle {
+  explicit FmOtHandle(const std::string& link) : pair(parse_link(link, nullptr)) {}
+  FlowMatchingOt pair;
+  std::vector<float> out;
+  std::string saved;
+
+  double train(int n) {
+    for (int i = 0; i < n; ++i) pair.train_step();
+    return double(pair.step());
+  }
+  val losses(int which, int from) {
+    const auto& l = pair.model(which).losses();
+    from = std::clamp(from, 0, int(l.size()));
+    return copy_f32(std::vector<float>(l.begin() + from, l.end()));
+  }
+  val sample(int which, int n, int steps, int solver) {
+    return copy_f32(pair.model(which).sample(n, steps, Solver(solver)));
+  }
+  val trajectories(int which, int n, int steps, int solver) {
+    pair.model(which).sample(n, steps, Solver(solver), &out);
+    return copy_f32(out);
+  }
+  val straightness(int which, int n, int steps) {
+    const Straightness s = flowlab::straightness(pair.model(which), std::clamp(n, 2, 2000), std::clamp(steps, 1, 1000));
+    val o = val::object();
+    o.set("lengthRatio", s.length_ratio);
+    o.set("pathEnergy", s.path_energy);
+    o.set("w2sq", s.w2sq);
+    o.set("npe", s.npe);
+    return o;
+  }
+  val quality(int which, int nfe, int n) {
+    const Quality q = flowlab::quality(pair.model(which), std::clamp(nfe, 1, 1000), std::clamp(n, 2, 100000));
+    val o = val::object();
+    o.set("nfe", q.nfe);
+    o.set("onSquares", q.on_squares);
+    o.set("sw2", q.sw2);
+    o.set("points", copy_f32(q.points));
+    return o;
+  }
+  val save(const std::string& link) {
+    saved = pair.save(link);
+    return val(typed_memory_view(saved.size(), reinterpret_cast<const unsigned char*>(saved.data())));
+  }
+  std::string load(const std::string& data) {
+    std::string error;
+    return pair.load(data, &error) ? "" : error;
+  }
+  double step() const { return double(pair.step()); }
+  double num_params() { return double(pair.num_params()); }
+  // θ of both models, independent first.
+  val parameters() {
+    out.resize(pair.num_params());
+    for (size_t i = 0; i < out.size(); ++i) out[i] = *pair.param(i);
+    return copy_f32(out);
+  }
+  void set_parameter(double i, float value) {
+    if (i >= 0 && i < num_params()) *pair.param(size_t(i)) = value;
+  }
+};
+
+// Optimal assignment of an n × n cost matrix (flat, row-major): {col, cost, u, v}.
+val assignment(val cost, int n) {
+  const std::vector<double> C = convertJSArrayToNumberVector<double>(cost);
+  if (n < 1 || C.size() != size_t(n) * n) return val::null();
+  const Assignment a = solve_assignment(C, n);
+  val o = val::object();
+  o.set("col", val::array(a.col));
+  o.set("cost", a.cost);
+  return o;
+}
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(flowlab_fm_ot) {
+  function("assignment", &assignment);
+  class_<FmOtHandle>("FlowMatchingOt")
+      .constructor<std::string>()
+      .function("train", &FmOtHandle::train)
+      .function("losses", &FmOtHandle::losses)
+      .function("sample", &FmOtHandle::sample)
+      .function("trajectories", &FmOtHandle::trajectories)
+      .function("straightness", &FmOtHandle::straightness)
+      .function("quality", &FmOtHandle::quality)
+      .function("save", &FmOtHandle::save)
+      .function("load", &FmOtHandle::load)
+      .function("step", &FmOtHandle::step)
+      .function("numParams", &FmOtHandle::num_params)
+      .function("parameters", &FmOtHandle::parameters)
+      .function("setParameter", &FmOtHandle::set_parameter);
+}
