@@ -6,6 +6,7 @@
 
 #include "checkpoint.h"
 #include "datasets.h"
+#include "loglik.h"
 #include "ot.h"
 
 namespace flowlab {
@@ -152,6 +153,25 @@ void FlowMatching::velocity_class(const float* x, float t, int n, const int* c, 
   fill_input(x, nullptr, t, n, c);
   const float* out = net_.forward(in_.data(), n);
   std::copy(out, out + 2 * size_t(n), v);
+}
+
+void FlowMatching::velocity_div(const float* x, float t, int n, const int* c, float* v, float* div) {
+  fill_input(x, nullptr, t, n, c);
+  const int d = in_dim();
+  dir_.assign(size_t(d) * n, 0.0f);
+  jvp_y_.resize(2 * size_t(n));
+  jvp_u_.resize(2 * size_t(n));
+  for (int i = 0; i < n; ++i) dir_[size_t(d) * i] = 1.0f;  // e_1: ∂v/∂x_1
+  net_.jvp(in_.data(), dir_.data(), n, v, jvp_u_.data());
+  for (int i = 0; i < n; ++i) div[i] = jvp_u_[2 * i];
+  for (int i = 0; i < n; ++i) dir_[size_t(d) * i] = 0.0f, dir_[size_t(d) * i + 1] = 1.0f;  // e_2
+  net_.jvp(in_.data(), dir_.data(), n, jvp_y_.data(), jvp_u_.data());
+  for (int i = 0; i < n; ++i) div[i] += jvp_u_[2 * i + 1];
+}
+
+std::vector<double> FlowMatching::log_density(const float* x, int n, int steps, Solver s, const int* c) {
+  return flowlab::log_density([this, c](const float* xx, float t, int m, float* v, float* div) { velocity_div(xx, t, m, c, v, div); },
+                              x, n, steps, s);
 }
 
 void FlowMatching::flow_class(float* x, int n, const int* c, float t0, float t1, int steps, Solver s,

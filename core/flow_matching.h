@@ -37,6 +37,13 @@ class FlowMatching {
 
   // v_θ(x, t) for n points.
   void velocity(const float* x, float t, int n, float* v);
+  // v and its exact divergence Tr ∂v/∂x (two forward-mode passes) at n
+  // points; c as in velocity_class.
+  void velocity_div(const float* x, float t, int n, const int* c, float* v, float* div);
+  // ln p_1(x) of the model (core/loglik.h): the reverse flow to t = 0 with
+  // ∫ Tr ∂v/∂x dt, `steps` steps of solver s.
+  std::vector<double> log_density(const float* x, int n, int steps, Solver s, const int* c = nullptr);
+
   // Integrates x (n × 2) in place from t0 to t1 (t0 > t1 reverses the flow).
   void flow(float* x, int n, float t0, float t1, int steps, Solver s,
             std::vector<float>* traj = nullptr);
@@ -102,7 +109,7 @@ class FlowMatching {
   Rings rings_;
   int embed_ = 0;
   bool ot_ = false;
-  std::vector<float> emb_, emb_grad_, dx_;
+  std::vector<float> emb_, emb_grad_, dx_, dir_, jvp_y_, jvp_u_;
   Adam emb_adam_;
   std::vector<int> c_;
   int in_dim() const { return 3 + embed_; }

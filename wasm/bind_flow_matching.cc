@@ -8,6 +8,7 @@
 #include "config.h"
 #include "datasets.h"
 #include "flow_matching.h"
+#include "loglik.h"
 
 using namespace emscripten;
 using namespace flowlab;
@@ -65,6 +66,24 @@ struct FlowMatchingHandle {
     o.set("meanX1", flowlab_bind::copy_f64({f.mean_x1[0], f.mean_x1[1]}));
     o.set("meanRelErr", f.mean_rel_err);
     o.set("ratioOfMeans", f.ratio_of_means);
+    return o;
+  }
+  // ln p_1 of points (flat x,y pairs) by the instantaneous change of variables.
+  val log_density(val points, int steps, int solver) {
+    const std::vector<float> x = convertJSArrayToNumberVector<float>(points);
+    return flowlab_bind::copy_f64(model.log_density(x.data(), int(x.size() / 2), std::clamp(steps, 1, 10000), Solver(solver)));
+  }
+  // ln p_1 on an m × m grid of cell centres over [lo, hi]² (rows = y ascending) and ∫ p.
+  val density_grid(int m, float lo, float hi, int steps, int solver) {
+    const DensityGrid g = flowlab::density_grid(
+        [this](const float* x, float t, int n, float* v, float* div) { model.velocity_div(x, t, n, nullptr, v, div); },
+        std::clamp(m, 2, 300), lo, hi, std::clamp(steps, 1, 10000), Solver(solver));
+    val o = val::object();
+    o.set("m", g.m);
+    o.set("lo", g.lo);
+    o.set("hi", g.hi);
+    o.set("logP", flowlab_bind::copy_f64(g.log_p));
+    o.set("integral", g.integral);
     return o;
   }
   // Checkpoint bytes (a view: copy before the next call).
@@ -142,6 +161,8 @@ EMSCRIPTEN_BINDINGS(flowlab_flow_matching) {
       .function("flow", &FlowMatchingHandle::flow)
       .function("velocity", &FlowMatchingHandle::velocity)
       .function("fieldAtZero", &FlowMatchingHandle::field_at_zero)
+      .function("logDensity", &FlowMatchingHandle::log_density)
+      .function("densityGrid", &FlowMatchingHandle::density_grid)
       .function("step", &FlowMatchingHandle::step)
       .function("save", &FlowMatchingHandle::save)
       .function("load", &FlowMatchingHandle::load)

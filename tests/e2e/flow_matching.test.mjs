@@ -141,6 +141,12 @@ test('Fig. 4 view: progression at t = 0, 1/3, 2/3, 1 and samples at NFE 4, 8, 10
   assert.equal(f0.v.length, 2 * 121);
   assert.ok(f0.meanRelErr > 0 && Number.isFinite(f0.meanRelErr), String(f0.meanRelErr));  // 200 steps: far from trained (native test: 0.14)
   assert.match(await page.$eval('#fig-field0-vStar figcaption', (e) => e.textContent), /Mean relative error ‖v − v\*‖\/‖v\*‖ = \d\.\d{3}/);
+  // The exact log-density heatmap and its integral.
+  await page.click('button[data-analysis="density"]');
+  await page.waitForSelector('#fig-density canvas');
+  const g = await page.evaluate(() => window.flowlabPage.analyses.density);
+  assert.equal(g.logP.length, g.m * g.m);
+  assert.ok(Math.abs(g.integral - 1) < 0.1, String(g.integral));
   await page.screenshot({ path: '/tmp/field0.png', fullPage: true });
   await page.close();
 });

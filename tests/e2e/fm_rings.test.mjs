@@ -49,6 +49,12 @@ test('fm-rings: trains; Q2–Q5 analyses draw; round-trip error falls with Δt',
   for (const id of ['rings-t0', 'rings-t10', 'rings-trajectories', 'rings-steps500', 'rings-steps5', 'rings-reverse'])
     assert.ok(await colours(page, `#fig-${id} canvas`) > 5, id);
   assert.equal(await page.$$eval('#fig-rings-roundtrip tr', (t) => t.length), 6);
+  // Exact log-density: p integrates to about 1 over the grid; inliers above outliers.
+  const d = await analyse(page, 'density');
+  assert.ok(Math.abs(d.integral - 1) < 0.1, String(d.integral));
+  assert.ok(Math.min(...d.logpPoints.slice(0, 3)) > Math.max(...d.logpPoints.slice(3)), String(d.logpPoints));
+  assert.ok(await colours(page, '#fig-rings-density canvas') > 20);
+  assert.equal(await page.$$eval('#fig-rings-logp tr', (t) => t.length), 6);
   await shot(page, 'fm-rings');
   assert.deepEqual(b.errors, []);
   await page.close();

@@ -116,3 +116,25 @@ export function drawSamples(canvas, points, title) {
   f.axes();
   f.title(title);
 }
+
+// ln p on an m × m grid of cell centres over [lo, hi]² (rows = y ascending),
+// coloured over [max − span, max] (lower values clip to the darkest colour).
+export function drawLogDensity(canvas, g, title, span = 10) {
+  const f = new Frame(canvas, g.hi);
+  f.clear();
+  let top = -Infinity;
+  for (const v of g.logP) top = Math.max(top, v);
+  const img = new ImageData(g.m, g.m);
+  for (let i = 0; i < g.m; ++i)
+    for (let j = 0; j < g.m; ++j) {
+      const [r, gg, b] = colour((g.logP[i * g.m + j] - (top - span)) / span);
+      img.data.set([r, gg, b, 255], 4 * ((g.m - 1 - i) * g.m + j));  // image rows run down, y up
+    }
+  const off = new OffscreenCanvas(g.m, g.m);
+  off.getContext('2d').putImageData(img, 0, 0);
+  f.ctx.imageSmoothingEnabled = false;
+  f.ctx.drawImage(off, f.px(g.lo), f.py(g.hi), f.px(g.hi) - f.px(g.lo), f.py(g.lo) - f.py(g.hi));
+  f.axes();
+  f.title(title);
+  return { frame: f, top };
+}

@@ -4,7 +4,8 @@
 //   exp.flow(points, t0, t1, opts)    → trajectory of given points from t0 to t1
 //   exp.velocity(points, t)           → v(x, t)
 //   exp.onSquares(points)             → fraction on the checkerboard's filled squares
-//   exp.analyze('fig4' | 'field0')    → Fig. 4 panels; v(x, 0) vs v*(x, 0) = E[x1] − x
+//   exp.logDensity(points, opts)      → Float64Array ln p_1(x) (reverse flow with ∫ Tr ∂v/∂x dt)
+//   exp.analyze('fig4' | 'field0' | 'density') → Fig. 4 panels; v(x, 0) vs E[x1] − x; ln p_1 on a grid
 // opts: { solver: 'euler' | 'midpoint', steps } (default: the config's).
 (function (root) {
   'use strict';
@@ -44,6 +45,11 @@
       return this.handle.flow(Array.from(points), t0, t1, steps, solver).slice();
     }
     velocity(points, t = 0) { return this.handle.velocity(Array.from(points), t).slice(); }
+    // ln p_1(x) by the instantaneous change of variables (unconditional models).
+    logDensity(points, opts) {
+      const [steps, solver] = this.ode(opts);
+      return this.handle.logDensity(Array.from(points), steps, solver);
+    }
     onSquares(points) { return this.module.checkerboardFraction(Array.from(points)); }
 
     // The live figure: samples at t = 1 (fewer points while training runs).
@@ -70,6 +76,12 @@
     },
     // Sheet 000 §3(b): the trained v(x, t = 0) on an m × m grid over
     // [−half, half]² against v*(x, 0) = E[x1] − x (E[x1] from nData draws).
+    // ln p_1 on an m × m grid over [−extent, extent]² (midpoint, 40 steps)
+    // and ∫ p over it; the five points of sheet 003 §1.5 when asked.
+    density({ m = 81, extent = this.config.ex === 'fm-checkerboard' ? 5 : 3, steps = 40 } = {}) {
+      const g = this.handle.densityGrid(m, -extent, extent, steps, 1);
+      return { step: this.step, steps, ...g };
+    },
     field0({ m = 11, half = 0.5, nData = 100000 } = {}) {
       return { step: this.step, ...this.handle.fieldAtZero(m, half, nData) };
     },

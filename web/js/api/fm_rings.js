@@ -87,6 +87,13 @@
         });
         return { step: this.step, points: Float32Array.from(REVERSE_POINTS), runs };
       },
+      // ln p_1 on a grid and of the five points of sheet 003 §1.5 (200 midpoint
+      // steps), by the instantaneous change of variables.
+      density(args) {
+        if (this.conditional) throw new Error('the log-density analysis is for the unconditional model (fm-rings)');
+        const g = FlowLab.FlowMatchingExperiment.prototype.analyses.density.call(this, args);
+        return { ...g, points: Float32Array.from(REVERSE_POINTS), logpPoints: this.handle.logDensity(REVERSE_POINTS, 200, 1) };
+      },
       // Conditional Q1: the training data coloured by class.
       data() { return { step: this.step, ...this.data() }; },
       // Conditional Q2: one trajectory per class from the same noise point.

@@ -1,6 +1,6 @@
 // Sheet 000 §3(a): conditional flow matching from N(0, I) to the checkerboard.
 import { panel, csvText, analysisBar } from '../figures.js';
-import { drawSamples, Frame } from '../plot.js';
+import { drawSamples, drawLogDensity, Frame } from '../plot.js';
 
 // Arrows v at points x (both n × 2) in the square [−0.5, 0.5]²; a vector of
 // length L is drawn L·scale long in x units.
@@ -46,6 +46,7 @@ export default {
     analysisBar(container, ctx, [
       ['fig4', 'Fig. 4: progression over t and samples per NFE'],
       ['field0', '(b) v(x, t = 0) vs the optimum E[x1] − x'],
+      ['density', 'exact log-density ln p₁(x)'],
     ]);
     const fig4Box = document.createElement('div');
     fig4Box.className = 'figure-row';
@@ -71,6 +72,23 @@ export default {
             `mean ‖v − v*‖ / mean ‖v*‖ = ${d.ratioOfMeans.toFixed(3)}.` });
         drawArrows(f.canvas, d.x, d[key], d.m, 0.9 / (d.m - 1) / Math.max(longest, 1e-12), colour, title);
       }
+    };
+    const densityBox = document.createElement('div');
+    densityBox.className = 'figure-row';
+    container.append(densityBox);
+    const renderDensity = (d) => {
+      densityBox.replaceChildren();
+      const f = panel(densityBox, { id: 'density', width: 420, height: 420,
+        caption: `ln p₁(x) of the learned flow (step ${d.step}) by the instantaneous change of variables: x integrated back to ` +
+          `t = 0 with ${d.steps} midpoint steps, ln p₁(x) = ln N(x(0); 0, I) − ∫₀¹ Tr ∂v/∂x dt (exact 2D trace). Colour over ` +
+          `[max − 10, max] of ln p; ${d.m} × ${d.m} grid. ∫ p over [−5, 5]² = ${d.integral.toFixed(4)}; the data's density is ` +
+          `1/32 (ln = ${Math.log(1 / 32).toFixed(3)}) on the squares.`,
+        csv: () => csvText(['x', 'y', 'log_p'], Array.from(d.logP, (l, k) => {
+          const h = (d.hi - d.lo) / d.m;
+          return [d.lo + ((k % d.m) + 0.5) * h, d.lo + (Math.floor(k / d.m) + 0.5) * h, l];
+        })) });
+      const { frame } = drawLogDensity(f.canvas, d, `ln p₁(x), step ${d.step}`);
+      frame.checkerboardOutline();
     };
     const renderFig4 = (d) => {
       fig4Box.replaceChildren();
@@ -104,6 +122,7 @@ export default {
       analysis(name, data) {
         if (name === 'fig4') renderFig4(data);
         if (name === 'field0') renderField0(data);
+        if (name === 'density') renderDensity(data);
       },
     };
   },

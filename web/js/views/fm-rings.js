@@ -1,5 +1,6 @@
 // Sheet 003 §2: flow matching from N(0, I) to the Olympic rings, Q1–Q5.
 import { panel, csvText, analysisBar, table } from '../figures.js';
+import { drawLogDensity } from '../plot.js';
 import { drawRingPoints, drawTrajectories, drawBackdrop, drawMarkers, timeColour, xyCsv } from '../plot-rings.js';
 
 const row = (container) => {
@@ -28,8 +29,9 @@ export default {
       ['trajectories', 'Q3: trajectories of 10 points'],
       ['quantization', 'Q4: Δt = 0.002 … 0.2'],
       ['reverse', 'Q5: reverse the flow'],
+      ['density', 'exact log-density ln p₁(x)'],
     ]);
-    const boxes = Object.fromEntries(['progression', 'trajectories', 'quantization', 'reverse'].map((k) => [k, row(container)]));
+    const boxes = Object.fromEntries(['progression', 'trajectories', 'quantization', 'reverse', 'density'].map((k) => [k, row(container)]));
     const note = (box, text) => {
       const p = document.createElement('p');
       p.className = 'caption-wide';
@@ -37,6 +39,24 @@ export default {
       box.append(p);
     };
     const render = {
+      density(d) {
+        const box = boxes.density;
+        box.replaceChildren();
+        const f = panel(box, { id: 'rings-density', width: 420, height: 420,
+          caption: `ln p₁(x) of the learned flow (step ${d.step}) by the instantaneous change of variables (${d.steps} midpoint ` +
+            `steps back to t = 0, exact 2D trace), colour over [max − 10, max]; circles: the five points. ` +
+            `∫ p over [−3, 3]² = ${d.integral.toFixed(4)}.`,
+          csv: () => csvText(['x', 'y', 'log_p'], Array.from(d.logP, (l, k) => {
+            const h = (d.hi - d.lo) / d.m;
+            return [d.lo + ((k % d.m) + 0.5) * h, d.lo + (Math.floor(k / d.m) + 0.5) * h, l];
+          })) });
+        const { frame } = drawLogDensity(f.canvas, d, `ln p₁(x), step ${d.step}`);
+        drawMarkers(frame, d.points, '#fff', 5);
+        table(box, 'rings-logp', ['point', 'x', 'y', 'ln p₁(x)'],
+          [0, 1, 2, 3, 4].map((i) => [i < 3 ? `inlier ${i + 1}` : `outlier ${i - 2}`, d.points[2 * i], d.points[2 * i + 1], d.logpPoints[i]]),
+          'ln p₁ of the five points of sheet 003 §1.5 under the flow-matching model (200 midpoint steps) — compare the ' +
+          'RealNVP exercise\'s Q5 table, which gives the normalizing flow\'s exact ln p of the same points.');
+      },
       progression(d) {
         const box = boxes.progression;
         box.replaceChildren();
