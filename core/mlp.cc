@@ -1,10 +1,12 @@
 #include "mlp.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
 
 #include "kernels.h"
+#include "parallel.h"
 
 namespace flowlab {
 
@@ -32,6 +34,11 @@ void Mlp::init(Rng& rng) {
   }
 }
 
+// Thread blocks start on multiples of the kernels' register-tile rows (6 with
+// AVX2, 4 in wasm) and vector lanes (up to 16): each block is tiled, and its
+// vector/scalar tails fall, exactly as in the single-thread call.
+static constexpr int kRowAlign = 48;
+
 const float* Mlp::forward(const float* x, int n) {
   n_ = n;
   const int L = num_layers();
@@ -39,11 +46,18 @@ const float* Mlp::forward(const float* x, int n) {
   for (int l = 0; l < L; ++l) {
     const int K = dims_[l], N = dims_[l + 1];
     acts_[l + 1].resize(size_t(n) * N);
+    const float *A = acts_[l].data(), *w = W(l), *bias = b(l);
+    float* C = acts_[l + 1].data();
     if (l + 1 < L) {
       pre_[l].resize(size_t(n) * N);
-      matmul_bias_silu(acts_[l].data(), W(l), b(l), pre_[l].data(), acts_[l + 1].data(), n, K, N);
+      float* Z = pre_[l].data();
+      parallel_ranges(n, kRowAlign, [&](int r0, int r1) {
+        matmul_bias_silu(A + size_t(r0) * K, w, bias, Z + size_t(r0) * N, C + size_t(r0) * N, r1 - r0, K, N);
+      });
     } else {
-      matmul(acts_[l].data(), W(l), b(l), acts_[l + 1].data(), n, K, N);
+      parallel_ranges(n, kRowAlign, [&](int r0, int r1) {
+        matmul(A + size_t(r0) * K, w, bias, C + size_t(r0) * N, r1 - r0, K, N);
+      });
     }
   }
   return acts_[L].data();
@@ -62,7 +76,19 @@ void Mlp::backward(const float* dy, float* grad, float* dx) {
       silu_backward(pre_[l].data(), g->data(), g->data(), size_t(n) * N);
     // dW = aᵀ·dz, db = Σ dz, accumulated into grad.
     wgrad_.resize(size_t(K) * N + N);
-    matmul_at(acts_[l].data(), g->data(), wgrad_.data(), wgrad_.data() + size_t(K) * N, n, K, N);
+    if (threads() == 1) {
+      matmul_at(acts_[l].data(), g->data(), wgrad_.data(), wgrad_.data() + size_t(K) * N, n, K, N);
+    } else {  // rows [k0, k1) of dW from a contiguous copy of a's columns [k0, k1)
+      const float *a = acts_[l].data(), *gz = g->data();
+      float* dw = wgrad_.data();
+      parallel_ranges(K, kRowAlign, [&](int k0, int k1) {
+        const int kc = k1 - k0;
+        thread_local std::vector<float> cols;  // grows once per thread
+        cols.resize(size_t(n) * kc);
+        for (int i = 0; i < n; ++i) std::copy(a + size_t(i) * K + k0, a + size_t(i) * K + k1, &cols[size_t(i) * kc]);
+        matmul_at(cols.data(), gz, dw + size_t(k0) * N, k0 == 0 ? dw + size_t(K) * N : nullptr, n, kc, N);
+      });
+    }
     axpy(1.0f, wgrad_.data(), grad + w_off_[l], size_t(K) * N);
     axpy(1.0f, wgrad_.data() + size_t(K) * N, grad + b_off_[l], size_t(N));
     if (l > 0 || dx) {
@@ -73,7 +99,10 @@ void Mlp::backward(const float* dy, float* grad, float* dx) {
       } else {
         out = dx;
       }
-      matmul_bt(g->data(), W(l), out, n, N, K);  // da = dz·Wᵀ
+      const float *gz = g->data(), *w = W(l);
+      parallel_ranges(n, kRowAlign, [&](int r0, int r1) {  // da = dz·Wᵀ
+        matmul_bt(gz + size_t(r0) * N, w, out + size_t(r0) * K, r1 - r0, N, K);
+      });
       std::swap(g, other);
     }
   }

@@ -9,7 +9,8 @@ import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.join(here, '..', '..');
-const MOUNTS = { '/gen/': path.join(repo, 'web', 'gen'), '/js/': path.join(repo, 'web', 'js'), '/bench/': here };
+const MOUNTS = { '/gen/': path.join(repo, 'web', 'gen'), '/gen-mt/': path.join(repo, 'build', 'wasm', 'mt'),
+  '/js/': path.join(repo, 'web', 'js'), '/bench/': here };
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm' };
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync'];
@@ -24,7 +25,9 @@ const server = http.createServer((req, res) => {
     res.writeHead(404).end();
     return;
   }
-  res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' });
+  // COOP/COEP: cross-origin isolated, so the pthreads page gets SharedArrayBuffer.
+  res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-store',
+    'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' });
   fs.createReadStream(file).pipe(res);
 });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
@@ -35,11 +38,15 @@ const ctx = await chromium.launchPersistentContext(userDataDir, {
 try {
   const page = await ctx.newPage();
   page.on('pageerror', (e) => console.error('page error:', String(e)));
-  await page.goto(`http://127.0.0.1:${server.address().port}/bench/page/index.html${quick ? '?quick' : ''}`);
-  await page.waitForFunction(() => window.benchResults || window.benchError, null, { timeout: 600000, polling: 500 });
-  const { results, error } = await page.evaluate(() => ({ results: window.benchResults, error: window.benchError }));
-  if (error) throw new Error(error);
-  for (const r of results) console.log(JSON.stringify({ ...r, chromium: ctx.browser()?.version() }));
+  // The single-thread page, then (if build/wasm/mt exists) the pthreads one.
+  const pages = ['index.html', ...(fs.existsSync(path.join(MOUNTS['/gen-mt/'], 'flowlab.js')) ? ['mt.html'] : [])];
+  for (const p of pages) {
+    await page.goto(`http://127.0.0.1:${server.address().port}/bench/page/${p}${quick ? '?quick' : ''}`);
+    await page.waitForFunction(() => window.benchResults || window.benchError, null, { timeout: 600000, polling: 500 });
+    const { results, error } = await page.evaluate(() => ({ results: window.benchResults, error: window.benchError }));
+    if (error) throw new Error(error);
+    for (const r of results) console.log(JSON.stringify({ ...r, chromium: ctx.browser()?.version() }));
+  }
 } finally {
   await ctx.close();
   server.close();

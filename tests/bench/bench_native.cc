@@ -14,6 +14,7 @@
 
 #include "datasets.h"
 #include "flow_matching.h"
+#include "parallel.h"
 
 using namespace flowlab;
 using Clock = std::chrono::steady_clock;
@@ -52,9 +53,9 @@ static void train(int hidden, int depth, int batch, double min_s) {
   const double P = double(fm.net().num_params());
   const double sps = rate([&] { fm.train_step(); }, min_s);
   std::printf(
-      "{\"impl\":\"flowlab-native\",\"task\":\"train\",\"net\":\"%s\",\"batch\":%d,\"steps_per_s\":%.3f,"
+      "{\"impl\":\"flowlab-native\",\"task\":\"train\",\"net\":\"%s\",\"batch\":%d,\"threads\":%d,\"steps_per_s\":%.3f,"
       "\"gflops\":%.2f}\n",
-      net_name(hidden, depth).c_str(), batch, sps, sps * 6.0 * P * batch / 1e9);
+      net_name(hidden, depth).c_str(), batch, threads(), sps, sps * 6.0 * P * batch / 1e9);
   std::fflush(stdout);
 }
 
@@ -109,5 +110,10 @@ int main(int argc, char** argv) {
   }
   sample(1000, 500, quick ? 0.0 : min_s);
   divergence(1000, min_s);
+  // Threads inside a step (core/parallel.h; bit-identical results): the
+  // reference net on 2 threads, batch 256 / 1024 / 4096.
+  set_threads(2);
+  for (int b : quick ? std::vector<int>{1024} : std::vector<int>{256, 1024, 4096}) train(256, 3, b, min_s);
+  set_threads(1);
   return 0;
 }

@@ -3,6 +3,7 @@
 // on the same CFM step. One JSON line per measurement.
 //   node tests/bench/bench_node.mjs [--quick] [--skip-tfjs]
 import { createRequire } from 'node:module';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,6 +25,19 @@ const nets = quick ? [{ hidden: 256, batch: 1024 }]
 for (const n of nets) emit({ impl: 'flowlab-wasm-node', task: 'train', ...W.train(lab, { ...n, depth: 3, minS }) });
 emit({ impl: 'flowlab-wasm-node', ...W.sample(lab, {}) });
 
+// The pthreads build (build/wasm/mt, run.sh builds it): 1 and 2 threads
+// inside the step, interleaved; bit-identical results (tests/native/test_parallel.cc).
+const mtDir = path.join(here, '..', '..', 'build', 'wasm', 'mt');
+if (fs.existsSync(path.join(mtDir, 'flowlab.js'))) {
+  const mt = await FlowLab.load({ gen: mtDir });
+  for (const batch of quick ? [1024] : [256, 1024, 4096])
+    for (const t of [1, 2]) {
+      mt.module.setThreads(t);
+      emit({ impl: 'flowlab-wasm-mt-node', task: 'train', threads: mt.module.threads(), ...W.train(mt, { hidden: 256, depth: 3, batch, minS }) });
+    }
+  mt.module.setThreads(1);
+}
+
 if (!process.argv.includes('--skip-tfjs')) {
   const tf = require('@tensorflow/tfjs');
   const wasm = require('@tensorflow/tfjs-backend-wasm');
@@ -43,3 +57,6 @@ if (!process.argv.includes('--skip-tfjs')) {
     }
   }
 }
+
+// The pthreads module's workers would keep node alive.
+process.exit(0);

@@ -1,0 +1,103 @@
+#include "parallel.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace flowlab {
+namespace {
+
+// A persistent pool: part 0 runs on the caller, parts 1..T−1 on the workers.
+// Waking a sleeping thread costs up to a millisecond in a VM, a dozen times a
+// step, so workers spin for a while (2 ms) on the generation counter before
+// they sleep, and the caller spins for the parts to finish.
+class Pool {
+ public:
+  explicit Pool(int n) {
+    for (int i = 1; i < n; ++i) workers_.emplace_back([this, i] { loop(i); });
+  }
+  ~Pool() {
+    stop_.store(true);
+    {
+      std::lock_guard<std::mutex> l(m_);
+      gen_.fetch_add(1);
+    }
+    go_.notify_all();
+    for (auto& w : workers_) w.join();
+  }
+  int size() const { return int(workers_.size()) + 1; }
+  void run(const std::function<void(int)>& fn) {
+    fn_ = &fn;
+    pending_.store(int(workers_.size()), std::memory_order_relaxed);
+    {
+      std::lock_guard<std::mutex> l(m_);
+      gen_.fetch_add(1, std::memory_order_release);
+    }
+    go_.notify_all();
+    fn(0);
+    while (pending_.load(std::memory_order_acquire) != 0) std::this_thread::yield();
+  }
+
+ private:
+  void loop(int part) {
+    long seen = 0;
+    for (;;) {
+      const auto t0 = std::chrono::steady_clock::now();
+      while (gen_.load(std::memory_order_acquire) == seen &&
+             std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(2)) {
+      }
+      if (gen_.load(std::memory_order_acquire) == seen) {
+        std::unique_lock<std::mutex> l(m_);
+        go_.wait(l, [&] { return gen_.load() != seen; });
+      }
+      seen = gen_.load(std::memory_order_acquire);
+      if (stop_.load()) return;
+      (*fn_)(part);
+      pending_.fetch_sub(1, std::memory_order_release);
+    }
+  }
+  std::vector<std::thread> workers_;
+  std::mutex m_;
+  std::condition_variable go_;
+  const std::function<void(int)>* fn_ = nullptr;
+  std::atomic<long> gen_{0};
+  std::atomic<int> pending_{0};
+  std::atomic<bool> stop_{false};
+};
+
+int g_threads = 1;
+Pool* pool() {
+  static Pool* p = nullptr;
+  if (!p || p->size() != g_threads) {
+    delete p;
+    p = new Pool(g_threads);
+  }
+  return p;
+}
+
+}  // namespace
+
+void set_threads(int n) {
+#if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
+  n = 1;  // a wasm module built without -pthread cannot start threads
+#endif
+  g_threads = std::max(1, std::min(n, 64));
+}
+int threads() { return g_threads; }
+
+void parallel_ranges(int m, int align, const std::function<void(int, int)>& fn) {
+  const int T = g_threads;
+  const int blocks = m / align;
+  if (T == 1 || blocks < 2 * T) return fn(0, m);
+  pool()->run([&](int p) {
+    const int r0 = int(long(blocks) * p / T) * align;
+    const int r1 = p + 1 == T ? m : int(long(blocks) * (p + 1) / T) * align;
+    fn(r0, r1);
+  });
+}
+
+}  // namespace flowlab

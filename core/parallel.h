@@ -1,0 +1,19 @@
+// Optional threads inside one training step (issue 6, "beyond one thread").
+// The MLP's matrix products split their *output* across threads — rows of
+// X·W and dY·Wᵀ, rows of Xᵀ·dY (W's fan-in) — in blocks aligned to the
+// kernels' register tiles, so every output element is summed in the same
+// order as on one thread: results are bit-identical for any thread count.
+// Off (1 thread) unless set_threads is called; the page never calls it.
+#pragma once
+#include <functional>
+
+namespace flowlab {
+
+void set_threads(int n);  // 1 = off; the pool starts on first use
+int threads();
+
+// fn(r0, r1) over [0, m) in `threads()` parts whose boundaries are multiples
+// of `align` (the last part takes the remainder); inline when off or small.
+void parallel_ranges(int m, int align, const std::function<void(int r0, int r1)>& fn);
+
+}  // namespace flowlab
