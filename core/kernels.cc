@@ -1,7 +1,11 @@
-// Highway kernels (static dispatch: one target chosen by the compiler flags —
-// HWY_WASM with -msimd128, AVX2/AVX3 natively with -march=native).
-// Written for any lane count L: vector loops, then a scalar tail.
-#include "kernels.h"
+// Highway kernels, written once for any lane count L: vector loops, then a
+// scalar tail. Natively foreach_target compiles them for every x86 target
+// (EMU128, SSSE3, SSE4, AVX2, AVX3) and the best one the CPU has runs
+// (dynamic dispatch; FLOWLAB_TARGET restricts it, core/simd.h). In wasm the
+// one static target is HWY_WASM (-msimd128).
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "kernels.cc"
+#include "hwy/foreach_target.h"  // IWYU pragma: keep
 
 #include <algorithm>
 #include <cmath>
@@ -11,9 +15,15 @@
 
 #include "hwy/highway.h"
 #include "hwy/contrib/math/math-inl.h"
+#include "kernels.h"
+#include "simd.h"
 
+HWY_BEFORE_NAMESPACE();
 namespace flowlab {
+namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
+
+void Axpy(float a, const float* x, float* y, size_t n);  // used by MatmulAt
 using D = hn::ScalableTag<float>;
 using V = hn::Vec<D>;
 
@@ -84,13 +94,7 @@ std::vector<float>& Scratch(int slot = 0) {
 // ymm) 6 × 2 = 12 accumulators + 2 B vectors + 1 broadcast; under V8's
 // SIMD128 register allocation 4 × 2 measured fastest (6 × 2, 4 × 3 and
 // 3 × 4 spill: 15–25 % slower in node 20).
-#if HWY_TARGET == HWY_WASM
-#define FLOWLAB_ROWS 4
-#else
-#define FLOWLAB_ROWS 6
-#endif
-#define FLOWLAB_VECS 2
-constexpr int kRows = FLOWLAB_ROWS, kVecs = FLOWLAB_VECS;
+constexpr int kRows = HWY_TARGET == HWY_WASM ? 4 : 6, kVecs = 2;
 
 // C = A·B (+bias) [silu] for N ≥ L, with B(k, j) = B[k·N + j] or, if kTrans,
 // B[j·K + k]. Column panels of width 2L (then L) are packed once per call
@@ -110,14 +114,14 @@ void Gemm(const float* A, const float* B, const float* bias, float* Z, float* C,
   // 64-byte aligned start inside the buffer for hn::Load.
   float* P = panel.data();
   P += (64 - (reinterpret_cast<uintptr_t>(P) & 63)) / sizeof(float) % 16;
-  auto pack = [&](int j0, int w, int k0, int kc) {
+  auto pack = [&](int j0, int w, int k0, int kc) HWY_ATTR {
     for (int k = 0; k < kc; ++k)
       for (int c = 0; c < w; ++c)
         P[size_t(k) * w + c] =
             kTrans ? B[size_t(j0 + c) * K + k0 + k] : B[size_t(k0 + k) * N + j0 + c];
   };
   // All row tiles of one column panel, chunk by chunk.
-  auto panel_rows = [&](auto vecs, int j0) {
+  auto panel_rows = [&](auto vecs, int j0) HWY_ATTR {
     constexpr int kV = decltype(vecs)::value;
     for (int k0 = 0; k0 < K; k0 += kc_max) {
       const int kc = std::min(kc_max, K - k0);
@@ -188,17 +192,17 @@ void MatmulImpl(const float* A, const float* B, const float* bias, float* Z,
 
 }  // namespace
 
-void matmul(const float* A, const float* B, const float* bias, float* C, int M,
+void Matmul(const float* A, const float* B, const float* bias, float* C, int M,
             int K, int N) {
   MatmulImpl<false>(A, B, bias, nullptr, C, M, K, N);
 }
 
-void matmul_bias_silu(const float* A, const float* B, const float* bias,
+void MatmulBiasSilu(const float* A, const float* B, const float* bias,
                       float* Z, float* C, int M, int K, int N) {
   MatmulImpl<true>(A, B, bias, Z, C, M, K, N);
 }
 
-void matmul_bt(const float* A, const float* B, float* C, int M, int K, int N) {
+void MatmulBt(const float* A, const float* B, float* C, int M, int K, int N) {
   const D d;
   if (N < int(hn::Lanes(d)) && K >= int(hn::Lanes(d))) {
     // Narrow output (dx of the 3-d input layer): transpose B (tiny) and use
@@ -207,20 +211,20 @@ void matmul_bt(const float* A, const float* B, float* C, int M, int K, int N) {
     bt.resize(size_t(K) * N);
     for (int j = 0; j < N; ++j)
       for (int k = 0; k < K; ++k) bt[size_t(k) * N + j] = B[size_t(j) * K + k];
-    matmul(A, bt.data(), nullptr, C, M, K, N);
+    Matmul(A, bt.data(), nullptr, C, M, K, N);
     return;
   }
   // Otherwise the panels are packed straight from Bᵀ: no transposed copy.
   Gemm<false, true>(A, B, nullptr, nullptr, C, M, K, N);
 }
 
-void matmul_at(const float* A, const float* B, float* C, float* colsum, int M,
+void MatmulAt(const float* A, const float* B, float* C, float* colsum, int M,
                int K, int N) {
   const D d;
   const int L = int(hn::Lanes(d));
   if (colsum) {
     std::fill(colsum, colsum + N, 0.0f);
-    for (int i = 0; i < M; ++i) axpy(1.0f, B + size_t(i) * N, colsum, size_t(N));
+    for (int i = 0; i < M; ++i) Axpy(1.0f, B + size_t(i) * N, colsum, size_t(N));
   }
   if (N < L) {
     // Narrow B: vectorise over K instead, C[:, j] = Σ_i B[i,j]·A[i,:].
@@ -252,7 +256,7 @@ void matmul_at(const float* A, const float* B, float* C, float* colsum, int M,
   Gemm<false, false>(at.data(), B, nullptr, nullptr, C, K, M, N);
 }
 
-void silu(const float* x, float* y, size_t n) {
+void Silu(const float* x, float* y, size_t n) {
   const D d;
   const size_t L = hn::Lanes(d);
   size_t i = 0;
@@ -263,7 +267,7 @@ void silu(const float* x, float* y, size_t n) {
   for (; i < n; ++i) y[i] = x[i] * sigmoid_scalar(x[i]);
 }
 
-void silu_backward(const float* z, const float* da, float* dz, size_t n) {
+void SiluBackward(const float* z, const float* da, float* dz, size_t n) {
   const D d;
   const size_t L = hn::Lanes(d);
   const V one = hn::Set(d, 1.0f);
@@ -280,7 +284,7 @@ void silu_backward(const float* z, const float* da, float* dz, size_t n) {
   }
 }
 
-void axpy(float a, const float* x, float* y, size_t n) {
+void Axpy(float a, const float* x, float* y, size_t n) {
   const D d;
   const size_t L = hn::Lanes(d);
   const V va = hn::Set(d, a);
@@ -290,7 +294,7 @@ void axpy(float a, const float* x, float* y, size_t n) {
   for (; i < n; ++i) y[i] += a * x[i];
 }
 
-void add_scaled(const float* x, float a, const float* y, float* out, size_t n) {
+void AddScaled(const float* x, float a, const float* y, float* out, size_t n) {
   const D d;
   const size_t L = hn::Lanes(d);
   const V va = hn::Set(d, a);
@@ -300,7 +304,7 @@ void add_scaled(const float* x, float a, const float* y, float* out, size_t n) {
   for (; i < n; ++i) out[i] = x[i] + a * y[i];
 }
 
-double sum_sq_diff(const float* a, const float* b, size_t n) {
+double SumSqDiff(const float* a, const float* b, size_t n) {
   const D d;
   const size_t L = hn::Lanes(d);
   V acc = hn::Zero(d);
@@ -314,7 +318,7 @@ double sum_sq_diff(const float* a, const float* b, size_t n) {
   return s;
 }
 
-void adam_update(float* p, const float* g, float* m, float* v, size_t n,
+void AdamUpdate(float* p, const float* g, float* m, float* v, size_t n,
                  float lr, float beta1, float beta2, float eps, float bc1,
                  float bc2) {
   const D d;
@@ -340,4 +344,50 @@ void adam_update(float* p, const float* g, float* m, float* v, size_t n,
   }
 }
 
+}  // namespace HWY_NAMESPACE
 }  // namespace flowlab
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace flowlab {
+FLOWLAB_EXPORT(Matmul);
+FLOWLAB_EXPORT(MatmulBiasSilu);
+FLOWLAB_EXPORT(MatmulBt);
+FLOWLAB_EXPORT(MatmulAt);
+FLOWLAB_EXPORT(Silu);
+FLOWLAB_EXPORT(SiluBackward);
+FLOWLAB_EXPORT(Axpy);
+FLOWLAB_EXPORT(AddScaled);
+FLOWLAB_EXPORT(SumSqDiff);
+FLOWLAB_EXPORT(AdamUpdate);
+
+void matmul(const float* A, const float* B, const float* bias, float* C, int M, int K, int N) {
+  FLOWLAB_DISPATCH(Matmul)(A, B, bias, C, M, K, N);
+}
+void matmul_bias_silu(const float* A, const float* B, const float* bias, float* Z, float* C,
+                      int M, int K, int N) {
+  FLOWLAB_DISPATCH(MatmulBiasSilu)(A, B, bias, Z, C, M, K, N);
+}
+void matmul_bt(const float* A, const float* B, float* C, int M, int K, int N) {
+  FLOWLAB_DISPATCH(MatmulBt)(A, B, C, M, K, N);
+}
+void matmul_at(const float* A, const float* B, float* C, float* colsum, int M, int K, int N) {
+  FLOWLAB_DISPATCH(MatmulAt)(A, B, C, colsum, M, K, N);
+}
+void silu(const float* x, float* y, size_t n) { FLOWLAB_DISPATCH(Silu)(x, y, n); }
+void silu_backward(const float* z, const float* da, float* dz, size_t n) {
+  FLOWLAB_DISPATCH(SiluBackward)(z, da, dz, n);
+}
+void axpy(float a, const float* x, float* y, size_t n) { FLOWLAB_DISPATCH(Axpy)(a, x, y, n); }
+void add_scaled(const float* x, float a, const float* y, float* out, size_t n) {
+  FLOWLAB_DISPATCH(AddScaled)(x, a, y, out, n);
+}
+double sum_sq_diff(const float* a, const float* b, size_t n) {
+  return FLOWLAB_DISPATCH(SumSqDiff)(a, b, n);
+}
+void adam_update(float* p, const float* g, float* m, float* v, size_t n, float lr, float beta1,
+                 float beta2, float eps, float bc1, float bc2) {
+  FLOWLAB_DISPATCH(AdamUpdate)(p, g, m, v, n, lr, beta1, beta2, eps, bc1, bc2);
+}
+}  // namespace flowlab
+#endif  // HWY_ONCE

@@ -1,14 +1,20 @@
-// Highway kernels of the RBM (static dispatch, as core/kernels.cc): vector
-// loops over L lanes, then a scalar tail.
-#include "rbm_kernels.h"
+// Highway kernels of the RBM, compiled per target and dispatched like
+// core/kernels.cc: vector loops over L lanes, then a scalar tail.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "rbm_kernels.cc"
+#include "hwy/foreach_target.h"  // IWYU pragma: keep
 
 #include <algorithm>
 #include <cmath>
 
 #include "hwy/highway.h"
 #include "hwy/contrib/math/math-inl.h"
+#include "rbm_kernels.h"
+#include "simd.h"
 
+HWY_BEFORE_NAMESPACE();
 namespace flowlab {
+namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
 namespace {
@@ -24,7 +30,7 @@ HWY_INLINE V SigmoidV(D d, V x) {
 }
 }  // namespace
 
-void sigmoid_rows(const float* x, const float* bias, float* y, int rows, int cols) {
+void SigmoidRows(const float* x, const float* bias, float* y, int rows, int cols) {
   const D d;
   const int L = int(hn::Lanes(d));
   for (int r = 0; r < rows; ++r) {
@@ -43,7 +49,7 @@ void sigmoid_rows(const float* x, const float* bias, float* y, int rows, int col
   }
 }
 
-void bernoulli_from_uniform(const float* p, const float* u, float* s, size_t n) {
+void BernoulliFromUniform(const float* p, const float* u, float* s, size_t n) {
   const D d;
   const size_t L = hn::Lanes(d);
   const V one = hn::Set(d, 1.0f), zero = hn::Zero(d);
@@ -53,4 +59,20 @@ void bernoulli_from_uniform(const float* p, const float* u, float* s, size_t n) 
   for (; i < n; ++i) s[i] = u[i] < p[i] ? 1.0f : 0.0f;
 }
 
+}  // namespace HWY_NAMESPACE
 }  // namespace flowlab
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace flowlab {
+FLOWLAB_EXPORT(SigmoidRows);
+FLOWLAB_EXPORT(BernoulliFromUniform);
+
+void sigmoid_rows(const float* x, const float* bias, float* y, int rows, int cols) {
+  FLOWLAB_DISPATCH(SigmoidRows)(x, bias, y, rows, cols);
+}
+void bernoulli_from_uniform(const float* p, const float* u, float* s, size_t n) {
+  FLOWLAB_DISPATCH(BernoulliFromUniform)(p, u, s, n);
+}
+}  // namespace flowlab
+#endif  // HWY_ONCE

@@ -15,6 +15,7 @@
 #include "datasets.h"
 #include "flow_matching.h"
 #include "parallel.h"
+#include "simd.h"
 
 using namespace flowlab;
 using Clock = std::chrono::steady_clock;
@@ -102,6 +103,12 @@ static void divergence(int points, double min_s) {
 int main(int argc, char** argv) {
   const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
   const double min_s = quick ? 0.3 : 2.0;
+  const std::string error = apply_simd_target_env();
+  if (!error.empty()) {
+    std::fprintf(stderr, "flowlab_bench: %s\n", error.c_str());
+    return 2;
+  }
+  std::printf("{\"impl\":\"flowlab-native\",\"simd_target\":\"%s\"}\n", simd_target().c_str());
   train(256, 3, 1024, min_s);
   if (!quick) {
     train(256, 3, 256, min_s);
