@@ -24,6 +24,8 @@ const nets = quick ? [{ hidden: 256, batch: 1024 }]
     { hidden: 64, batch: 1024 }, { hidden: 128, batch: 1024 }, { hidden: 512, batch: 1024 }];
 for (const n of nets) emit({ impl: 'flowlab-wasm-node', task: 'train', ...W.train(lab, { ...n, depth: 3, minS }) });
 emit({ impl: 'flowlab-wasm-node', ...W.sample(lab, {}) });
+for (const batch of quick ? [512] : [128, 256, 512, 1024])
+  for (const solver of [0, 1]) emit({ impl: 'flowlab-wasm-node', ...W.assignment(lab, { batch, solver, minS: quick ? 0.3 : 1 }) });
 
 // The pthreads build (build/wasm/mt, run.sh builds it): 1 and 2 threads
 // inside the step, interleaved; bit-identical results (tests/native/test_parallel.cc).

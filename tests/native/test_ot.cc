@@ -52,10 +52,10 @@ void certify(const std::vector<double>& C, int n, const Assignment& a) {
   CHECK(tight <= tol);                              // complementary slackness
   CHECK(std::abs(dual - a.cost) <= n * tol);        // no duality gap
 }
-// JV against the Hungarian oracle on one cost matrix: the same optimal cost
+// The fast solver against the Hungarian oracle on one cost matrix: the same optimal cost
 // (exactly when every cost is an integer), and its own certificate.
 void same_as_hungarian(const std::vector<double>& C, int n, bool integer_costs = false) {
-  const Assignment h = solve_assignment(C, n), a = solve_assignment_jv(C, n);
+  const Assignment h = solve_assignment(C, n), a = solve_assignment_auction(C, n);
   certify(C, n, a);
   if (integer_costs) CHECK(a.cost == h.cost);
   else CHECK(std::abs(a.cost - h.cost) <= 1e-12 * std::abs(h.cost));
@@ -82,7 +82,7 @@ TEST_CASE("assignment: optimal against brute force on small batches (random, tie
         C = squared_distances(x0.data(), x1.data(), n);
       }
       const double best = brute_force(C, n);
-      for (const Assignment& a : {solve_assignment(C, n), solve_assignment_jv(C, n)}) {
+      for (const Assignment& a : {solve_assignment(C, n), solve_assignment_auction(C, n)}) {
         REQUIRE(is_permutation(a.col));
         CHECK(a.cost == doctest::Approx(best).epsilon(1e-12));
         certify(C, n, a);
@@ -116,7 +116,7 @@ TEST_CASE("assignment: the dual potentials certify optimality on a batch of 300"
   CHECK(a.cost < 0.5 * identity);
 }
 
-TEST_CASE("JV assignment: the Hungarian solver's optimal cost on random batches of many sizes") {
+TEST_CASE("fast assignment: the Hungarian solver's optimal cost on random batches of many sizes") {
   Rng r(21);
   int cases = 0;
   for (int n : {1, 2, 3, 4, 5, 8, 13, 31, 64, 100, 127, 128, 129, 255, 256, 257, 301, 511, 512}) {
@@ -137,7 +137,7 @@ TEST_CASE("JV assignment: the Hungarian solver's optimal cost on random batches 
   MESSAGE(cases << " batches: same cost as the Hungarian solver, certified");
 }
 
-TEST_CASE("JV assignment: degenerate batches (identical, duplicated, collinear points, ties, extreme scales)") {
+TEST_CASE("fast assignment: degenerate batches (identical, duplicated, collinear points, ties, extreme scales)") {
   Rng r(8);
   for (int n : {1, 2, 7, 64, 255}) {
     std::vector<float> x0(2 * n), x1(2 * n);
