@@ -8,7 +8,7 @@
 //            (ε-scaling auction + Jonker–Volgenant finish)
 // GFLOP/s use the convention: 6·P·B per training step, 2·P per
 // forward evaluation and point, 4·P per jvp (value + tangent) and point.
-//   flowlab_bench [--quick]
+//   flowlab_bench [--quick | --ot]   (--ot: only the assignment lines)
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -122,8 +122,17 @@ static void assignment(int n, bool fast, double min_s) {
   std::fflush(stdout);
 }
 
+static void assignments(const std::vector<int>& sizes, double min_s) {
+  for (int n : sizes)
+    for (bool fast : {false, true}) assignment(n, fast, min_s);
+}
+
 int main(int argc, char** argv) {
   const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
+  if (argc > 1 && std::strcmp(argv[1], "--ot") == 0) {
+    assignments({128, 256, 512, 1024}, 1.0);
+    return 0;
+  }
   const double min_s = quick ? 0.3 : 2.0;
   train(256, 3, 1024, min_s);
   if (!quick) {
@@ -138,7 +147,6 @@ int main(int argc, char** argv) {
   set_threads(2);
   for (int b : quick ? std::vector<int>{1024} : std::vector<int>{256, 1024, 4096}) train(256, 3, b, min_s);
   set_threads(1);
-  for (int n : quick ? std::vector<int>{512} : std::vector<int>{128, 256, 512, 1024})
-    for (bool fast : {false, true}) assignment(n, fast, quick ? 0.3 : 1.0);
+  assignments(quick ? std::vector<int>{512} : std::vector<int>{128, 256, 512, 1024}, quick ? 0.3 : 1.0);
   return 0;
 }
