@@ -31,8 +31,8 @@ struct Config {
   double ode_steps = 20;
   double samples = 10000;  // points drawn for the sample view
   // Olympic rings (seed 003 §2): data-set size, ring thickness, class-embedding width.
-  // fm-ot: an optimal assignment per batch is O(batch³), so its own batch and run length.
-  double ot_batch = 128;
+  // fm-ot: an exact optimal assignment per batch (core/ot.h), so its own batch and run length.
+  double ot_batch = 512;
   double ot_steps = 3000;
   double rings_n = 5000;
   double rings_thickness = 0.2;

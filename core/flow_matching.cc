@@ -66,7 +66,7 @@ float FlowMatching::train_step() {
   sample_normal(rng_, n, x0_.data());
   for (int i = 0; i < n; ++i) t_[i] = rng_.uniform();
   if (ot_) {  // x1_i ← x1_σ(i), σ the optimal assignment of x0 to x1
-    const Assignment a = solve_assignment(squared_distances(x0_.data(), x1_.data(), n), n);
+    const Assignment a = solve_assignment_auction(squared_distances(x0_.data(), x1_.data(), n), n);
     const std::vector<float> x1 = x1_;
     const std::vector<int> c = c_;
     for (int i = 0; i < n; ++i) {

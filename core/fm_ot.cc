@@ -75,7 +75,7 @@ Straightness straightness(FlowMatching& fm, int n, int steps) {
   }
   s.length_ratio = length / disp;
   s.path_energy = energy / n;
-  s.w2sq = solve_assignment(squared_distances(traj.data(), x.data(), n), n).cost / n;
+  s.w2sq = solve_assignment_auction(squared_distances(traj.data(), x.data(), n), n).cost / n;
   s.npe = std::abs(s.path_energy - s.w2sq) / s.w2sq;
   return s;
 }

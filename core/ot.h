@@ -19,6 +19,15 @@ struct Assignment {
 // dual with Σu + Σv equal to the matching's cost.
 Assignment solve_assignment(const std::vector<double>& C, int n);
 
+// The same problem, solved fast: an ε-scaling auction (Bertsekas) gives
+// ε-optimal potentials cheaply (vectorised row scans), then Jonker–Volgenant
+// shortest augmenting paths re-match the rows not yet at their row minimum,
+// which makes the result exact: the same optimal cost as solve_assignment
+// (ties may pick another optimal permutation), certified by the same kind of
+// dual (u_i + v_j ≤ C_ij, equality on the matching). Deterministic. Training
+// uses this one; the Hungarian solver stays as the tests' oracle.
+Assignment solve_assignment_auction(const std::vector<double>& C, int n);
+
 // C_ij = ‖x0_i − x1_j‖² for n points of dimension 2 each.
 std::vector<double> squared_distances(const float* x0, const float* x1, int n);
 

@@ -89,10 +89,22 @@ val assignment(val cost, int n) {
   return o;
 }
 
+// Benchmark (tests/bench): one minibatch-OT pairing of x0 and x1 (n points
+// each, flat [x, y] rows) as training does it — cost matrix and assignment —
+// with the Hungarian (solver 0) or the fast solver (1); returns the cost.
+double pair_cost(val x0s, val x1s, int solver) {
+  const std::vector<float> x0 = convertJSArrayToNumberVector<float>(x0s), x1 = convertJSArrayToNumberVector<float>(x1s);
+  const int n = int(std::min(x0.size(), x1.size()) / 2);
+  if (n < 1) return 0;
+  const std::vector<double> C = squared_distances(x0.data(), x1.data(), n);
+  return (solver ? solve_assignment_auction(C, n) : solve_assignment(C, n)).cost;
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(flowlab_fm_ot) {
   function("assignment", &assignment);
+  function("otPairCost", &pair_cost);
   class_<FmOtHandle>("FlowMatchingOt")
       .constructor<std::string>()
       .function("train", &FmOtHandle::train)

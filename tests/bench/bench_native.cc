@@ -3,10 +3,14 @@
 //   train  — FlowMatching::train_step (CFM on the checkerboard, Adam)
 //   sample — Euler sampling, 1000 points × 500 steps through the net
 //   div    — exact divergence Tr ∂v/∂x: two Mlp::jvp per point (e1, e2)
+//   ot-assignment — one minibatch-OT pairing (cost matrix + exact assignment)
+//            of N(0, I) x0 and checkerboard x1, Hungarian vs the fast solver
+//            (ε-scaling auction + Jonker–Volgenant finish)
 // GFLOP/s use the convention: 6·P·B per training step, 2·P per
 // forward evaluation and point, 4·P per jvp (value + tangent) and point.
-//   flowlab_bench [--quick]
+//   flowlab_bench [--quick | --ot]   (--ot: only the assignment lines)
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -14,6 +18,7 @@
 
 #include "datasets.h"
 #include "flow_matching.h"
+#include "ot.h"
 #include "parallel.h"
 #include "simd.h"
 
@@ -100,8 +105,42 @@ static void divergence(int points, double min_s) {
   std::fflush(stdout);
 }
 
+// A pool of 8 batches, solved in turn, so no single draw decides the time.
+static void assignment(int n, bool fast, double min_s) {
+  Rng rng(uint64_t(n), 9);
+  std::vector<std::vector<float>> x0(8, std::vector<float>(2 * size_t(n))), x1 = x0;
+  for (int b = 0; b < 8; ++b) sample_normal(rng, n, x0[b].data()), sample_checkerboard(rng, n, x1[b].data());
+  int b = 0;
+  double cost = 0;
+  const std::clock_t c0 = std::clock();
+  long calls = 0;
+  const double per_s = rate(
+      [&] {
+        const std::vector<double> C = squared_distances(x0[b].data(), x1[b].data(), n);
+        cost += (fast ? solve_assignment_auction(C, n) : solve_assignment(C, n)).cost;
+        b = (b + 1) % 8;
+        ++calls;
+      },
+      min_s);
+  // cpu_ms: process CPU time per call (warm-up included), for loaded machines.
+  const double cpu_ms = 1e3 * double(std::clock() - c0) / CLOCKS_PER_SEC / calls;
+  std::printf(
+      "{\"impl\":\"flowlab-native\",\"task\":\"ot-assignment\",\"solver\":\"%s\",\"batch\":%d,\"ms\":%.3f,\"cpu_ms\":%.3f}\n",
+      fast ? "auction-jv" : "hungarian", n, 1e3 / per_s, cpu_ms);
+  std::fflush(stdout);
+}
+
+static void assignments(const std::vector<int>& sizes, double min_s) {
+  for (int n : sizes)
+    for (bool fast : {false, true}) assignment(n, fast, min_s);
+}
+
 int main(int argc, char** argv) {
   const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
+  if (argc > 1 && std::strcmp(argv[1], "--ot") == 0) {
+    assignments({128, 256, 512, 1024}, 1.0);
+    return 0;
+  }
   const double min_s = quick ? 0.3 : 2.0;
   const std::string error = apply_simd_target_env();
   if (!error.empty()) {
@@ -122,5 +161,6 @@ int main(int argc, char** argv) {
   set_threads(2);
   for (int b : quick ? std::vector<int>{1024} : std::vector<int>{256, 1024, 4096}) train(256, 3, b, min_s);
   set_threads(1);
+  assignments(quick ? std::vector<int>{512} : std::vector<int>{128, 256, 512, 1024}, quick ? 0.3 : 1.0);
   return 0;
 }

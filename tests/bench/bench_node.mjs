@@ -1,7 +1,7 @@
 // Node side of the benchmark: wasm SIMD peak, flowlab wasm (web/gen) through
 // the JS API, TensorFlow.js (wasm backend on one thread, and the cpu backend)
 // on the same CFM step. One JSON line per measurement.
-//   node tests/bench/bench_node.mjs [--quick] [--skip-tfjs]
+//   node tests/bench/bench_node.mjs [--quick] [--skip-tfjs] [--ot]   (--ot: only the assignment lines)
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,15 +15,23 @@ const { benchCfm, paramsOf = W.paramsOf } = require('./tfjs_cfm.js');
 const emit = (o) => console.log(JSON.stringify(o));
 const minS = quick ? 0.5 : 3;
 
-emit({ impl: 'wasm-simd128-peak-node', task: 'peak', gflops: +(await W.peak(quick ? 0.5 : 2)).toFixed(2) });
-
 const FlowLab = require(path.join(here, '..', '..', 'web', 'js', 'api.js'));
 const lab = await FlowLab.load();
+const assignments = (sizes, minS) => {
+  for (const batch of sizes) for (const solver of [0, 1]) emit({ impl: 'flowlab-wasm-node', ...W.assignment(lab, { batch, solver, minS }) });
+};
+if (process.argv.includes('--ot')) {
+  assignments([128, 256, 512, 1024], 1);
+  process.exit(0);
+}
+
+emit({ impl: 'wasm-simd128-peak-node', task: 'peak', gflops: +(await W.peak(quick ? 0.5 : 2)).toFixed(2) });
 const nets = quick ? [{ hidden: 256, batch: 1024 }]
   : [{ hidden: 256, batch: 1024 }, { hidden: 256, batch: 256 }, { hidden: 256, batch: 4096 },
     { hidden: 64, batch: 1024 }, { hidden: 128, batch: 1024 }, { hidden: 512, batch: 1024 }];
 for (const n of nets) emit({ impl: 'flowlab-wasm-node', task: 'train', ...W.train(lab, { ...n, depth: 3, minS }) });
 emit({ impl: 'flowlab-wasm-node', ...W.sample(lab, {}) });
+assignments(quick ? [512] : [128, 256, 512, 1024], quick ? 0.3 : 1);
 
 // The pthreads build (build/wasm/mt, run.sh builds it): 1 and 2 threads
 // inside the step, interleaved; bit-identical results (tests/native/test_parallel.cc).

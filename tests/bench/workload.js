@@ -87,7 +87,40 @@
     } finally { exp.dispose(); }
   }
 
-  const api = { peak, peakModule, train, sample, netName, paramsOf, now };
+  // One minibatch-OT pairing (cost matrix + exact assignment, as in training)
+  // of x0 ~ N(0, I) and checkerboard x1, over a pool of 8 fixed batches;
+  // solver 0 Hungarian, 1 the fast one. Warm-up calls first (V8 tiers up per call).
+  function assignment(lab, { batch = 512, solver = 1, minS = 1 } = {}) {
+    let s = 0x9e3779b9 ^ batch;
+    const uni = () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return (s + 0.5) / 4294967296; };
+    const pool = [];
+    for (let b = 0; b < 8; ++b) {
+      const x0 = new Float32Array(2 * batch), x1 = new Float32Array(2 * batch);
+      for (let i = 0; i < batch; ++i) {
+        const r = Math.sqrt(-2 * Math.log(uni())), th = 2 * Math.PI * uni();
+        x0[2 * i] = r * Math.cos(th), x0[2 * i + 1] = r * Math.sin(th);
+        const a = uni() * 4 - 2, k = uni() < 0.5 ? 0 : 1;
+        x1[2 * i] = 2 * a, x1[2 * i + 1] = 2 * (uni() - 2 * k + ((Math.floor(a) + 4) % 2));
+      }
+      pool.push([x0, x1]);
+    }
+    const small = pool[0].map((x) => x.subarray(0, 64));
+    for (let w = 0; w < 20; ++w) lab.module.otPairCost(small[0], small[1], solver);
+    lab.module.otPairCost(pool[0][0], pool[0][1], solver);
+    let calls = 0;
+    const cpu = typeof process !== 'undefined' && process.cpuUsage ? process.cpuUsage() : null;
+    const t0 = now();
+    let t1 = t0;
+    do { const [x0, x1] = pool[calls % 8]; lab.module.otPairCost(x0, x1, solver); ++calls; t1 = now(); } while (t1 - t0 < minS);
+    const r = { task: 'ot-assignment', solver: solver ? 'auction-jv' : 'hungarian', batch, ms: +(1e3 * (t1 - t0) / calls).toFixed(3) };
+    if (cpu) {  // node: the process's CPU time per call (V8's helper threads included), for loaded machines
+      const c = process.cpuUsage(cpu);
+      r.cpu_ms = +((c.user + c.system) / 1e3 / calls).toFixed(3);
+    }
+    return r;
+  }
+
+  const api = { peak, peakModule, train, sample, assignment, netName, paramsOf, now };
   if (typeof module !== 'undefined' && module.exports) module.exports = api;
   else root.FlowLabBench = api;
 })(typeof self !== 'undefined' ? self : this);
