@@ -8,11 +8,11 @@ echo "== native build + doctest"
 build_native
 ctest --test-dir build/native --output-on-failure
 
-echo "== fuzzing: link parser and checkpoint import (ASan/UBSan, bounded)"
-bash .ci/fuzz.sh "${FLOWLAB_FUZZ_SECONDS:-30}"
+echo "== fuzzing: link parser and every exercise's checkpoint import (ASan/UBSan, bounded)"
+bash .ci/fuzz.sh "${FLOWLAB_FUZZ_SECONDS:-90}"
 
 echo "== wasm build"
 build_wasm
 
 echo "== wasm in node, and the page in Chromium"
-node --test --test-concurrency=1 tests/wasm/ tests/e2e/
+node --test --test-concurrency=1 tests/wasm/ tests/server/ tests/e2e/

@@ -507,6 +507,24 @@ GradientCheck gradient_check(const Rbm& r, const float* data, int N, const std::
 
 // ------------------------------------------------------------------ the lab
 
+RbmOptions rbm_options(const Config& c) {
+  RbmOptions r;
+  r.dataset = int(c.rbm_dataset);
+  r.side = int(c.rbm_side);
+  r.n_train = int(c.rbm_n_train);
+  r.n_test = int(c.rbm_n_test);
+  r.flip = float(c.rbm_flip);
+  r.n_hidden = int(c.rbm_m);
+  r.k = int(c.rbm_k);
+  r.persistent = c.rbm_sampler == 1;
+  r.batch = int(c.rbm_batch);
+  r.lr = float(c.rbm_lr);
+  r.momentum = float(c.rbm_momentum);
+  r.weight_decay = float(c.rbm_weight_decay);
+  r.seed = uint64_t(c.seed);
+  return clamp_options(r);
+}
+
 RbmOptions clamp_options(const RbmOptions& in) {
   RbmOptions o = in;
   auto ci = [](int x, int lo, int hi) { return std::min(hi, std::max(lo, x)); };
