@@ -19,6 +19,6 @@ for t in link checkpoint; do
     "$work/$t" "tests/fuzz/corpus/$t" 2>"$work/$t.log" || { tail -40 "$work/$t.log"; echo "fuzz_$t: FAILED"; exit 1; }
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$work/$t.log" | grep -o '[0-9]*$')
   inited=$(grep -o 'INITED cov: [0-9]* ft: [0-9]*' "$work/$t.log" | head -1)
-  done_=$(grep -o 'DONE *cov: [0-9]* ft: [0-9]*' "$work/$t.log" | tail -1)
-  echo "fuzz_$t: $runs executions in ${BUDGET[$t]}s, 0 crashes, 0 sanitizer reports; seeds ${inited#INITED }, end ${done_#DONE }"
+  done_=$(grep -o 'DONE *cov: [0-9]* ft: [0-9]*' "$work/$t.log" | tail -1 | sed 's/DONE *//')
+  echo "fuzz_$t: $runs executions in ${BUDGET[$t]}s, 0 crashes, 0 sanitizer reports; seeds ${inited#INITED }, end ${done_}"
 done

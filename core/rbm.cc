@@ -619,7 +619,7 @@ std::string RbmLab::save(const std::string& link) const {
   // The ll history holds NaN (no held-out set); f32 sections must be finite, so
   // it travels as the bits of its doubles.
   std::vector<uint64_t> bits(ll_hist_.size());
-  std::memcpy(bits.data(), ll_hist_.data(), bits.size() * sizeof(double));
+  if (!bits.empty()) std::memcpy(bits.data(), ll_hist_.data(), bits.size() * sizeof(double));
   w.u64("ll", bits.data(), bits.size());
   uint64_t st[1 + 2 * Rng::kStateWords] = {uint64_t(step_)};
   rng_.get_state(st + 1);
@@ -670,7 +670,7 @@ bool RbmLab::load(const std::string& data, std::string* error) {
   vW_ = std::move(mW), va_ = std::move(ma), vb_ = std::move(mb);
   pcd_ = std::move(pcd), vis_chains_ = std::move(chains), train_ = std::move(train), losses_ = std::move(losses);
   ll_hist_.resize(ll.size());
-  std::memcpy(ll_hist_.data(), ll.data(), ll.size() * sizeof(double));
+  if (!ll.empty()) std::memcpy(ll_hist_.data(), ll.data(), ll.size() * sizeof(double));
   step_ = long(st[0]);
   rng_.set_state(st.data() + 1);
   chain_rng_.set_state(st.data() + 1 + Rng::kStateWords);
