@@ -1,5 +1,7 @@
 // Minimal static server for web/ (local use and browser tests): correct MIME
 // types (wasm streaming needs application/wasm), no caching, loopback only.
+// Every response carries the lab's security headers (README, "Serving"): the
+// CSP as a header reaches the worker too (a <meta> tag covers only the page).
 //   node .ci/static-server.mjs [port] [root]
 import http from 'node:http';
 import fs from 'node:fs';
@@ -10,17 +12,68 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm', '.json': 'application/json', '.png': 'image/png', '.svg': 'image/svg+xml' };
 
+// The page's <meta> policy, plus what only a header can say: who may frame
+// the lab. Course sites embed labs in iframes, so any site may.
+export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'; " +
+  "img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors *";
+export const HEADERS = {
+  'content-security-policy': CSP,
+  // Cross-origin isolation (SharedArrayBuffer for wasm threads); CORP
+  // cross-origin lets an isolated course page embed the lab as well.
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+  'cross-origin-resource-policy': 'cross-origin',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
+
+// The file a request path names under root, or an HTTP status for a bad
+// request: 400 for a malformed path or escape, 403 outside root.
+export function resolvePath(root, reqUrl) {
+  const raw = String(reqUrl || '').split(/[?#]/, 1)[0];
+  if (!raw.startsWith('/')) return 400;
+  let decoded;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    return 400;  // "/%", "/%E0%A4%A": not a valid percent-encoding
+  }
+  if (decoded.includes('\0')) return 400;
+  const file = path.resolve(root, `.${decoded}`);
+  const rel = path.relative(root, file);
+  // A sibling such as web-private/ starts with root's name: compare whole segments.
+  if (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) return 403;
+  return file;
+}
+
+function send(res, status, body, type = 'text/plain; charset=utf-8') {
+  res.writeHead(status, { ...HEADERS, 'content-type': type }).end(body);
+}
+
 export function serve(root = path.join(here, '..', 'web'), port = 8000, host = '127.0.0.1') {
+  root = path.resolve(root);
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://x');
-    let file = path.normalize(path.join(root, decodeURIComponent(url.pathname)));
-    if (!file.startsWith(path.normalize(root))) { res.writeHead(403).end(); return; }
-    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
-    fs.readFile(file, (err, body) => {
-      if (err) { res.writeHead(404, { 'content-type': 'text/plain' }).end('not found'); return; }
-      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' });
-      res.end(body);
-    });
+    try {
+      let file = resolvePath(root, req.url);
+      if (typeof file === 'number') return send(res, file, file === 400 ? 'bad request' : 'forbidden');
+      if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed');
+      fs.stat(file, (err, st) => {
+        if (!err && st.isDirectory()) file = path.join(file, 'index.html');
+        fs.readFile(file, (err2, body) => {
+          if (err2) return send(res, 404, 'not found');
+          send(res, 200, req.method === 'HEAD' ? undefined : body, TYPES[path.extname(file)] || 'application/octet-stream');
+        });
+      });
+    } catch {
+      if (!res.headersSent) send(res, 500, 'server error');
+      else res.destroy();
+    }
+  });
+  // A malformed request line never reaches the handler: answer it and close.
+  server.on('clientError', (err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
   });
   return new Promise((resolve) => server.listen(port, host, () => resolve(server)));
 }

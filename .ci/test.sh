@@ -14,11 +14,11 @@ for target in $(build/native/flowlab_tests --flowlab-targets); do
   echo "native suite under FLOWLAB_TARGET=$target: passed in $((SECONDS - start)) s"
 done
 
-echo "== fuzzing: link parser and checkpoint import (ASan/UBSan, bounded)"
-bash .ci/fuzz.sh "${FLOWLAB_FUZZ_SECONDS:-30}"
+echo "== fuzzing: link parser and every exercise's checkpoint import (ASan/UBSan, bounded)"
+bash .ci/fuzz.sh "${FLOWLAB_FUZZ_SECONDS:-90}"
 
 echo "== wasm build"
 build_wasm
 
 echo "== wasm in node, and the page in Chromium"
-node --test --test-concurrency=1 tests/wasm/ tests/e2e/
+node --test --test-concurrency=1 tests/wasm/ tests/server/ tests/e2e/

@@ -86,18 +86,25 @@ bool FieldSpec::used_by(const std::string& exercise) const {
 
 namespace {
 
+int hex_digit(char ch) {
+  if (ch >= '0' && ch <= '9') return ch - '0';
+  if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+  if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
+  return -1;
+}
+
+// One pass of percent-decoding (the page hands the hash over undecoded, so
+// "%2526" stays "%26" and an escaped '&' stays inside its value). Only "%"
+// and two hex digits is an escape; anything else is kept as it is.
 std::string url_decode(const std::string& s) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      char hex[3] = {s[i + 1], s[i + 2], 0};
-      char* end = nullptr;
-      const long v = std::strtol(hex, &end, 16);
-      if (end == hex + 2) {
-        out.push_back(char(v));
-        i += 2;
-        continue;
-      }
+    const int hi = i + 2 < s.size() && s[i] == '%' ? hex_digit(s[i + 1]) : -1;
+    const int lo = hi >= 0 ? hex_digit(s[i + 2]) : -1;
+    if (lo >= 0) {
+      out.push_back(char(hi * 16 + lo));
+      i += 2;
+      continue;
     }
     out.push_back(s[i] == '+' ? ' ' : s[i]);
   }
@@ -119,6 +126,7 @@ std::string echo(const std::string& s) {
 
 std::string format_value(const FieldSpec& f, double v) {
   if (!f.choices.empty()) return f.choices[size_t(v)];
+  if (v == 0) v = 0;  // −0 prints as 0: one canonical link per config
   char buf[32];
   if (f.integer)
     std::snprintf(buf, sizeof buf, "%.0f", v);
@@ -155,7 +163,7 @@ std::string parse_value(const FieldSpec& f, const std::string& text, double* out
     return "'" + echo(text) + "' is not a number";
   if (f.integer && v != std::floor(v)) return "'" + echo(text) + "' is not an integer";
   if (v < f.lo || v > f.hi) return "'" + echo(text) + "' is out of range: " + range_text(f);
-  *out = v;
+  *out = v == 0 ? 0.0 : v;  // −0 (or an underflow like −1e-400) is 0
   return "";
 }
 

@@ -393,25 +393,23 @@ std::string Cov1d::save(const std::string& link) const {
 
 bool Cov1d::load(const std::string& data, std::string* error) {
   CheckpointReader r;
-  std::string kind;
   std::vector<float> params, m, v, losses;
   std::vector<uint64_t> st;
   const size_t n = net_.num_params();
-  if (!r.parse(data, error) || !r.bytes("kind", &kind, error)) return false;
-  if (kind != "cov1d") {
-    *error = "checkpoint is of a '" + kind + "' model, not cov1d";
-    return false;
-  }
+  if (!r.open(data, "cov1d", "the 1D change of variables", error)) return false;
   if (!r.f32("params", &params, n, error) || !r.f32("adam.m", &m, adam_.m.size(), error) ||
-      !r.f32("adam.v", &v, adam_.v.size(), error) || !r.u64("state", &st, 3 + Rng::kStateWords, error) ||
+      !r.f32_nonneg("adam.v", &v, adam_.v.size(), error) || !r.u64("state", &st, 3 + Rng::kStateWords, error) ||
       !r.f32("losses", &losses, SIZE_MAX, error))
     return false;
   if (st[2] != uint64_t(o_.field)) {
     *error = "checkpoint is of another field";
     return false;
   }
-  if (st[1] != losses.size() || st[0] != st[1]) {
-    *error = "checkpoint step count does not match its loss history";
+  if (!r.all_read(error) || !check_step(st[1], losses.size(), error) ||
+      !check_rng_state(st.data() + 3, "training stream", error))
+    return false;
+  if (st[0] != st[1]) {
+    *error = "the optimiser's step count does not match the training step";
     return false;
   }
   std::copy(params.begin(), params.end(), net_.params());

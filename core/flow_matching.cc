@@ -275,24 +275,22 @@ std::string FlowMatching::save(const std::string& link) const {
 
 bool FlowMatching::load(const std::string& data, std::string* error) {
   CheckpointReader r;
-  std::string kind;
   std::vector<float> params, m, v, losses;
   std::vector<uint64_t> st;
   const size_t n = net_.num_params();
-  if (!r.parse(data, error) || !r.bytes("kind", &kind, error)) return false;
-  if (kind != "flow-matching") {
-    *error = "checkpoint is of a '" + kind + "' model, not flow matching";
-    return false;
-  }
-  if (!r.f32("params", &params, n, error) || !r.f32("adam.m", &m, n, error) || !r.f32("adam.v", &v, n, error) ||
+  if (!r.open(data, "flow-matching", "flow matching", error)) return false;
+  if (!r.f32("params", &params, n, error) || !r.f32("adam.m", &m, n, error) || !r.f32_nonneg("adam.v", &v, n, error) ||
       !r.u64("state", &st, 2 + Rng::kStateWords, error) || !r.f32("losses", &losses, SIZE_MAX, error))
     return false;
   std::vector<float> e, em, ev;
   if (embed_ && (!r.f32("embed", &e, emb_.size(), error) || !r.f32("embed.adam.m", &em, emb_.size(), error) ||
-                 !r.f32("embed.adam.v", &ev, emb_.size(), error)))
+                 !r.f32_nonneg("embed.adam.v", &ev, emb_.size(), error)))
     return false;
-  if (st[1] != losses.size() || st[0] != st[1]) {
-    *error = "checkpoint step count does not match its loss history";
+  if (!r.all_read(error) || !check_step(st[1], losses.size(), error) ||
+      !check_rng_state(st.data() + 2, "training stream", error))
+    return false;
+  if (st[0] != st[1]) {
+    *error = "the optimiser's step count does not match the training step";
     return false;
   }
   std::copy(params.begin(), params.end(), net_.params());

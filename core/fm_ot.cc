@@ -36,16 +36,19 @@ std::string FlowMatchingOt::save(const std::string& link) const {
 
 bool FlowMatchingOt::load(const std::string& data, std::string* error) {
   CheckpointReader r;
-  std::string kind, a, b;
-  if (!r.parse(data, error) || !r.bytes("kind", &kind, error)) return false;
-  if (kind != "flow-matching-ot-pair") {
-    *error = "this checkpoint is a '" + kind + "' run, not a CFM / OT-CFM pair";
-    return false;
-  }
-  if (!r.bytes("independent", &a, error) || !r.bytes("ot", &b, error)) return false;
+  std::string a, b;
+  if (!r.open(data, "flow-matching-ot-pair", "a CFM / OT-CFM pair", error)) return false;
+  if (!r.bytes("independent", &a, error) || !r.bytes("ot", &b, error) || !r.all_read(error)) return false;
   // Load into copies first: on any error nothing changes.
   FlowMatching ia = indep_, ob = ot_;
-  if (!ia.load(a, error) || !ob.load(b, error)) return false;
+  if (!ia.load(a, error)) {
+    *error = "the CFM model inside the file: " + *error;
+    return false;
+  }
+  if (!ob.load(b, error)) {
+    *error = "the OT-CFM model inside the file: " + *error;
+    return false;
+  }
   if (ia.step() != ob.step()) {
     *error = "the two models of the checkpoint are at different steps";
     return false;

@@ -507,6 +507,24 @@ GradientCheck gradient_check(const Rbm& r, const float* data, int N, const std::
 
 // ------------------------------------------------------------------ the lab
 
+RbmOptions rbm_options(const Config& c) {
+  RbmOptions r;
+  r.dataset = int(c.rbm_dataset);
+  r.side = int(c.rbm_side);
+  r.n_train = int(c.rbm_n_train);
+  r.n_test = int(c.rbm_n_test);
+  r.flip = float(c.rbm_flip);
+  r.n_hidden = int(c.rbm_m);
+  r.k = int(c.rbm_k);
+  r.persistent = c.rbm_sampler == 1;
+  r.batch = int(c.rbm_batch);
+  r.lr = float(c.rbm_lr);
+  r.momentum = float(c.rbm_momentum);
+  r.weight_decay = float(c.rbm_weight_decay);
+  r.seed = uint64_t(c.seed);
+  return clamp_options(r);
+}
+
 RbmOptions clamp_options(const RbmOptions& in) {
   RbmOptions o = in;
   auto ci = [](int x, int lo, int hi) { return std::min(hi, std::max(lo, x)); };
@@ -601,7 +619,7 @@ std::string RbmLab::save(const std::string& link) const {
   // The ll history holds NaN (no held-out set); f32 sections must be finite, so
   // it travels as the bits of its doubles.
   std::vector<uint64_t> bits(ll_hist_.size());
-  std::memcpy(bits.data(), ll_hist_.data(), bits.size() * sizeof(double));
+  if (!bits.empty()) std::memcpy(bits.data(), ll_hist_.data(), bits.size() * sizeof(double));
   w.u64("ll", bits.data(), bits.size());
   uint64_t st[1 + 2 * Rng::kStateWords] = {uint64_t(step_)};
   rng_.get_state(st + 1);
@@ -612,15 +630,10 @@ std::string RbmLab::save(const std::string& link) const {
 
 bool RbmLab::load(const std::string& data, std::string* error) {
   CheckpointReader r;
-  std::string kind;
   const size_t n = rbm_.n, m = rbm_.m;
   std::vector<float> W, a, b, mW, ma, mb, pcd, chains, train, losses;
   std::vector<uint64_t> ll, st;
-  if (!r.parse(data, error) || !r.bytes("kind", &kind, error)) return false;
-  if (kind != "rbm") {
-    *error = "checkpoint is of a '" + kind + "' model, not an RBM";
-    return false;
-  }
+  if (!r.open(data, "rbm", "an RBM", error)) return false;
   if (!r.f32("W", &W, n * m, error) || !r.f32("a", &a, n, error) || !r.f32("b", &b, m, error) ||
       !r.f32("mom.W", &mW, n * m, error) || !r.f32("mom.a", &ma, n, error) || !r.f32("mom.b", &mb, m, error) ||
       !r.f32("pcd", &pcd, SIZE_MAX, error) || !r.f32("chains", &chains, SIZE_MAX, error) ||
@@ -631,15 +644,33 @@ bool RbmLab::load(const std::string& data, std::string* error) {
     *error = "checkpoint chains, data or history have the wrong shape";
     return false;
   }
-  if (st[0] != losses.size()) {
-    *error = "checkpoint step count does not match its loss history";
+  if (!r.all_read(error) || !check_step(st[0], losses.size(), error) ||
+      !check_rng_state(st.data() + 1, "training stream", error) ||
+      !check_rng_state(st.data() + 1 + Rng::kStateWords, "display chains", error))
     return false;
+  // Visible units are binary (data, PCD chains); display chains hold 0/1 or
+  // mean-field probabilities in [0, 1].
+  for (const auto* x : {&pcd, &chains, &train})
+    for (float u : *x)
+      if (!(u >= 0 && u <= 1) || (x != &chains && u != 0 && u != 1)) {
+        *error = "the file's visible units (data or chains) are not 0/1 values";
+        return false;
+      }
+  // ll history: rows (step, ll_train, ll_test) as doubles; NaN marks "not exact".
+  for (size_t i = 0; i < ll.size(); i += 3) {
+    double row[3];
+    std::memcpy(row, &ll[i], sizeof row);
+    if (!(row[0] >= 1 && row[0] <= double(st[0]) && row[0] == std::floor(row[0])) || std::isinf(row[1]) ||
+        std::isinf(row[2])) {
+      *error = "the log-likelihood history is malformed";
+      return false;
+    }
   }
   rbm_.W = std::move(W), rbm_.a = std::move(a), rbm_.b = std::move(b);
   vW_ = std::move(mW), va_ = std::move(ma), vb_ = std::move(mb);
   pcd_ = std::move(pcd), vis_chains_ = std::move(chains), train_ = std::move(train), losses_ = std::move(losses);
   ll_hist_.resize(ll.size());
-  std::memcpy(ll_hist_.data(), ll.data(), ll.size() * sizeof(double));
+  if (!ll.empty()) std::memcpy(ll_hist_.data(), ll.data(), ll.size() * sizeof(double));
   step_ = long(st[0]);
   rng_.set_state(st.data() + 1);
   chain_rng_.set_state(st.data() + 1 + Rng::kStateWords);

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "config.h"
 #include "rng.h"
 
 namespace flowlab {
@@ -161,6 +162,8 @@ struct RbmOptions {
 // Every field forced into its documented bounds (side 2–5 for bars and
 // stripes, 2–16 for user grids).
 RbmOptions clamp_options(const RbmOptions& o);
+// The RBM fields of a link's config, clamped.
+RbmOptions rbm_options(const Config& c);
 
 struct RbmStats {
   long step = 0;

@@ -217,23 +217,29 @@ std::string RealNvp::save(const std::string& link) const {
 
 bool RealNvp::load(const std::string& data, std::string* error) {
   CheckpointReader r;
-  std::string kind;
   std::vector<float> p, m, v, losses, val;
   std::vector<uint64_t> ts, st;
   const size_t n = num_params();
-  if (!r.parse(data, error) || !r.bytes("kind", &kind, error)) return false;
-  if (kind != "realnvp") {
-    *error = "checkpoint is of a '" + kind + "' model, not RealNVP";
-    return false;
-  }
-  if (!r.f32("params", &p, n, error) || !r.f32("adam.m", &m, n, error) || !r.f32("adam.v", &v, n, error) ||
+  if (!r.open(data, "realnvp", "RealNVP", error)) return false;
+  if (!r.f32("params", &p, n, error) || !r.f32("adam.m", &m, n, error) || !r.f32_nonneg("adam.v", &v, n, error) ||
       !r.u64("adam.t", &ts, size_t(cfg_.layers), error) || !r.u64("state", &st, 1 + Rng::kStateWords, error) ||
       !r.f32("losses", &losses, SIZE_MAX, error) || !r.f32("val", &val, SIZE_MAX, error))
     return false;
-  if (st[0] != losses.size() || val.size() % 4 != 0) {
-    *error = "checkpoint step count does not match its loss history";
+  if (!r.all_read(error) || !check_step(st[0], losses.size(), error) ||
+      !check_rng_state(st.data() + 1, "training stream", error))
     return false;
-  }
+  for (uint64_t t : ts)
+    if (t != st[0]) {
+      *error = "the optimiser's step count does not match the training step";
+      return false;
+    }
+  // Validation history: rows (step, loss, two parts), steps in order, none past the run's step.
+  for (size_t i = 0; i < val.size(); i += 4)
+    if (val.size() % 4 || val[i] != std::floor(val[i]) || val[i] < (i ? val[i - 4] : 0.0f) ||
+        double(val[i]) > double(st[0])) {
+      *error = "the validation-loss history is malformed";
+      return false;
+    }
   for (int k = 0; k < cfg_.layers; ++k) {
     const size_t o = offs_[k], c = nets_[k].num_params();
     std::copy(p.begin() + o, p.begin() + o + c, nets_[k].params());

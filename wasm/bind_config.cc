@@ -14,11 +14,15 @@ std::string parse_link_json(const std::string& link) {
   return "{\"config\":" + config_json(c) + ",\"link\":\"" + to_link(c) +
          "\",\"issues\":" + issues_json(issues) + "}";
 }
-// {"link":"…"} or {"error":"…"} for the bytes of a checkpoint file.
+// {"link":"…","issues":[…]} (the stored link's problems, from the link
+// parser) or {"error":"…"} for the bytes of a checkpoint file.
 std::string checkpoint_link_json(const std::string& data) {
   std::string error;
   const std::string link = checkpoint_link(data, &error);
-  return link.empty() ? "{\"error\":" + json_quote(error) + "}" : "{\"link\":" + json_quote(link) + "}";
+  if (link.empty()) return "{\"error\":" + json_quote(error) + "}";
+  std::vector<ParseIssue> issues;
+  parse_link(link, &issues);
+  return "{\"link\":" + json_quote(link) + ",\"issues\":" + issues_json(issues) + "}";
 }
 
 }  // namespace

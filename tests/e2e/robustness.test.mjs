@@ -76,7 +76,7 @@ test('export, then import in another browser: same state; a bad file is refused 
   assert.equal(await other.evaluate(() => window.flowlabPage.losses.length), n);
   fs.writeFileSync(bad, 'not a checkpoint at all');
   await other.setInputFiles('#import-run', bad);
-  await other.waitForFunction(() => /bad magic/.test(document.getElementById('messages').textContent));
+  await other.waitForFunction(() => /not a flowlab run file/.test(document.getElementById('messages').textContent));
   await other.click('#step');
   await other.waitForFunction((k) => window.flowlabPage.losses.length === k + 1, n);
   await other.close();

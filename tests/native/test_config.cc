@@ -1,6 +1,7 @@
 // The share-link schema: round trips, per-field rejection, and robustness.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <string>
 
 #include "config.h"
@@ -127,4 +128,49 @@ TEST_CASE("absurd work per step is refused before any work starts") {
   issues.clear();
   parse_link("v=1&hidden=256&depth=3&batch=1024", &issues);  // the reference network is fine
   CHECK(issues.empty());
+}
+
+TEST_CASE("the link is decoded exactly once: an escaped '&' or '=' stays inside its value") {
+  std::vector<ParseIssue> issues;
+  // The page hands over the hash undecoded; the core decodes each field once.
+  const Config c = parse_link("v=1&seed=1%26hidden%3D32", &issues);
+  CHECK(c.hidden == Config().hidden);  // no hidden=32 smuggled in
+  CHECK(c.seed == Config().seed);
+  REQUIRE(issues.size() == 1);
+  CHECK(issues[0].field == "seed");
+  CHECK(issues[0].message.find("1&hidden=32") != std::string::npos);
+  // "%2531" is "%31" after one pass, not "1".
+  issues.clear();
+  CHECK(parse_link("v=1&seed=%2531", &issues).seed == Config().seed);
+  REQUIRE(issues.size() == 1);
+  CHECK(issues[0].message.find("'%31'") != std::string::npos);
+  // Only '%' and two hex digits is an escape (no sign, space or prefix).
+  for (const char* s : {"seed=%-1", "seed=%+1", "seed=% 1", "seed=%", "seed=%4", "seed=%G1"}) {
+    issues.clear();
+    CHECK(parse_link(s, &issues).seed == Config().seed);
+    CHECK(issues.size() == 1);
+  }
+  issues.clear();
+  CHECK(parse_link("seed=%34%32&ex=fm%2Dot", &issues).seed == 42);
+  CHECK(issues.empty());
+}
+
+TEST_CASE("-0 is canonical as 0") {
+  std::vector<ParseIssue> issues;
+  const Config c = parse_link("v=1&ex=cov1d&seed=-0&lambda=-0&mu0=-1e-400&alpha=-0.0", &issues);
+  CHECK(issues.empty());
+  CHECK_FALSE(std::signbit(c.seed));
+  CHECK_FALSE(std::signbit(c.cov_lambda));
+  CHECK_FALSE(std::signbit(c.cov_mu0));
+  const std::string link = to_link(c);
+  CHECK(link.find("-0") == std::string::npos);
+  CHECK(link.find("&seed=0&") != std::string::npos);
+  CHECK(link.find("&lambda=0&") != std::string::npos);
+  CHECK(link.find("&alpha=0&") != std::string::npos);
+  // A config built in code with −0 prints the same link.
+  Config d = c;
+  d.cov_lambda = -0.0;
+  d.seed = -0.0;
+  CHECK(validate(d).empty());
+  CHECK(to_link(d) == link);
 }

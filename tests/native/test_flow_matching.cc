@@ -182,6 +182,10 @@ TEST_CASE("checkpoint: every corruption is refused with a message, and the model
   const uint32_t nan_bits = 0x7fc00000u;
   std::memcpy(&bad[at + 6 + 4 + 8], &nan_bits, 4);  // first parameter
   CHECK_FALSE(b.load(bad, &err));
+  CHECK(err.find("checksum") != std::string::npos);
+  const uint32_t crc = crc32c(bad.data(), bad.size() - 4);  // re-sealed: the value check catches it
+  std::memcpy(&bad[bad.size() - 4], &crc, 4);
+  CHECK_FALSE(b.load(bad, &err));
   CHECK(err.find("NaN") != std::string::npos);
   CHECK(b.sample(20, 2, Solver::Euler) == before);
   CHECK(b.step() == 0);

@@ -48,11 +48,13 @@
     restore(bytes) {
       const info = JSON.parse(this.module.checkpointLink(toBytes(bytes)));
       if (info.error) throw new Error(`cannot restore: ${info.error}`);
-      const exp = this.create(info.link);
+      const exp = this.create(info.link);  // exp.issues: the stored link's problems
       try {
         exp.load(bytes);
       } catch (e) {
         exp.dispose();
+        // A link with problems builds another model than the file's: name them.
+        if (info.issues.length) e.message += ` (the file's link has problems: ${info.issues.map((i) => `${i.field}: ${i.message}`).join('; ')})`;
         throw e;
       }
       return exp;

@@ -113,7 +113,10 @@ const onMessage = {
     $('exercise').value = config.ex;
     state.writeLink(link);
     messages.showLinkIssues(issues);
-    if (restoredStep !== undefined) messages.show([reason || `Restored this run at step ${restoredStep}.`], 'info');
+    if (restoredStep !== undefined) {
+      messages.show([reason || `Restored this run at step ${restoredStep}.`,
+        ...issues.map((i) => `The file's link: ${i.field}: ${i.message}`)], issues.length ? 'error' : 'info');
+    }
     chart.reset();
     resetStats();
     setRunning(false);

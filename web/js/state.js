@@ -1,11 +1,9 @@
 // URL state: the share link lives in location.hash. Parsing and validation
 // are the core's (through the worker); this module only reads and writes it.
+// The hash goes to the core as it is: the core decodes each field once (a
+// decode here too would turn "seed=1%26hidden%3D32" into two fields).
 export function readLink() {
-  try {
-    return decodeURIComponent(location.hash.slice(1));
-  } catch {
-    return location.hash.slice(1);  // malformed %-escapes: let the core report them
-  }
+  return location.hash.slice(1);
 }
 
 export function writeLink(link) {

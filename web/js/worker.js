@@ -52,7 +52,7 @@ function hasNonFinite(x) {
 
 // Swaps in a new experiment (the old one is kept until the new one exists,
 // so a failure leaves the user's run as it was).
-function use(next, issues, extra = {}) {
+function use(next, issues, extra = {}, drawn = null) {
   if (exp) exp.dispose();
   exp = next;
   running = false;
@@ -61,8 +61,9 @@ function use(next, issues, extra = {}) {
   lastGood = null;
   post({ type: 'config', config: exp.config, link: exp.link, issues, ...extra });
   if (exp.step > 0) post(progress(exp.losses(0)));
+  if (drawn) post({ type: 'figures', data: drawn, seconds: 0, preview: false });
   checkpoint();
-  figures(false);
+  if (!drawn) figures(false);
 }
 
 function configure(link) {
@@ -70,9 +71,20 @@ function configure(link) {
   use(lab.create(parsed.link), parsed.issues);
 }
 
+// A file that fails any check is refused with the reason (lab.restore
+// throws). One that passes can still hold a model whose figures overflow: they
+// are drawn before it replaces the current run, so it is never stored.
 function restore(bytes, reason) {
-  const next = lab.restore(bytes);  // throws, with the reason, on a bad file
-  use(next, [], { restoredStep: next.step, reason });
+  const next = lab.restore(bytes);
+  let drawn;
+  try {
+    drawn = next.figures({ preview: false });
+    if (hasNonFinite(drawn)) throw new Error('cannot restore: the model in the file gives NaN/Inf in its figures');
+  } catch (e) {
+    next.dispose();
+    throw e;
+  }
+  use(next, next.issues, { restoredStep: next.step, reason }, drawn);
 }
 
 function checkpoint() {
