@@ -24,6 +24,28 @@ const SHEETS = {
     realnvp: 'v=1&ex=realnvp&seed=2&layers=6&steps=80', 'fm-rings': 'v=1&ex=fm-rings&seed=2&hidden=32&depth=2&steps=80&samples=2000',
     'fm-rings-cond': 'v=1&ex=fm-rings-cond&seed=2&hidden=32&depth=2&steps=80&samples=2000' } },
 };
+// Runs every code cell of a notebook (matplotlib, no display) in the folder of
+// the unpacked zip; prints how many figures were drawn.
+const RUN_NOTEBOOK = `
+import sys, os, nbformat, matplotlib
+matplotlib.use('Agg')
+import matplotlib.pyplot as plt
+os.chdir(sys.argv[1])
+nb = nbformat.read(sys.argv[2], as_version=4)
+nbformat.validate(nb)
+count = 0
+def show():
+    global count
+    count += 1
+    plt.close('all')
+g = {}
+for c in nb.cells:
+    if c.cell_type == 'code':
+        exec(c.source, g)
+        g['plt'].show = show
+print(count)
+`;
+const python = ['python3', '/usr/bin/python3'].find((py) => { try { execFileSync(py, ['-c', 'import nbformat, matplotlib'], { stdio: 'pipe' }); return true; } catch { return false; } });
 const pdfPages = (bytes) => (bytes.toString('latin1').match(/\/Type\s*\/Page(?!s)/g) || []).length;
 const pngSize = (buf) => ({ w: buf.readUInt32BE(16), h: buf.readUInt32BE(20) });
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flowlab-report-'));
@@ -76,6 +98,12 @@ for (const [id, spec] of Object.entries(SHEETS)) {
     const nb = JSON.parse(execFileSync('unzip', ['-p', zipFile, list.find((n) => n.endsWith('.ipynb'))]).toString());
     assert.equal(nb.nbformat, 4);
     assert.equal(nb.cells.filter((c) => c.cell_type === 'code' && c.source.join('').startsWith('draw(')).length, figs);
+    if (python) {  // the notebook runs on the zip's CSVs and draws every figure
+      const dir = path.join(tmp, `${id}-${ex0}`);
+      execFileSync('unzip', ['-qo', zipFile, '-d', dir]);
+      const drawn = execFileSync(python, ['-c', RUN_NOTEBOOK, dir, list.find((n) => n.endsWith('.ipynb'))]).toString().trim();
+      assert.equal(Number(drawn), figs);
+    }
     // Print → PDF: no controls, a page break before each question.
     await page.emulateMedia({ media: 'print' });
     assert.equal(await page.$eval('header', (h) => getComputedStyle(h).display), 'none');

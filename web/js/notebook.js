@@ -10,7 +10,7 @@ const code = (text) => ({ cell_type: 'code', metadata: {}, execution_count: null
 // step/dt/epoch first → curves; k/layer + point → paths; vx/vy → arrows;
 // log_p on x, y → heat map; x, y (+ class) → points; other leading columns
 // → one panel of points per group.
-const HELPERS = `import csv, math
+const HELPERS = `import csv, math, textwrap
 from collections import defaultdict
 import matplotlib.pyplot as plt
 
@@ -26,6 +26,7 @@ def read(name):
     return head, [[val(c) for c in r] for r in body]
 
 def groups(head, body, keep):
+    keep = [h for h in keep if h in head]
     lead = [i for i, h in enumerate(head) if h not in keep]
     out = defaultdict(list)
     for r in body:
@@ -95,7 +96,7 @@ def draw(name, title, caption=''):
         if lo > 0 and hi / lo > 1e3:
             ax.set_xscale('log'); ax.set_yscale('log')
         ax.set_xlabel(a); ax.set_ylabel(b)
-    fig.suptitle(title)
+    fig.suptitle(textwrap.fill(title, 80), fontsize=10)
     fig.tight_layout()
     plt.show()
 `;

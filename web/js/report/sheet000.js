@@ -66,8 +66,9 @@ export default {
                 `max |enumeration − product of sigmoids| = ${num(c.maxAbsDiff)} (rounding of doubles).` },
               { fig: { id: 'b-factorisation', title: '(b) P(h | v): enumeration against the product of sigmoids', cols: 1,
                 panels: [{ title: `all 2^${c.m} hidden states`, w: 420, h: 340, x: { label: 'log₁₀ P(h | v) by enumeration', lo, hi }, y: { label: 'log₁₀ ∏_j P(h_j | v)', lo, hi },
-                  layers: [{ kind: 'line', x: [lo, hi], y: [lo, hi], colour: GREY, dash: '4 3', name: 'equality' }, { kind: 'markers', pts: x.flatMap((v, i) => [v, y[i]]), colour: BLUE, r: 2.5, name: 'hidden states h' }], legendLeft: true }],
-                caption: 'Every hidden state h: its exact conditional probability (normalised over all states) against the product of the per-unit sigmoids. All points lie on the diagonal.',
+                  layers: [x.length > 4000 ? { kind: 'density', pts: x.flatMap((v, i) => [v, y[i]]), bins: 160 } : { kind: 'markers', pts: x.flatMap((v, i) => [v, y[i]]), colour: BLUE, r: 2.5, name: 'hidden states h' },
+                    { kind: 'line', x: [lo, hi], y: [lo, hi], colour: GREY, dash: '4 3', name: 'equality' }], legendLeft: true }],
+                caption: `Every hidden state h: its exact conditional probability (normalised over all states) against the product of the per-unit sigmoids${x.length > 4000 ? ` (${x.length} states: shown as a 2D histogram, colour = number of states)` : ''}. All of them lie on the diagonal.`,
                 csv: () => csv(['state', 'p_enum', 'p_product'], Array.from(c.pEnum, (p, k) => [k, p, c.pProduct[k]])) } },
             ];
           } },
