@@ -67,6 +67,7 @@ for (const [id, spec] of Object.entries(SHEETS)) {
     await page.waitForFunction(() => window.flowlabReport.complete || Object.values(window.flowlabReport.runs).some((r) => r.status === 'error'), null, { timeout: 400000, polling: 500 });
     const runs = await page.evaluate(() => window.flowlabReport.runs);
     for (const [ex, r] of Object.entries(runs)) assert.equal(r.status, 'done', `${ex}: ${r.error}`);
+    for (const ex of Object.keys(spec.runs)) assert.ok(runs[ex].trained && runs[ex].step === runs[ex].total, ex);
     assert.deepEqual(await page.$$eval('.bad', (e) => e.map((x) => x.textContent)), []);
     // Every question has its figure(s) (SVG with a footer naming its run) or table.
     for (const q of spec.questions) {
@@ -113,6 +114,12 @@ for (const [id, spec] of Object.entries(SHEETS)) {
     const pages = pdfPages(pdf);
     assert.ok(pages >= spec.questions.length + 1 && pages <= 3 * spec.questions.length, `${pages} pages for ${spec.questions.length} questions`);
     console.log(`report ${id}: ${pages} PDF pages, ${footers.length} figures (${tmp})`);
+    // A reload finds the finished runs in this browser: no training again.
+    await page.emulateMedia({ media: 'screen' });
+    await page.reload();
+    await page.waitForFunction(() => window.flowlabReport && window.flowlabReport.complete, null, { timeout: 120000, polling: 250 });
+    const again = await page.evaluate(() => window.flowlabReport.runs);
+    for (const [ex, r] of Object.entries(again)) assert.ok(r.step === runs[ex].step && !r.trained, `${ex} was trained again`);
     assert.deepEqual(b.errors, []);
     await context.close();
   });

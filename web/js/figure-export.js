@@ -18,7 +18,7 @@ import { colour as magma } from './plot.js';
 
 const FONT = 'DejaVu Sans, system-ui, sans-serif';
 const M = { l: 52, r: 12, t: 22, b: 40 };  // panel margins (axis labels, title)
-const MC = { l: 36, r: 6, t: 18, b: 34 };   // small multiples (panel.compact)
+const MC = { l: 46, r: 6, t: 18, b: 34 };   // small multiples (panel.compact)
 const CBAR = 58;                             // room for a colour bar
 
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -51,7 +51,9 @@ function wrap(text, width, size) {
   const lines = [];
   for (const para of String(text).split('\n')) {
     let line = '';
-    for (const w of para.split(' ')) {
+    // Words longer than a line (links) break anywhere.
+    const words = para.split(' ').flatMap((w) => (w.length > per ? w.match(new RegExp(`.{1,${per}}`, 'g')) : [w]));
+    for (const w of words) {
       if (line && (line + ' ' + w).length > per) { lines.push(line); line = w; } else line = line ? `${line} ${w}` : w;
     }
     lines.push(line);
@@ -170,7 +172,7 @@ function panelSvg(p, ox, oy) {
     for (const v of ticks(x.lo, x.hi, x.log)) out.push(`<line x1="${f3(sx(v))}" x2="${f3(sx(v))}" y1="${ph}" y2="${ph + 4}" stroke="#555"/><text x="${f3(sx(v))}" y="${ph + 15}" font-size="10" text-anchor="middle">${tickText(v)}</text>`);
     for (const v of ticks(y.lo, y.hi, y.log)) out.push(`<line x1="-4" x2="0" y1="${f3(sy(v))}" y2="${f3(sy(v))}" stroke="#555"/><text x="-6" y="${f3(sy(v) + 3.5)}" font-size="10" text-anchor="end">${tickText(v)}</text>`);
     out.push(`<text x="${pw / 2}" y="${ph + m.b - 8}" font-size="${p.compact ? 10 : 11}" text-anchor="middle">${esc(x.label || '')}</text>`);
-    out.push(`<text transform="translate(${12 - m.l},${ph / 2}) rotate(-90)" font-size="${p.compact ? 10 : 11}" text-anchor="middle">${esc(y.label || '')}</text>`);
+    out.push(`<text transform="translate(${10 - m.l},${ph / 2}) rotate(-90)" font-size="${p.compact ? 10 : 11}" text-anchor="middle">${esc(y.label || '')}</text>`);
   }
   if (legend.length) {
     const lw = Math.min(pw - 8, 8 + 6.2 * Math.max(...legend.map((l) => l.name.length)) + 22);

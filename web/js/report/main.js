@@ -9,6 +9,7 @@ import { toSvg, toPng, fileName, download } from '../figure-export.js';
 import { zip } from '../zip.js';
 import { notebook } from '../notebook.js';
 import * as store from '../store.js';
+import * as saved from './saved.js';
 import { fullUrl } from '../state.js';
 
 const SHEETS = { '000': sheet000, '003': sheet003 };
@@ -30,7 +31,7 @@ let training = null;
 // Exposed for tests: the runs' state and a way to know the report is complete.
 window.flowlabReport = {
   sheet: sheet.id,
-  get runs() { return Object.fromEntries(Object.entries(runs).map(([ex, r]) => [ex, { link: r.link, step: r.step, total: r.total, status: r.status, error: r.error }])); },
+  get runs() { return Object.fromEntries(Object.entries(runs).map(([ex, r]) => [ex, { link: r.link, step: r.step, total: r.total, status: r.status, error: r.error, trained: !!r.trainedHere }])); },
   get complete() { return sheet.runs.every((ex) => runs[ex] && runs[ex].status === 'done'); },
   runAll,
   zipOf: (ex) => zipOf(ex),
@@ -46,14 +47,23 @@ worker.onmessage = ({ data: msg }) => {
   }
   Object.assign(r, { link: msg.link, config: msg.config, step: msg.step, total: msg.total });
   if (msg.type === 'state') {
-    // A run with steps done (or nothing to train) is answered at once.
-    if (msg.step > 0 || msg.total === 0) { r.status = 'collecting'; worker.postMessage({ type: 'collect', ex: msg.ex }); } else r.status = 'new';
+    // A run with steps done (or nothing to train) is answered at once; a
+    // fresh one may have been finished by this report before.
+    if (msg.step > 0 || msg.total === 0) { r.status = 'collecting'; worker.postMessage({ type: 'collect', ex: msg.ex }); } else {
+      r.status = 'new';
+      if (!r.looked) {
+        r.looked = true;
+        saved.get(msg.link).then((s) => { if (s && s.step > 0 && r.status === 'new') worker.postMessage({ type: 'open', ex: msg.ex, checkpoint: s.bytes }); });
+      }
+    }
   } else if (msg.type === 'progress') {
     r.status = 'training';
+    r.trainedHere = true;
     const bar = document.querySelector(`[data-progress="${msg.ex}"]`);
     if (bar) { bar.max = msg.total; bar.value = msg.step; bar.nextSibling.textContent = ` ${msg.step} / ${msg.total}`; return; }
   } else if (msg.type === 'data') {
     Object.assign(r, { status: 'done', data: msg.data, checkpoint: msg.checkpoint, error: null });
+    if (msg.total > 0) saved.put({ link: msg.link, step: msg.step, bytes: msg.checkpoint });
     if (training === msg.ex) { training = null; next(); }
   }
   render(msg.ex);
@@ -197,11 +207,11 @@ async function start() {
   $('sheet').addEventListener('change', () => { location.hash = `report=${$('sheet').value}`; location.reload(); });
   $('run-all').addEventListener('click', runAll);
   $('print').addEventListener('click', () => window.print());
-  const saved = await (typeof store.load === 'function' ? store.load().catch(() => null) : null);
+  const labRun = await (typeof store.load === 'function' ? store.load().catch(() => null) : null);
   const box = $('runs');
   for (const ex of sheet.runs) {
     runs[ex] = { status: 'opening', link: params.get(ex) || `v=1&ex=${ex}` };
-    const own = params.get(ex) ? null : saved && saved.link && new URLSearchParams(saved.link).get('ex') === ex ? saved : null;
+    const own = params.get(ex) ? null : labRun && labRun.link && new URLSearchParams(labRun.link).get('ex') === ex ? labRun : null;
     worker.postMessage(own ? { type: 'open', ex, checkpoint: own.bytes } : { type: 'open', ex, link: runs[ex].link });
     box.append(runCard(ex));
   }
