@@ -91,7 +91,7 @@ function panelSvg(p, ox, oy) {
     if (l.kind === 'heat') {
       const vmin = l.vmin ?? Math.min(...l.values), vmax = l.vmax ?? Math.max(...l.values);
       const url = rasterUrl(l.m, l.m, (r, k) => [...shade((l.values[(l.m - 1 - r) * l.m + k] - vmin) / (vmax - vmin || 1), l.grey), 255]);
-      out.push(`<image href="${url}" x="${f3(sx(l.lo))}" y="${f3(sy(l.hi))}" width="${f3(sx(l.hi) - sx(l.lo))}" height="${f3(sy(l.lo) - sy(l.hi))}" preserveAspectRatio="none" style="image-rendering:pixelated"/>`);
+      out.push(`<image href="${url}" x="${f3(sx(l.lo))}" y="${f3(sy(l.hi))}" width="${f3(sx(l.hi) - sx(l.lo))}" height="${f3(sy(l.lo) - sy(l.hi))}" preserveAspectRatio="none" image-rendering="pixelated"/>`);
       bar = { vmin, vmax, label: l.label || '', grey: l.grey };
     } else if (l.kind === 'image') {
       // Tiles of rows × cols values in a grid of gr × gc tiles over the whole panel.
@@ -103,7 +103,7 @@ function panelSvg(p, ox, oy) {
         const v = l.values[tile * l.rows * l.cols + rr * l.cols + kk];
         return [...shade((v - vmin) / (vmax - vmin || 1), l.grey), 255];
       });
-      out.push(`<image href="${url}" x="0" y="0" width="${pw}" height="${ph}" preserveAspectRatio="xMidYMid meet" style="image-rendering:pixelated"/>`);
+      out.push(`<image href="${url}" x="0" y="0" width="${pw}" height="${ph}" preserveAspectRatio="xMidYMid meet" image-rendering="pixelated"/>`);
       if (l.bar) bar = { vmin, vmax, label: l.label || '', grey: l.grey };
     } else if (l.kind === 'density') {
       const bins = l.bins || 120, counts = new Float32Array(bins * bins);
@@ -114,7 +114,7 @@ function panelSvg(p, ox, oy) {
       const sorted = Array.from(counts).filter((c) => c > 0).sort((a, b) => a - b);
       const top = sorted.length ? sorted[Math.floor(0.995 * (sorted.length - 1))] : 1;
       const url = rasterUrl(bins, bins, (r, k) => { const c = counts[r * bins + k]; return c ? [...magma(Math.sqrt(c / top)), 255] : [255, 255, 255, 255]; });
-      out.push(`<image href="${url}" x="0" y="0" width="${pw}" height="${ph}" preserveAspectRatio="none" style="image-rendering:pixelated"/>`);
+      out.push(`<image href="${url}" x="0" y="0" width="${pw}" height="${ph}" preserveAspectRatio="none" image-rendering="pixelated"/>`);
     } else if (l.kind === 'points') {
       const r = l.r || 1.3, fixed = l.colour || '#1f3c88';
       const parts = [];

@@ -144,7 +144,8 @@ function questionBlock(q) {
   try {
     items = q.answer(r.data, r);
   } catch (e) {
-    sec.append(el('p', { class: 'bad' }, `This answer could not be drawn: ${e.message}`));
+    const why = Object.entries(r.data).filter(([, v]) => v && v.error).map(([k, v]) => `${k}: ${v.error}`);
+    sec.append(el('p', { class: 'bad' }, `This answer could not be drawn${why.length ? ` (${why.join('; ')})` : `: ${e.message}`}. Change the run's settings (its link) and run it again.`));
     return sec;
   }
   for (const it of items) {
@@ -164,7 +165,14 @@ function figureOf(ex, fig) {
 function figuresOf(ex) {
   const r = runs[ex];
   const out = [];
-  for (const s of sheet.sections) for (const q of s.questions) if (q.run === ex) for (const it of q.answer(r.data, r)) if (it.fig) out.push({ q, fig: figureOf(ex, it.fig) });
+  for (const s of sheet.sections) {
+    for (const q of s.questions) {
+      if (q.run !== ex) continue;
+      let items = [];
+      try { items = q.answer(r.data, r); } catch { /* said in the report */ }
+      for (const it of items) if (it.fig) out.push({ q, fig: figureOf(ex, it.fig) });
+    }
+  }
   return out;
 }
 

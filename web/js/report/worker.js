@@ -15,6 +15,16 @@ let lab = null;
 const post = (msg, transfer = []) => self.postMessage(msg, transfer);
 const state = (ex) => { const e = exps[ex]; return { ex, link: e.link, config: e.config, step: e.step, total: e.total }; };
 
+// An analysis that cannot run for these settings (say, an exact sum too
+// large) leaves its reason; the other questions are still answered.
+function safe(fn) {
+  try {
+    return fn();
+  } catch (err) {
+    return { error: String(err && err.message || err) };
+  }
+}
+
 // Each exercise's answers: the API's own analyses plus the few views the
 // sheets ask for that no view draws (named in comments).
 const COLLECT = {
@@ -22,10 +32,10 @@ const COLLECT = {
     const fig = e.figures({ preview: false });
     return {
       figures: fig, losses: e.losses(0),
-      paramagnet: e.analyze('coupling', { scale: 0 }),
-      coupled: e.analyze('coupling', { scale: 1, useModelW: true }),
-      conditional: e.analyze('conditional', {}),
-      gradient: e.analyze('gradient', {}),
+      paramagnet: safe(() => e.analyze('coupling', { scale: 0 })),
+      coupled: safe(() => e.analyze('coupling', { scale: 1, useModelW: true })),
+      conditional: safe(() => e.analyze('conditional', {})),
+      gradient: safe(() => e.analyze('gradient', {})),
     };
   },
   cov1d(e) {
