@@ -61,10 +61,11 @@ test('zip: stored entries read back byte for byte; unzip -t accepts the archive'
 
 test('notebook: valid nbformat 4 JSON with markdown formulas and one drawing cell per figure', () => {
   const q = { id: 'q', label: 'Q1: Loss', text: 'Training loss over epochs.', math: [m('frac( d ln q | d t ) = − f′ ( z )')] };
-  const figs = [{ q, fig: { id: 'loss', title: 'loss', caption: 'every step', footer: { ex: 'fm-rings', seed: 3, step: 40 } } },
-    { q, fig: { id: 'fig4', title: 'Fig. 4', caption: '', footer: { ex: 'fm-rings', seed: 3, step: 40 } } }];
+  const footer = { ex: 'fm-rings', seed: 3, step: 40 };
+  const items = [{ p: 'Statement.' }, { math: m('v * ( x , 0 ) = − x') }, { fig: { id: 'loss', title: 'loss', caption: 'every step', footer } },
+    { table: { header: ['a', 'b|c'], rows: [[1, 2]], caption: 'numbers' } }, { fig: { id: 'fig4', title: 'Fig. 4', caption: '', footer } }];
   const run = { link: 'v=1&ex=fm-rings&seed=3&steps=40', step: 40, config: { ex: 'fm-rings', seed: 3, steps: 40 } };
-  const text = notebook({ sheet: { title: 'Sheet 003' }, ex: 'fm-rings', run, figures: figs, fileName: (f, e) => `${f.footer.ex}-${f.id}-seed3-step40.${e}` });
+  const text = notebook({ sheet: { title: 'Sheet 003' }, ex: 'fm-rings', run, questions: [{ q, items }], fileName: (f, e) => `${f.footer.ex}-${f.id}-seed3-step40.${e}` });
   const nb = JSON.parse(text);
   assert.equal(nb.nbformat, 4);
   assert.ok(nb.nbformat_minor >= 5);
@@ -84,4 +85,9 @@ test('notebook: valid nbformat 4 JSON with markdown formulas and one drawing cel
   assert.deepEqual(draws.map(src), ['draw("fm-rings-loss-seed3-step40.csv", "loss")', 'draw("fm-rings-fig4-seed3-step40.csv", "Fig. 4")']);
   assert.ok(nb.cells.some((c) => c.cell_type === 'markdown' && src(c).includes('$$\\frac{d\\ln q}{dt}=- f\'( z) $$')));
   assert.ok(src(nb.cells[0]).includes('#v=1&ex=fm-rings&seed=3&steps=40'));
+  const mdText = nb.cells.filter((c) => c.cell_type === 'markdown').map(src).join('\n');
+  assert.ok(mdText.includes('$$v^* ( x,0) =- x$$') && mdText.includes('Statement.'));
+  assert.ok(mdText.includes('| a | b\\|c |') && mdText.includes('| 1 | 2 |'));
+  // Text, formulas and tables come before the figure they lead to.
+  assert.ok(mdText.indexOf('Statement.') < mdText.indexOf('**loss.**') && mdText.indexOf('**loss.**') < mdText.indexOf('| 1 | 2 |'));
 });

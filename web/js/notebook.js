@@ -101,8 +101,9 @@ def draw(name, title, caption=''):
     plt.show()
 `;
 
-// {sheet, ex, run: {link, config, step}, figures: [{q, fig}], fileName(fig, ext)}
-export function notebook({ sheet, ex, run, figures, fileName }) {
+// {sheet, ex, run: {link, config, step}, questions: [{q, items}], fileName(fig, ext)}:
+// items as the report shows them ({p}, {math}, {table}, {fig}), in order.
+export function notebook({ sheet, ex, run, questions, fileName }) {
   const cells = [
     md(`# ${sheet.title}\n\nExercise **${ex}**, seed ${run.config.seed}, step ${run.step}.\n\n` +
       `Share link (reproduces the run bit for bit in flowlab): \`#${run.link}\`\n\n` +
@@ -110,15 +111,23 @@ export function notebook({ sheet, ex, run, figures, fileName }) {
       'Put this notebook in the folder of the unpacked "Download all" zip: it reads the CSV files there.'),
     code(HELPERS),
   ];
-  let lastQ = null;
-  for (const { q, fig } of figures) {
-    if (q !== lastQ) {
-      const formulas = (q.math || []).map((f) => `$$${f.tex}$$`).join('\n\n');
-      cells.push(md(`## ${q.label}\n\n*${q.text}*${formulas ? `\n\n${formulas}` : ''}`));
-      lastQ = q;
+  for (const { q, items } of questions) {
+    const text = [`## ${q.label}`, `*${q.text}*`, ...(q.math || []).map((f) => `$$${f.tex}$$`)];
+    for (const it of items) {
+      if (it.p) text.push(it.p);
+      if (it.math) text.push(`$$${it.math.tex}$$`);
+      if (it.table) {
+        const row = (r) => `| ${r.map((c) => String(c).replace(/\|/g, '\\|')).join(' | ')} |`;
+        text.push([row(it.table.header), row(it.table.header.map(() => '---')), ...it.table.rows.map(row)].join('\n') + (it.table.caption ? `\n\n${it.table.caption}` : ''));
+      }
+      if (it.fig) {
+        if (text.length) cells.push(md(text.join('\n\n')));
+        text.length = 0;
+        cells.push(md(`**${it.fig.title}.** ${it.fig.caption || ''}`));
+        cells.push(code(`draw(${JSON.stringify(fileName(it.fig, 'csv'))}, ${JSON.stringify(it.fig.title)})`));
+      }
     }
-    cells.push(md(`**${fig.title}.** ${fig.caption || ''}`));
-    cells.push(code(`draw(${JSON.stringify(fileName(fig, 'csv'))}, ${JSON.stringify(fig.title)})`));
+    if (text.length) cells.push(md(text.join('\n\n')));
   }
   return JSON.stringify({
     nbformat: 4, nbformat_minor: 5,

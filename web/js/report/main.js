@@ -161,26 +161,29 @@ function figureOf(ex, fig) {
   return { ...fig, footer: { ex, link: r.link, seed: r.config.seed, step: r.step } };
 }
 
-// Every figure of an exercise (for the zip and the notebook), in sheet order.
-function figuresOf(ex) {
+// The answers of an exercise's questions (for the zip and the notebook), in
+// sheet order, figures with their footers; a question that cannot be answered
+// is left out (the report says why).
+function answersOf(ex) {
   const r = runs[ex];
   const out = [];
   for (const s of sheet.sections) {
     for (const q of s.questions) {
       if (q.run !== ex) continue;
-      let items = [];
-      try { items = q.answer(r.data, r); } catch { /* said in the report */ }
-      for (const it of items) if (it.fig) out.push({ q, fig: figureOf(ex, it.fig) });
+      try {
+        out.push({ q, items: q.answer(r.data, r).map((it) => (it.fig ? { fig: figureOf(ex, it.fig) } : it)) });
+      } catch { /* said in the report */ }
     }
   }
   return out;
 }
+const figuresOf = (ex) => answersOf(ex).flatMap(({ items }) => items.filter((it) => it.fig).map((it) => it.fig));
 
 async function zipOf(ex) {
   const r = runs[ex];
   const enc = new TextEncoder();
   const files = [];
-  for (const { fig } of figuresOf(ex)) {
+  for (const fig of figuresOf(ex)) {
     const svg = toSvg(fig);
     files.push({ name: fileName(fig, 'svg'), data: enc.encode(svg) });
     files.push({ name: fileName(fig, 'png'), data: new Uint8Array(await (await toPng(svg)).arrayBuffer()) });
@@ -194,7 +197,7 @@ async function zipOf(ex) {
 
 function notebookOf(ex) {
   const r = runs[ex];
-  return notebook({ sheet, ex, run: r, figures: figuresOf(ex), fileName });
+  return notebook({ sheet, ex, run: r, questions: answersOf(ex), fileName });
 }
 
 // Only the parts of one exercise redraw when its run changes.
