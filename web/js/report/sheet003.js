@@ -81,8 +81,12 @@ export default {
         { id: 'q5', label: 'Q5: Probability estimation', run: 'realnvp', text: 'Inverse trajectories of 3 points on the rings and 2 outside, and their log-probabilities.',
           answer(d) {
             const p = d.points, L = p.layers, den = d.density;
+            const z = p.path.slice(2 * 5 * L), norm = [0, 1, 2, 3, 4].map((i) => Math.hypot(z[2 * i], z[2 * i + 1]));
+            const apart = Math.max(...norm.slice(0, 3)) < Math.min(...norm.slice(3));
             return [
-              { p: 'Inliers end near the prior mean (0, 0), outliers far from it: ln p_z(f⁻¹(y)) is high only for points the flow maps near the centre of N(0, I), and ln p(y) follows it.' },
+              { p: `Distance of f⁻¹(y) from the prior mean (0, 0): inliers ${norm.slice(0, 3).map((v) => num(v, 3)).join(', ')}; outliers ${norm.slice(3).map((v) => num(v, 3)).join(', ')}. ` +
+                (apart ? 'The inliers end nearer the centre of N(0, I) than the outliers: ln p_z(f⁻¹(y)) = −‖f⁻¹(y)‖²/2 − ln 2π is higher for them, and ln p(y) follows it (table).'
+                  : 'In this run not every inlier ends nearer the centre than the outliers: the flow has not learned the rings well enough yet (train longer).') },
               { fig: { id: 'q5-inverse', title: 'Q5: inverse trajectories, and ln p of the model', cols: 2,
                 panels: [paths('y → z through the inverse layers', p.path, 5, 4, [{ kind: 'markers', pts: p.points, colour: '#222', r: 4, labels: ['y₁', 'y₂', 'y₃', 'y₄', 'y₅'] },
                   { kind: 'markers', pts: p.path.slice(2 * 5 * L), colour: timeColour(0), shape: 'cross', r: 4 }], 340, 330),
