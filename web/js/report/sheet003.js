@@ -136,7 +136,7 @@ export default {
             const r = d.reverse, fine = r.runs[0], den = d.density;
             const fwdEnd = d.forward.slice(2 * 5 * fine.steps);
             return [
-              { math: m('x _ {t − Δ t} = x _ t − Δ t v _ θ ( x _ t , t ) , t : 1 → 0 , then x _ {t + Δ t} = x _ t + Δ t v _ θ ( x _ t , t ) , t : 0 → 1') },
+              { math: m('x _ {t − Δ t} = x _ t − Δ t v _ θ ( x _ t , t ) , t : 1 → 0 ; x _ {t + Δ t} = x _ t + Δ t v _ θ ( x _ t , t ) , t : 0 → 1') },
               { fig: { id: 'u5-reverse-forward', title: 'Q5: (a) the inverse flow of the five points, (b) the forward pass over the inverted points', cols: 2,
                 panels: [paths(`(a) t = 1 → 0, Δt = ${fine.dt}`, fine.back, 5, 3, [{ kind: 'points', pts: d.samples, colour: '#ccc', r: 0.8 }, { kind: 'markers', pts: r.points, colour: '#222', r: 4, labels: ['y₁', 'y₂', 'y₃', 'y₄', 'y₅'] }], 350, 340),
                   paths(`(b) t = 0 → 1 from the inverted points`, d.forward, 5, 3, [{ kind: 'points', pts: d.samples, colour: '#ccc', r: 0.8 }, { kind: 'markers', pts: r.points, colour: '#222', r: 5 },
