@@ -57,7 +57,9 @@ for (const [id, spec] of Object.entries(SHEETS)) {
     const hash = [`report=${id}`, ...Object.entries(spec.runs).map(([ex, l]) => `${ex}=${enc(l)}`)].join('&');
     await page.goto(`${b.base}report.html#${hash}`);
     // The questions are all there, in the sheet's order, with their formulas.
-    await page.waitForFunction(() => window.flowlabReport && Object.values(window.flowlabReport.runs).every((r) => r.status === 'new' || r.status === 'done'), null, { timeout: 60000 });
+    // (The runs appear once the page has looked for this browser's stored run.)
+    await page.waitForFunction(() => window.flowlabReport && document.querySelector('section.question') &&
+      Object.values(window.flowlabReport.runs).every((r) => r.status === 'new' || r.status === 'done'), null, { timeout: 60000 });
     assert.deepEqual(await page.$$eval('section.question', (s) => s.map((e) => e.dataset.question)), spec.questions);
     assert.ok(await page.$$eval('math', (m) => m.length) >= 3);
     // Runs not done are offered with one click, not left blank.
