@@ -120,7 +120,7 @@ export default {
             return [
               { p: `Numbers at z = ${r.z}, Δz = ${r.dz}, δt = ${num(r.dt)}, t = ${r.t} of the field in the link (f(z) = ${num(r.f)}, f′(z) = ${num(r.df)}):` },
               { math: m('( 1 ) q ( z ) | Δ z | = p ( x ) | Δ x |') },
-              { p: `mass in [z, z + Δz] = ${num(r.massZ, 6)}; mass in [x, x + Δx] = ${num(r.massX, 6)}.` },
+              { p: `mass in [z, z + Δz] = ${num(r.massZ, 6)}; mass in [x, x + Δx] = ${num(r.massX, 6)} (under q(·, t + δt); equal up to the O(δt²) error of the step x = z + f(z) δt).` },
               { math: m('( 2 ) p ( x ) = q ( x , t + δ t ) = q ( z , t ) + frac( d q | d t ) δ t + O ( δ t ^ 2 )') },
               { p: `q(z, t) = ${num(r.qZ, 6)}, q(x, t + δt) = ${num(r.qX, 6)}, so dq/dt ≈ (q(x, t+δt) − q(z, t))/δt = ${num(dqdt)}; the limit is −f′(z) q(z) = ${num(-r.df * r.qZ)}.` },
               { math: m('( 3 ) Δ x = Δ z + ( f ( z + Δ z ) − f ( z ) ) δ t = Δ z ( 1 + f′ ( z ) δ t ) + O ( Δ z ^ 2 δ t )') },
