@@ -45,9 +45,9 @@ function ticks(lo, hi, log) {
 }
 const tickText = (v) => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(0) : String(+v.toPrecision(4)));
 
-// Word wrap for SVG text (no layout engine): ~0.55 em per character.
+// Word wrap for SVG text (no layout engine): ≤ 0.6 em per character.
 function wrap(text, width, size) {
-  const per = Math.max(10, Math.floor(width / (0.55 * size)));
+  const per = Math.max(10, Math.floor(width / (0.6 * size)));
   const lines = [];
   for (const para of String(text).split('\n')) {
     let line = '';
@@ -187,7 +187,7 @@ function panelSvg(p, ox, oy) {
     out.push(`<image href="${url}" x="${bx}" y="0" width="12" height="${ph}" preserveAspectRatio="none"/><rect x="${bx}" width="12" height="${ph}" fill="none" stroke="#555" stroke-width="0.6"/>`);
     const sb = (v) => ph - ((v - bar.vmin) / (bar.vmax - bar.vmin || 1)) * ph;
     for (const v of ticks(bar.vmin, bar.vmax)) out.push(`<line x1="${bx + 12}" x2="${bx + 15}" y1="${f3(sb(v))}" y2="${f3(sb(v))}" stroke="#555"/><text x="${bx + 17}" y="${f3(sb(v) + 3.5)}" font-size="9">${tickText(v)}</text>`);
-    out.push(`<text transform="translate(${bx + 52},${ph / 2}) rotate(90)" font-size="10" text-anchor="middle">${esc(bar.label)}</text>`);
+    out.push(`<text transform="translate(${bx + 52},${ph / 2}) rotate(-90)" font-size="10" text-anchor="middle">${esc(bar.label)}</text>`);
   }
   out.push('</g>');
   return out.join('');
