@@ -45,9 +45,9 @@ function ticks(lo, hi, log) {
 }
 const tickText = (v) => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(0) : String(+v.toPrecision(4)));
 
-// Word wrap for SVG text (no layout engine): ≤ 0.6 em per character.
+// Word wrap for SVG text (no layout engine): ≤ 0.68 em per character (DejaVu Sans on links).
 function wrap(text, width, size) {
-  const per = Math.max(10, Math.floor(width / (0.6 * size)));
+  const per = Math.max(10, Math.floor(width / (0.68 * size)));
   const lines = [];
   for (const para of String(text).split('\n')) {
     let line = '';
