@@ -7,6 +7,13 @@ function download(name, href) {
   a.click();
 }
 
+// <exercise>-<figure>-seed<k>-step<n>.<ext>, from the page's live run.
+function fileName(id, ext) {
+  const page = typeof window !== 'undefined' && window.flowlabPage;
+  const c = page && page.config;
+  return c ? `${c.ex}-${id}-seed${c.seed}-step${page.losses.length}.${ext}` : `flowlab-${id}.${ext}`;
+}
+
 export function csvText(header, rows) {
   return [header.join(','), ...rows.map((r) => r.join(','))].join('\n');
 }
@@ -27,7 +34,7 @@ export function panel(container, opts) {
   png.type = 'button';
   png.textContent = 'PNG';
   png.title = 'download this figure as PNG';
-  png.addEventListener('click', () => download(`flowlab-${opts.id}.png`, canvas.toDataURL('image/png')));
+  png.addEventListener('click', () => download(fileName(opts.id, 'png'), canvas.toDataURL('image/png')));
   bar.append(png);
   if (opts.csv) {
     const csv = document.createElement('button');
@@ -36,7 +43,7 @@ export function panel(container, opts) {
     csv.title = 'download the numbers of this figure as CSV';
     csv.addEventListener('click', () => {
       const text = opts.csv();
-      if (text) download(`flowlab-${opts.id}.csv`, URL.createObjectURL(new Blob([text], { type: 'text/csv' })));
+      if (text) download(fileName(opts.id, 'csv'), URL.createObjectURL(new Blob([text], { type: 'text/csv' })));
     });
     bar.append(csv);
   }

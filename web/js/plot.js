@@ -4,7 +4,7 @@ const PALETTE = [  // magma-like stops, dark → bright
   [0, 0, 4], [28, 16, 68], [79, 18, 123], [129, 37, 129], [181, 54, 122],
   [229, 80, 100], [251, 135, 97], [254, 194, 135], [252, 253, 191]];
 
-function colour(v) {
+export function colour(v) {
   const x = Math.min(1, Math.max(0, v)) * (PALETTE.length - 1);
   const i = Math.min(PALETTE.length - 2, Math.floor(x));
   const f = x - i;
