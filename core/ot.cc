@@ -1,8 +1,8 @@
 #include "ot.h"
 
 #include <algorithm>
-#include <limits>
 #include <cmath>
+#include <limits>
 #include <cstring>
 
 namespace flowlab {
@@ -245,6 +245,18 @@ struct Auction {
 Assignment solve_assignment_auction(const std::vector<double>& C, int n) {
   Assignment a;
   if (n <= 0) return a;
+  // NaN/Inf costs (a diverged model's points) have no optimum and would keep
+  // the auction bidding forever: pair i with i and report a NaN cost, so the
+  // caller's divergence check sees it.
+  for (size_t k = 0; k < size_t(n) * n; ++k)
+    if (!std::isfinite(C[k])) {
+      a.col.resize(n);
+      for (int i = 0; i < n; ++i) a.col[i] = i;
+      a.u.assign(n, 0);
+      a.v.assign(n, 0);
+      a.cost = std::numeric_limits<double>::quiet_NaN();
+      return a;
+    }
   Auction s{C.data(), n, std::vector<int>(n, -1), std::vector<int>(n, -1), std::vector<double>(n),
             std::vector<double>(n), std::vector<int>(n), std::vector<double>(n), {}, {}, {}};
   // ε from a tenth of the cost range down to 1e-4 of it, by factors of 5

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <vector>
 
@@ -187,6 +188,17 @@ TEST_CASE("fast assignment: degenerate batches (identical, duplicated, collinear
       for (int i = 0; i < 2 * n; ++i) x0[i] += 1000.0f, x1[i] += 1000.0f;
       solve_points(false);
     }
+  }
+}
+
+TEST_CASE("fast assignment: non-finite costs end at once with a NaN cost (a diverged model never loops)") {
+  for (double bad : {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()}) {
+    std::vector<double> C(64 * 64, 1.0);
+    C[64 * 3 + 5] = bad;
+    const Assignment a = solve_assignment_auction(C, 64);
+    CHECK(std::isnan(a.cost));
+    REQUIRE(a.col.size() == 64);
+    for (int i = 0; i < 64; ++i) CHECK(a.col[i] == i);
   }
 }
 
