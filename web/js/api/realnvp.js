@@ -4,7 +4,7 @@
 //   exp.logProb(points)            → { logp, logpz, logdet } (Float32Array each)
 //   exp.validation()               → Float32Array rows (step, loss, −log p_z, −log det)
 //   exp.entropy                    → the data's entropy (nats): the floor of the validation loss
-//   exp.quality()                  → { entropy, valLoss, gap, logp, exact } (five points of §1.5)
+//   exp.quality()                  → { entropy, valLoss, gap, logp, exact, sheet } (five points of §1.5)
 (function (root) {
   'use strict';
   const FlowLab = root.FlowLab || require('../api.js');
@@ -34,11 +34,12 @@
     trainData() { return this.handle.trainData().slice(); }
     get entropy() { return this.handle.entropy(); }
     // Validation NLL against the data's entropy, and ln p of the five points
-    // (model, exact density of the data; −Infinity off the rings).
+    // (model; exact density of the data, null off the rings where it is −∞, so
+    // that the page's NaN/Inf guard does not mistake it for divergence).
     quality() {
       const v = this.validation(), valLoss = v.length ? v[v.length - 3] : NaN, entropy = this.entropy;
       return { step: this.step, entropy, valLoss, gap: valLoss - entropy, logp: this.logProb(POINTS).logp,
-        exact: this.handle.exactLogProb(POINTS).slice(), sheet: SHEET_LOGP };
+        exact: Array.from(this.handle.exactLogProb(POINTS), (v) => (Number.isFinite(v) ? v : null)), sheet: SHEET_LOGP };
     }
 
     figures({ preview = false } = {}) {

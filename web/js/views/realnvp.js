@@ -52,7 +52,7 @@ export default {
     };
     // Validation NLL against the entropy, and the five points against the sheet and the exact density.
     const renderQuality = (q, total) => {
-      const fmt = (v) => (Number.isFinite(v) ? v.toFixed(2) : '−∞ (off the rings)');
+      const fmt = (v) => (v === null ? '−∞ (off the rings)' : v.toFixed(2));
       const rows = Array.from({ length: 5 }, (_, i) => [i < 3 ? `inlier ${i + 1}` : `outlier ${i - 2}`, fmt(q.logp[i]), fmt(q.sheet[i]), fmt(q.exact[i])]);
       report.replaceChildren();
       table(report, 'q-quality', ['point (§1.5)', 'ln p, this model', 'ln p, sheet', 'ln p, exact'], rows,
