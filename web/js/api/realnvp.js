@@ -37,8 +37,9 @@
     // (model; exact density of the data, null off the rings where it is −∞, so
     // that the page's NaN/Inf guard does not mistake it for divergence).
     quality() {
-      const v = this.validation(), valLoss = v.length ? v[v.length - 3] : NaN, entropy = this.entropy;
-      return { step: this.step, entropy, valLoss, gap: valLoss - entropy, logp: this.logProb(POINTS).logp,
+      // Before the first step there is no validation loss yet: null (NaN would read as divergence).
+      const v = this.validation(), valLoss = v.length ? v[v.length - 3] : null, entropy = this.entropy;
+      return { step: this.step, entropy, valLoss, gap: valLoss === null ? null : valLoss - entropy, logp: this.logProb(POINTS).logp,
         exact: Array.from(this.handle.exactLogProb(POINTS), (v) => (Number.isFinite(v) ? v : null)), sheet: SHEET_LOGP };
     }
 
