@@ -26,8 +26,8 @@ export default {
     a.href = `#${COURSE_LINK}`;
     a.id = 'course-setting';
     a.textContent = 'course setting';
-    course.append('Presets: ', a, ' — 250,000 points, batch 128, lr 1e-3 cosine, 15 coupling layers, 39,000 steps ' +
-      '(≈ 20 epochs; the sheet\'s table; several minutes in a browser tab).');
+    course.append('Presets: ', a, ' — the course\'s usual setting for the sheet: 250,000 points, batch 128, lr 1e-3 cosine, ' +
+      '15 coupling layers, 39,000 steps (≈ 20 epochs; several minutes in a browser tab).');
     container.append(course);
     const r1 = row();
     const q1 = panel(r1, { id: 'q1-validation', width: 480, height: 320,
