@@ -40,4 +40,13 @@ Rings make_rings(Rng& rng, int n, float thickness);
 // exactly n/5 (±1) of each.
 void sample_ring_points(Rng& rng, int n, float thickness, const int* labels, float* raw);
 
+// Exact ln p of the rings' distribution at n standardised points (n × 2), in
+// R's standardisation: an equal mixture of the five rings, each with density
+// 1/(2π r·thickness) inside its radius band, so ln p = ln(Σ_c ·/5) + ln(std₀ std₁).
+// −inf outside every ring.
+void rings_log_density(const Rings& R, const float* y, int n, float* logp);
+// Its entropy −E[ln p] (nats), the floor of any model's expected NLL on the
+// standardised rings: Monte Carlo over n fresh points of a fixed seed.
+double rings_entropy(const Rings& R, int n = 300000, uint64_t seed = 1);
+
 }  // namespace flowlab

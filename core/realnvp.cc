@@ -23,6 +23,10 @@ RealNvpConfig realnvp_config(const Config& c) {
   r.thickness = float(c.nvp_thickness);
   r.val_fraction = float(c.nvp_val_fraction);
   r.s_max = float(c.nvp_s_max);
+  r.schedule = c.i(&Config::nvp_schedule);
+  r.warmup = c.i(&Config::nvp_warmup);
+  r.clip = float(c.nvp_clip);
+  r.in_scale = float(c.nvp_in_scale);
   r.seed = uint64_t(c.seed);
   return r;
 }
@@ -55,7 +59,7 @@ RealNvp::RealNvp(const RealNvpConfig& c) : cfg_(c), rng_(c.seed, kStreamTrain) {
 void RealNvp::coupling_sb(int k, const float* h, int n, std::vector<float>& s, std::vector<float>& b) {
   const int ia = a_index(k);
   abuf_.resize(n);
-  for (int i = 0; i < n; ++i) abuf_[i] = h[2 * i + ia];
+  for (int i = 0; i < n; ++i) abuf_[i] = cfg_.in_scale * h[2 * i + ia];
   const float* raw = nets_[k].forward(abuf_.data(), n);
   s.resize(n);
   b.resize(n);
@@ -152,7 +156,7 @@ double RealNvp::loss(const float* x, int n, std::vector<float>* grad, double* nl
     }
     // The net's cache still holds its (only) forward of this pass.
     nets_[k].backward(dy.data(), grad->data() + offs_[k], dx.data());
-    for (int i = 0; i < n; ++i) g[2 * i + ia] += dx[i];
+    for (int i = 0; i < n; ++i) g[2 * i + ia] += cfg_.in_scale * dx[i];
   }
   return a + d;
 }
@@ -161,6 +165,16 @@ void RealNvp::validate() {
   double a = 0, d = 0;
   loss(val_x(), n_val(), nullptr, &a, &d);
   val_.insert(val_.end(), {float(step_), float(a + d), float(a), float(d)});
+}
+
+float RealNvp::current_lr() const {
+  double lr = cfg_.lr;
+  if (cfg_.warmup > 0 && step_ < cfg_.warmup) lr *= double(step_ + 1) / cfg_.warmup;
+  if (cfg_.schedule == 1) {
+    const double f = std::min(1.0, double(step_) / std::max(1, cfg_.steps));
+    lr *= 0.5 * (1.0 + std::cos(3.141592653589793 * f));
+  }
+  return float(lr);
 }
 
 void RealNvp::train(int n_steps) {
@@ -174,11 +188,26 @@ void RealNvp::train(int n_steps) {
       xb[2 * i + 1] = rings_.x[2 * j + 1];
     }
     const double L = loss(xb.data(), B, &grad);
-    for (int k = 0; k < cfg_.layers; ++k) adam_[k].step(nets_[k].params(), grad.data() + offs_[k], cfg_.lr);
+    if (cfg_.clip > 0) {
+      double nn = 0;
+      for (float g : grad) nn += double(g) * g;
+      const double norm = std::sqrt(nn);
+      if (norm > cfg_.clip) {
+        const float f = float(cfg_.clip / norm);
+        for (float& g : grad) g *= f;
+      }
+    }
+    const float lr = current_lr();
+    for (int k = 0; k < cfg_.layers; ++k) adam_[k].step(nets_[k].params(), grad.data() + offs_[k], lr);
     losses_.push_back(float(L));
     ++step_;
     if (step_ % cfg_.eval_every == 0 || step_ == cfg_.steps) validate();
   }
+}
+
+double RealNvp::data_entropy() {
+  if (entropy_ < 0) entropy_ = rings_entropy(rings_);
+  return entropy_;
 }
 
 float RealNvp::get_param(size_t i) const {

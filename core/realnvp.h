@@ -23,12 +23,18 @@ struct RealNvpConfig {
   int depth = 2;         // hidden layers of the s/b nets
   float lr = 3e-3f;
   int batch = 256;
-  int steps = 1500;
-  int rings_n = 5000;    // data set size (train + validation)
-  float thickness = 0.2f;
+  int steps = 5000;
+  int rings_n = 50000;   // data set size (train + validation)
+  float thickness = 0.25f;
   float val_fraction = 0.2f;
   float s_max = 2.0f;    // |s| bound
-  int eval_every = 25;   // validation loss every this many steps
+  int schedule = 1;      // learning rate: 0 constant, 1 cosine decay to 0 over `steps`
+  int warmup = 100;      // steps of linear learning-rate warm-up from 0
+  float clip = 5.0f;     // clip the gradient's global norm to this (0: off)
+  // The s/b nets see in_scale·x_a: the rings' bands are ~0.15 wide (standardised),
+  // so their features need steep slopes, which SiLU nets at unit scale reach slowly.
+  float in_scale = 4.0f;
+  int eval_every = 100;  // validation loss every this many steps
   uint64_t seed = 0;
 };
 
@@ -66,12 +72,17 @@ class RealNvp {
   // every eval_every steps (and at the last), the validation loss and terms.
   void train(int n_steps);
   long step() const { return step_; }
+  // Learning rate of the next step (warm-up, then the schedule).
+  float current_lr() const;
   const std::vector<float>& losses() const { return losses_; }
   // Validation history: rows of (step, loss, −log p_z, −log det).
   const std::vector<float>& val_history() const { return val_; }
   void validate();
 
   const Rings& data() const { return rings_; }
+  // The data's own entropy (nats, standardised; see rings_entropy): no model's
+  // expected validation NLL can go below it. Computed once.
+  double data_entropy();
   int n_train() const { return n_train_; }
   const float* train_x() const { return rings_.x.data(); }
   const float* val_x() const { return rings_.x.data() + 2 * size_t(n_train_); }
@@ -100,6 +111,7 @@ class RealNvp {
   std::vector<float> losses_, val_;
   std::vector<float> abuf_;
   std::vector<std::vector<float>> s_cache_;  // s of each layer from the last inverse
+  double entropy_ = -1;
 };
 
 }  // namespace flowlab

@@ -128,6 +128,8 @@ struct FlowMatchingHandle {
   // The training data set (standardised x,y pairs) and its class labels.
   val rings_data() { return val(typed_memory_view(model.rings().x.size(), model.rings().x.data())); }
   val rings_labels() { return val(typed_memory_view(model.rings().label.size(), model.rings().label.data())); }
+  // The rings' entropy in this data set's standardisation (the floor of any NLL; rings exercises only).
+  double rings_entropy() const { return flowlab::rings_entropy(model.rings()); }
   // Nearest ring of each point (flat x,y pairs).
   val nearest_ring(val points) {
     const std::vector<float> x = convertJSArrayToNumberVector<float>(points);
@@ -173,6 +175,7 @@ EMSCRIPTEN_BINDINGS(flowlab_flow_matching) {
       .function("trajectoriesClass", &FlowMatchingHandle::trajectories_class)
       .function("ringsData", &FlowMatchingHandle::rings_data)
       .function("ringsLabels", &FlowMatchingHandle::rings_labels)
+      .function("ringsEntropy", &FlowMatchingHandle::rings_entropy)
       .function("nearestRing", &FlowMatchingHandle::nearest_ring)
       .function("conditional", &FlowMatchingHandle::conditional);
 }

@@ -23,10 +23,17 @@ RealNvpConfig make_config(const val& o) {
   c.lr = std::clamp(get<float>(o, "lr", c.lr), 1e-5f, 0.1f);
   c.batch = std::clamp(get<int>(o, "batch", c.batch), 1, 4096);
   c.steps = std::clamp(get<int>(o, "steps", c.steps), 1, 200000);
-  c.rings_n = std::clamp(get<int>(o, "rings_n", c.rings_n), 50, 100000);
+  c.rings_n = std::clamp(get<int>(o, "rings_n", c.rings_n), 50, 250000);
   c.thickness = std::clamp(get<float>(o, "thickness", c.thickness), 0.01f, 1.0f);
   c.val_fraction = std::clamp(get<float>(o, "val_fraction", c.val_fraction), 0.05f, 0.5f);
   c.s_max = std::clamp(get<float>(o, "s_max", c.s_max), 0.1f, 10.0f);
+  // The link's JSON names the schedule ("constant"/"cosine"); a number also works.
+  const val sch = o.isUndefined() || o.isNull() ? val::undefined() : o["schedule"];
+  if (sch.isString()) c.schedule = sch.as<std::string>() == "cosine" ? 1 : 0;
+  else c.schedule = std::clamp(get<int>(o, "schedule", c.schedule), 0, 1);
+  c.warmup = std::clamp(get<int>(o, "warmup", c.warmup), 0, 100000);
+  c.clip = std::clamp(get<float>(o, "clip", c.clip), 0.0f, 1000.0f);
+  c.in_scale = std::clamp(get<float>(o, "in_scale", c.in_scale), 0.1f, 100.0f);
   c.eval_every = std::clamp(get<int>(o, "eval_every", c.eval_every), 1, 10000);
   c.seed = uint64_t(get<double>(o, "seed", 0.0));
   return c;
@@ -97,6 +104,15 @@ struct RealNvpHandle {
     o.set("logdet", view(r.logdet).call<val>("slice"));
     return o;
   }
+  // The data's entropy (the floor of the validation NLL) and the exact ln p of
+  // the data's distribution at n points (flat x, y; −inf off the rings).
+  double entropy() { return model.data_entropy(); }
+  val exact_log_prob(val pts) {
+    const std::vector<float> x = convertJSArrayToNumberVector<float>(pts);
+    out.resize(x.size() / 2);
+    rings_log_density(model.data(), x.data(), int(out.size()), out.data());
+    return view(out);
+  }
   // log p on an m × m grid over [lo, hi]², row-major, rows = y.
   val density_grid(int m, float lo, float hi) {
     m = std::clamp(m, 2, 400);
@@ -141,6 +157,8 @@ EMSCRIPTEN_BINDINGS(flowlab_realnvp) {
       .function("sample", &RealNvpHandle::sample)
       .function("inverseLayers", &RealNvpHandle::inverse_layers)
       .function("logProb", &RealNvpHandle::log_prob)
+      .function("entropy", &RealNvpHandle::entropy)
+      .function("exactLogProb", &RealNvpHandle::exact_log_prob)
       .function("densityGrid", &RealNvpHandle::density_grid)
       .function("save", &RealNvpHandle::save)
       .function("load", &RealNvpHandle::load)

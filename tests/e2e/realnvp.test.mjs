@@ -23,6 +23,11 @@ test('trains; Q1 and every analysis figure is drawn, no console errors', async (
   await page.waitForFunction(() => window.flowlabPage.losses.length >= 200 && !window.flowlabPage.running, null, { timeout: 90000 });
   await page.waitForSelector('#fig-q1-validation canvas');
   assert.ok(await colours(page, '#fig-q1-validation canvas') > 3);
+  // The quality report: five rows of points, a verdict, the entropy in the caption.
+  assert.equal((await page.$$('#fig-q-quality tr')).length, 6);
+  assert.match(await page.$eval('#fig-q-quality figcaption', (e) => e.textContent), /data entropy 1\.5\d/);
+  assert.match(await page.$eval('#realnvp-verdict', (e) => e.textContent), /reference/);
+  assert.match(await page.$eval('#course-setting', (e) => e.getAttribute('href')), /rings_n=250000&batch=128&lr=0\.001&schedule=cosine&steps=39000/);
   for (const [name, sel] of [['seeds', '#fig-q2-seed2 canvas'], ['layers', '#fig-q4-trajectories canvas'],
     ['points', '#fig-q5-table'], ['density', '#fig-density canvas']]) {
     await page.click(`button[data-analysis="${name}"]`);

@@ -13,13 +13,14 @@
 using namespace flowlab;
 
 namespace {
-RealNvpConfig small_config() {
+RealNvpConfig small_config(float in_scale = 1) {
   RealNvpConfig c;
   c.layers = 6;
   c.hidden = 16;
   c.depth = 2;
   c.rings_n = 1000;
   c.seed = 7;
+  c.in_scale = in_scale;
   return c;
 }
 // Couplings start as the identity; perturb every parameter so they are not.
@@ -90,61 +91,102 @@ TEST_CASE("realnvp: log_det equals log|det| of a finite-difference Jacobian") {
 }
 
 TEST_CASE("realnvp: loss gradient matches finite differences") {
-  RealNvp f(small_config());
-  randomise(f, 0.2f, 3);
-  const int n = 32;
-  std::vector<float> x(f.train_x(), f.train_x() + 2 * n), grad;
-  f.loss(x.data(), n, &grad);
-  Rng rng(11);
-  int checked = 0;
-  double worst = 0;
-  for (int t = 0; t < 60; ++t) {
-    const size_t i = rng.below(uint32_t(f.num_params()));
-    const float p = f.get_param(i), h = 1e-2f;
-    f.set_param(i, p + h);
-    const double lp = f.loss(x.data(), n, nullptr);
-    f.set_param(i, p - h);
-    const double lm = f.loss(x.data(), n, nullptr);
-    f.set_param(i, p);
-    const double fd = (lp - lm) / (2 * h);
-    const double err = std::fabs(fd - grad[i]) / (1e-2 + std::fabs(fd) + std::fabs(grad[i]));
-    worst = std::max(worst, err);
-    ++checked;
+  // With the input gain 1 and 3 (its chain rule); the steeper net gets a
+  // smaller perturbation so that float32 central differences stay accurate.
+  for (const auto& [gain, scale] : {std::pair<float, float>{1.0f, 0.2f}, {3.0f, 0.05f}}) {
+    RealNvp f(small_config(gain));
+    randomise(f, scale, 3);
+    const int n = 32;
+    std::vector<float> x(f.train_x(), f.train_x() + 2 * n), grad;
+    f.loss(x.data(), n, &grad);
+    Rng rng(11);
+    double worst = 0;
+    for (int t = 0; t < 60; ++t) {
+      const size_t i = rng.below(uint32_t(f.num_params()));
+      const float p = f.get_param(i), h = 1e-2f;
+      f.set_param(i, p + h);
+      const double lp = f.loss(x.data(), n, nullptr);
+      f.set_param(i, p - h);
+      const double lm = f.loss(x.data(), n, nullptr);
+      f.set_param(i, p);
+      const double fd = (lp - lm) / (2 * h);
+      worst = std::max(worst, std::fabs(fd - grad[i]) / (1e-2 + std::fabs(fd) + std::fabs(grad[i])));
+    }
+    MESSAGE("input gain " << gain << ": worst relative gradient error over 60 parameters: " << worst);
+    CHECK(worst < 2e-2);
   }
-  MESSAGE("worst relative gradient error over " << checked << " parameters: " << worst);
-  CHECK(worst < 2e-2);
 }
 
-TEST_CASE("realnvp: density integrates to 1; save/load; training separates inliers from outliers") {
-  RealNvpConfig c;  // course defaults except a shorter run
+TEST_CASE("realnvp: density integrates to 1; save/load resumes bit for bit") {
+  RealNvpConfig c;
   c.seed = 1;
+  c.rings_n = 2000;
+  c.steps = 400;
   RealNvp f(c);
   CHECK(integrate_density(f, 8.0f, 200) == doctest::Approx(1.0).epsilon(5e-3));  // identity: N(0, I)
-  f.train(c.steps - 300);
-  const std::string ck = f.save("ex=realnvp");
   f.train(300);
+  const std::string ck = f.save("ex=realnvp");
+  f.train(100);
   // Resume from the checkpoint: the same steps give the same numbers.
   RealNvp g(c);
   std::string err;
   REQUIRE(g.load(ck, &err));
-  g.train(300);
+  g.train(100);
   CHECK(g.losses() == f.losses());
   CHECK(g.val_history() == f.val_history());
   CHECK(integrate_density(f, 8.0f, 400) == doctest::Approx(1.0).epsilon(3e-2));
-  const std::vector<float>& v = f.val_history();
-  MESSAGE("validation loss after " << f.step() << " steps: " << v[v.size() - 3] << " = −log p_z "
-                                   << v[v.size() - 2] << " + −log det " << v[v.size() - 1]);
-  CHECK(v[v.size() - 3] < v[1] - 0.15f);  // validation loss fell
+}
+
+// A short run of the default model (fewer steps, the same schedule) for
+// several seeds: properties with wide margins, since every SIMD target
+// rounds differently and takes its own path.
+TEST_CASE("realnvp: short default runs learn the rings for every seed") {
   const float pts[10] = {-0.68536588f, 1.04613213f, -0.83722729f, 1.48307046f, 0.71348099f,
                          -0.03766172f, -1.44f,      -1.44f,      1.8f,        1.8f};
-  const RealNvpLogp lp = f.log_prob(pts, 5);
-  for (int i = 0; i < 5; ++i)
-    MESSAGE("y = (" << pts[2 * i] << ", " << pts[2 * i + 1] << "): log p = " << lp.logp[i]
-                    << ", log p_z = " << lp.logpz[i] << ", log det = " << lp.logdet[i]);
-  const float worst_in = std::min({lp.logp[0], lp.logp[1], lp.logp[2]});
-  // A short run separates them by less than seed 003's ≈ 12 nats, but clearly.
-  CHECK(worst_in > lp.logp[3] + 1);
-  CHECK(worst_in > lp.logp[4] + 1);
+  for (uint64_t seed : {1, 2, 3}) {
+    RealNvpConfig c;
+    c.seed = seed;
+    c.steps = 1000;
+    c.rings_n = 10000;
+    RealNvp f(c);
+    f.train(c.steps);
+    const std::vector<float>& v = f.val_history();
+    const double H = f.data_entropy(), val = v[v.size() - 3];
+    const RealNvpLogp lp = f.log_prob(pts, 5);
+    float worst = 0;
+    for (float l : f.losses()) worst = std::max(worst, l);
+    MESSAGE("seed " << seed << ": validation NLL " << val << " (start " << v[1] << ", entropy " << H << "), ln p "
+                    << lp.logp[0] << " " << lp.logp[1] << " " << lp.logp[2] << " | " << lp.logp[3] << " " << lp.logp[4]
+                    << ", largest train loss " << worst);
+    CHECK(std::isfinite(val));
+    CHECK(val > H - 0.05);        // no model beats the data's entropy (up to sampling noise)
+    CHECK(val < v[1] - 0.4);      // from N(0, I) at ≈ 2.84, at least 0.4 nats down
+    CHECK(val < H + 0.75);
+    const float worst_in = std::min({lp.logp[0], lp.logp[1], lp.logp[2]});
+    const float best_out = std::max(lp.logp[3], lp.logp[4]);
+    CHECK(worst_in > best_out + 4);  // the rings stand out from the space between them
+  }
+}
+
+TEST_CASE("realnvp: learning rate: linear warm-up, then cosine to 0 at the last step") {
+  RealNvpConfig c = small_config();
+  c.lr = 1e-2f;
+  c.warmup = 4;
+  c.steps = 20;
+  c.schedule = 1;
+  RealNvp f(c);
+  std::vector<float> lr;
+  for (int t = 0; t < c.steps; ++t) {
+    lr.push_back(f.current_lr());
+    f.train(1);
+  }
+  for (int t = 0; t < c.steps; ++t) {
+    const double cosine = 0.5 * (1 + std::cos(M_PI * t / c.steps));
+    CHECK(lr[t] == doctest::Approx(1e-2 * std::min(1.0, (t + 1) / 4.0) * cosine).epsilon(1e-6));
+  }
+  c.schedule = 0;
+  c.warmup = 0;
+  CHECK(RealNvp(c).current_lr() == c.lr);
 }
 
 TEST_CASE("realnvp: link defaults are the core defaults") {
@@ -159,4 +201,8 @@ TEST_CASE("realnvp: link defaults are the core defaults") {
   CHECK(a.thickness == b.thickness);
   CHECK(a.val_fraction == b.val_fraction);
   CHECK(a.s_max == b.s_max);
+  CHECK(a.schedule == b.schedule);
+  CHECK(a.warmup == b.warmup);
+  CHECK(a.clip == b.clip);
+  CHECK(a.in_scale == b.in_scale);
 }

@@ -75,3 +75,25 @@ test('JS API: link → experiment, figures and every analysis', async () => {
   assert.equal(e.analyses.density.call(e, { m: 20 }).logp.length, 400);
   e.dispose();
 });
+
+test('the data entropy and the exact density of the five points; the quality report; the schedule by name', async () => {
+  const FlowLab = require('../../web/js/api.js');
+  const lab = await FlowLab.load();
+  // The sheet's inliers lie near a band's edge: the default 50,000 points standardise like the sheet's data.
+  const e = lab.create('v=1&ex=realnvp&layers=4&hidden=8&steps=60&seed=2');
+  assert.ok(Math.abs(e.entropy - 1.59) < 0.02, `entropy ${e.entropy}`);
+  e.train(60);
+  const q = e.quality();
+  assert.equal(q.step, 60);
+  assert.ok(Math.abs(q.gap - (q.valLoss - q.entropy)) < 1e-12);
+  assert.equal(q.logp.length, 5);
+  for (let i = 0; i < 3; ++i) assert.ok(q.exact[i] > -1.9 && q.exact[i] < -1.7, `exact ln p ${q.exact[i]}`);
+  assert.equal(q.exact[3], null);  // off the rings: density 0
+  assert.equal(q.exact[4], null);
+  assert.deepEqual(Array.from(q.sheet), Array.from(FlowLab.REALNVP_SHEET_LOGP));
+  // schedule=constant and schedule=cosine reach the binding (the JSON names the choice).
+  const c = lab.create('v=1&ex=realnvp&layers=4&hidden=8&steps=60&seed=2&schedule=constant');
+  assert.notDeepEqual(Array.from(c.train(60)), Array.from(e.losses()));
+  e.dispose();
+  c.dispose();
+});

@@ -3,7 +3,7 @@ import { Frame } from './plot.js';
 
 const hue = (t) => `hsl(${Math.round(270 - 220 * t)}, 80%, 45%)`;  // purple (start) → yellow-green (end)
 
-// Curves [{name, colour, ys}] over xs on a plain chart.
+// Curves [{name, colour, ys, dash?}] over xs on a plain chart.
 export function drawCurves(canvas, xs, curves, title) {
   const c = canvas.getContext('2d'), W = canvas.width, H = canvas.height, p = 40;
   c.fillStyle = '#fff';
@@ -23,9 +23,11 @@ export function drawCurves(canvas, xs, curves, title) {
   c.fillText(title, p, 18);
   curves.forEach((k, j) => {
     c.strokeStyle = k.colour;
+    c.setLineDash(k.dash || []);
     c.beginPath();
     xs.forEach((x, i) => (i ? c.lineTo(px(x), py(k.ys[i])) : c.moveTo(px(x), py(k.ys[i]))));
     c.stroke();
+    c.setLineDash([]);
     c.fillStyle = k.colour;
     c.fillText(k.name, W - p - 150, p + 16 + 15 * j);
   });

@@ -3,11 +3,15 @@
 //   exp.inverseLayers(points)      → Float32Array (L + 1) × n × 2, x first, z last
 //   exp.logProb(points)            → { logp, logpz, logdet } (Float32Array each)
 //   exp.validation()               → Float32Array rows (step, loss, −log p_z, −log det)
+//   exp.entropy                    → the data's entropy (nats): the floor of the validation loss
+//   exp.quality()                  → { entropy, valLoss, gap, logp, exact, sheet } (five points of §1.5)
 (function (root) {
   'use strict';
   const FlowLab = root.FlowLab || require('../api.js');
   // Seed 003 §1.5: three points on the rings, two off them.
   const POINTS = [-0.68536588, 1.04613213, -0.83722729, 1.48307046, 0.71348099, -0.03766172, -1.44, -1.44, 1.8, 1.8];
+  // The sheet's model at those points (§1.5), for comparison.
+  const SHEET_LOGP = [-1.7171, -1.81, -1.78, -19.98, -13.4];
 
   class RealNvpExperiment extends FlowLab.Experiment {
     constructor(lab, parsed) {
@@ -28,9 +32,20 @@
     inverseLayers(points) { return this.handle.inverseLayers(Array.from(points)).slice(); }
     logProb(points) { return this.handle.logProb(Array.from(points)); }
     trainData() { return this.handle.trainData().slice(); }
+    get entropy() { return this.handle.entropy(); }
+    // Validation NLL against the data's entropy, and ln p of the five points
+    // (model; exact density of the data, null off the rings where it is −∞, so
+    // that the page's NaN/Inf guard does not mistake it for divergence).
+    quality() {
+      // Before the first step there is no validation loss yet: null (NaN would read as divergence).
+      const v = this.validation(), valLoss = v.length ? v[v.length - 3] : null, entropy = this.entropy;
+      return { step: this.step, entropy, valLoss, gap: valLoss === null ? null : valLoss - entropy, logp: this.logProb(POINTS).logp,
+        exact: Array.from(this.handle.exactLogProb(POINTS), (v) => (Number.isFinite(v) ? v : null)), sheet: SHEET_LOGP };
+    }
 
     figures({ preview = false } = {}) {
-      return { step: this.step, layers: this.layers, validation: this.validation(), samples: this.sample(preview ? 500 : 1000, 0) };
+      return { step: this.step, total: this.total, layers: this.layers, validation: this.validation(), quality: this.quality(),
+        samples: this.sample(preview ? 500 : 1000, 0) };
     }
     dispose() { this.handle.delete(); this.handle = null; }
   }
@@ -57,4 +72,5 @@
   FlowLab.register(['realnvp'], RealNvpExperiment);
   FlowLab.RealNvpExperiment = RealNvpExperiment;
   FlowLab.REALNVP_POINTS = POINTS;
+  FlowLab.REALNVP_SHEET_LOGP = SHEET_LOGP;
 })(typeof self !== 'undefined' ? self : globalThis);

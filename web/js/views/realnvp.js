@@ -2,6 +2,12 @@
 import { panel, table, csvText, analysisBar } from '../figures.js';
 import { drawCurves, drawPoints, drawTrajectories, drawDensity, layerPoints } from '../plot-realnvp.js';
 
+// The course's usual setting (public solutions of the sheet): 250k points, batch 128,
+// Adam 1e-3 cosine, 15 couplings, ≈ 20 epochs of the 200k training points.
+export const COURSE_LINK = 'v=1&ex=realnvp&layers=15&rings_n=250000&batch=128&lr=0.001&schedule=cosine&steps=39000';
+// The reference: the sheet's model is within ≈ 0.1 nat of the exact density.
+const GAP_OK = 0.15;
+
 const pairs = (pts) => Array.from({ length: pts.length / 2 }, (_, i) => [pts[2 * i], pts[2 * i + 1]]);
 const stackCsv = (stack, n) => csvText(['layer', 'point', 'x', 'y'],
   Array.from({ length: stack.length / 2 }, (_, q) => [Math.floor(q / n), q % n, stack[2 * q], stack[2 * q + 1]]));
@@ -14,22 +20,56 @@ export default {
   mount(container, ctx) {
     let val = null;
     const row = () => { const r = document.createElement('div'); r.className = 'figure-row'; container.append(r); return r; };
+    const course = document.createElement('p');
+    course.className = 'preset';
+    const a = document.createElement('a');
+    a.href = `#${COURSE_LINK}`;
+    a.id = 'course-setting';
+    a.textContent = 'course setting';
+    course.append('Presets: ', a, ' — the course\'s usual setting for the sheet: 250,000 points, batch 128, lr 1e-3 cosine, ' +
+      '15 coupling layers, 39,000 steps (≈ 20 epochs; several minutes in a browser tab).');
+    container.append(course);
     const r1 = row();
     const q1 = panel(r1, { id: 'q1-validation', width: 480, height: 320,
       caption: 'Q1: validation loss over training, −log p(x) = −log p_z(f⁻¹(x)) − log det, with both terms as separate curves.',
       csv: () => val && csvText(['step', 'loss', 'neg_log_pz', 'neg_log_det'], Array.from({ length: val.length / 4 }, (_, i) => Array.from(val.subarray(4 * i, 4 * i + 4)))) });
+    const report = document.createElement('div');
+    report.id = 'realnvp-quality';
+    r1.append(report);
     container.append(ctx.lossFigure);
     analysisBar(container, ctx, [['seeds', 'Q2: samples of three seeds'], ['layers', 'Q3/Q4: samples through the layers'],
       ['points', 'Q5: five points through the inverse'], ['density', 'density heatmap']]);
     const r2 = row(), r3 = row(), r3b = row(), r4 = row(), r5 = row(), r6 = row();
-    const drawQ1 = () => {
+    const drawQ1 = (H) => {
       const xs = [], l = [], a = [], d = [];
       for (let i = 0; i < val.length; i += 4) { xs.push(val[i]); l.push(val[i + 1]); a.push(val[i + 2]); d.push(val[i + 3]); }
       drawCurves(q1.canvas, xs, [{ name: 'validation loss', colour: '#222', ys: l }, { name: '−log p_z(f⁻¹(x))', colour: '#1f6fd0', ys: a },
-        { name: '−log det', colour: '#d04a1f', ys: d }], 'validation loss and its two terms');
+        { name: '−log det', colour: '#d04a1f', ys: d }, { name: 'data entropy (floor)', colour: '#2a9d3a', ys: xs.map(() => H), dash: [5, 4] }],
+      'validation loss and its two terms');
       const k = val.length - 4;
-      q1.caption(`Q1: validation loss over training and its two terms. At step ${val[k]}: ${val[k + 1].toFixed(3)} = ` +
-        `${val[k + 2].toFixed(3)} (−log p_z) + ${val[k + 3].toFixed(3)} (−log det).`);
+      q1.caption(`Q1: validation loss over training and its two terms; dashed: the data's entropy ${H.toFixed(3)}, below which no model's ` +
+        `expected loss can go. At step ${val[k]}: ${val[k + 1].toFixed(3)} = ${val[k + 2].toFixed(3)} (−log p_z) + ${val[k + 3].toFixed(3)} (−log det).`);
+    };
+    // Validation NLL against the entropy, and the five points against the sheet and the exact density.
+    const renderQuality = (q, total) => {
+      const fmt = (v) => (v === null ? '−∞ (off the rings)' : v.toFixed(2));
+      const rows = Array.from({ length: 5 }, (_, i) => [i < 3 ? `inlier ${i + 1}` : `outlier ${i - 2}`, fmt(q.logp[i]), fmt(q.sheet[i]), fmt(q.exact[i])]);
+      report.replaceChildren();
+      table(report, 'q-quality', ['point (§1.5)', 'ln p, this model', 'ln p, sheet', 'ln p, exact'], rows,
+        `Quality at step ${q.step}: validation NLL ${q.valLoss.toFixed(3)}, data entropy ${q.entropy.toFixed(3)}, gap ${q.gap.toFixed(3)} nats ` +
+        `(reference: within ${GAP_OK}; inliers ≥ −2, outliers ≤ −10).`);
+      const inOk = q.logp.slice(0, 3).every((v) => v >= -2), outOk = q.logp.slice(3).every((v) => v <= -10);
+      const p = document.createElement('p');
+      p.id = 'realnvp-verdict';
+      if (q.gap <= GAP_OK && inOk && outOk) p.textContent = `At the reference: ${q.gap.toFixed(2)} nats above the data's entropy, the five points as in the sheet.`;
+      else {
+        p.className = 'warn';
+        p.textContent = `Below the reference: ${q.gap.toFixed(2)} nats above the data's entropy` +
+          `${inOk ? '' : ', an inlier below −2'}${outOk ? '' : ', an outlier above −10'}. ` +
+          (q.step < total ? 'Training is not finished. ' : '') +
+          'What usually fixes it: train longer (more steps, with the cosine schedule), or the course setting.';
+      }
+      report.append(p);
     };
     const renderQ2 = (d) => {
       r2.replaceChildren();
@@ -88,7 +128,8 @@ export default {
     return {
       figures(data) {
         val = data.validation;
-        if (val.length >= 4) drawQ1();
+        if (val.length >= 4) drawQ1(data.quality.entropy);
+        if (val.length >= 4) renderQuality(data.quality, data.total);
         const k = val.length - 4;
         if (k >= 0) ctx.stat('validation loss', `${val[k + 1].toFixed(3)} (−log p_z ${val[k + 2].toFixed(3)}, −log det ${val[k + 3].toFixed(3)})`);
       },
