@@ -31,22 +31,7 @@ struct RbmHandle {
   std::string saved;
 
   static RbmLab from_link(const std::string& link, const val& patterns) {
-    const Config c = parse_link(link, nullptr);
-    RbmOptions r;
-    r.dataset = int(c.rbm_dataset);
-    r.side = int(c.rbm_side);
-    r.n_train = int(c.rbm_n_train);
-    r.n_test = int(c.rbm_n_test);
-    r.flip = float(c.rbm_flip);
-    r.n_hidden = int(c.rbm_m);
-    r.k = int(c.rbm_k);
-    r.persistent = c.rbm_sampler == 1;
-    r.batch = int(c.rbm_batch);
-    r.lr = float(c.rbm_lr);
-    r.momentum = float(c.rbm_momentum);
-    r.weight_decay = float(c.rbm_weight_decay);
-    r.seed = uint64_t(c.seed);
-    r = clamp_options(r);
+    const RbmOptions r = rbm_options(parse_link(link, nullptr));
     std::vector<float> p;
     if (r.dataset == 2) {
       const size_t n = size_t(r.side) * r.side;
