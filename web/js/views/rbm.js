@@ -67,7 +67,7 @@ export default {
           ['exact average log-likelihood (train)', fmt(q.ll), `${name} = ${fmt(q.best)} (best possible)`, null],
           ['gap to the best', fmt(q.gap), q.judged ? `≤ ${q.maxGap}` : '–', q.judged ? q.gap <= q.maxGap : null],
           ['best seen in this run', `${fmt(q.peakLl)} at step ${q.peakStep}`, '', null],
-          ['weight decay on W', String(q.weightDecay), '', null],
+          ['weight decay on W', String(Number(q.weightDecay.toPrecision(6))), '', null],
         ],
         note: q.judged
           ? `No model can beat ${name}: the data are ${2 * 2 ** d.width - 2} equally likely patterns.`
