@@ -47,8 +47,9 @@ struct Config {
   double rbm_k = 20;         // Gibbs sweeps per update
   double rbm_sampler = 0;    // 0 CD-k, 1 persistent CD
   double rbm_batch = 30;
-  double rbm_lr = 0.05, rbm_momentum = 0.5, rbm_weight_decay = 1e-3;
-  double rbm_steps = 10000;
+  double rbm_lr = 0.3, rbm_momentum = 0.5, rbm_weight_decay = 1e-3;
+  double rbm_steps = 15000;
+  double rbm_schedule = 1;  // learning rate: 0 constant, 1 cosine decay to 0 over rbm_steps
 
   // 1D instantaneous change of variables (sheet 000 §2).
   double cov_field = 0;  // 0 linear, 1 sine, 2 split, 3 learned by flow matching

@@ -19,6 +19,7 @@ FlowMatching::FlowMatching(const Config& c)
     : FlowMatching(hidden_dims(c), float(c.lr), c.i(&Config::batch), uint64_t(c.seed),
                    [](Rng& r, int n, float* x) { sample_checkerboard(r, n, x); }) {
   if (c.i(&Config::schedule) == 1) set_schedule(long(c.steps));
+  target_ = Target::Checkerboard;
   const std::string& ex = exercise_of(c);
   if (ex == "fm-rings" || ex == "fm-rings-cond") {
     Rng data(uint64_t(c.seed), kStreamData);
@@ -29,6 +30,7 @@ FlowMatching::FlowMatching(const Config& c)
 
 void FlowMatching::use_rings(Rings data, int embed) {
   rings_ = std::move(data);
+  target_ = Target::Rings;
   embed_ = embed;
   if (embed_ == 0) return;
   // The net now reads [x, t, e_c]: rebuild it with the wider input, same init stream.
@@ -202,7 +204,8 @@ std::vector<float> FlowMatching::source_noise(int n) const {
 
 std::array<double, 2> FlowMatching::data_mean(int n) const {
   std::array<double, 2> mean{0, 0};
-  if (rings_.size()) {  // the fixed data set itself
+  if (target_ == Target::Checkerboard) return mean;  // by symmetry, not estimated
+  if (target_ == Target::Rings) {  // the fixed data set itself
     const size_t N = rings_.size();
     for (size_t i = 0; i < N; ++i) mean[0] += rings_.x[2 * i], mean[1] += rings_.x[2 * i + 1];
     return {mean[0] / double(N), mean[1] / double(N)};
@@ -227,6 +230,7 @@ FieldAtZero field_at_zero(FlowMatching& fm, int m, double half, int n_data) {
   f.v.resize(2 * N);
   fm.velocity(f.x.data(), 0.0f, int(N), f.v.data());
   f.mean_x1 = fm.data_mean(n_data);
+  f.mean_exact = fm.data_mean_exact();
   f.v_star.resize(2 * N);
   f.rel_err.resize(N);
   double sum_rel = 0, sum_diff = 0, sum_star = 0;
@@ -241,9 +245,12 @@ FieldAtZero field_at_zero(FlowMatching& fm, int m, double half, int n_data) {
       sum_rel += diff / star, ++counted;
     } else {
       f.rel_err[k] = std::numeric_limits<float>::quiet_NaN();
+      ++f.excluded;
     }
   }
   f.mean_rel_err = counted ? sum_rel / counted : 0;
+  f.mean_abs_err = sum_diff / double(N);
+  f.mean_star = sum_star / double(N);
   f.ratio_of_means = sum_star > 0 ? sum_diff / sum_star : 0;
   return f;
 }

@@ -53,9 +53,11 @@ class FlowMatching {
   // x1 = ψ_1 of source_noise(n) under the current model.
   std::vector<float> sample(int n, int steps, Solver s, std::vector<float>* traj = nullptr);
 
-  // Mean of n target draws x1 (a fixed evaluation stream of the seed), in
-  // double: E[x1] "from the data" of sheet 000 §3(b).
+  // E[x1] of sheet 000 §3(b), in double: exactly (0, 0) for the checkerboard
+  // (symmetric under x → −x), the mean of the fixed data set for the rings,
+  // else the mean of n target draws (a fixed evaluation stream of the seed).
   std::array<double, 2> data_mean(int n) const;
+  bool data_mean_exact() const { return target_ != Target::Sampler; }
 
   // The whole training state as a checkpoint (core/checkpoint.h): the link
   // it was made from, θ, Adam's moments, step, RNG, losses. load() accepts
@@ -102,6 +104,7 @@ class FlowMatching {
   uint64_t seed_;
   Sampler draw_x1_;
   Rng rng_;  // training stream: x1, x0 and t of every batch
+  enum class Target { Sampler, Checkerboard, Rings } target_ = Target::Sampler;
   long step_ = 0;
   long total_steps_ = 0;
   std::vector<float> losses_;
@@ -124,9 +127,13 @@ struct FieldAtZero {
   int m = 0;
   std::vector<float> x, v, v_star;  // m·m points (row-major, y rows), 2 values each
   std::vector<float> rel_err;       // ‖v − v*‖ / ‖v*‖ per point (NaN where v* = 0)
-  std::array<double, 2> mean_x1{};  // E[x1] from n_data target draws
+  std::array<double, 2> mean_x1{};  // E[x1]: exact, or from n_data target draws
+  bool mean_exact = false;
+  int excluded = 0;                 // points where v* = 0 (the relative error means nothing there)
   double mean_rel_err = 0;          // mean of rel_err over points with ‖v*‖ > 0
-  double ratio_of_means = 0;        // mean ‖v − v*‖ / mean ‖v*‖ (no division by small ‖v*‖)
+  double mean_abs_err = 0;          // mean ‖v − v*‖ over all points
+  double mean_star = 0;             // mean ‖v*‖ over all points (the scale of the absolute error)
+  double ratio_of_means = 0;        // mean_abs_err / mean_star (no division by small ‖v*‖)
 };
 FieldAtZero field_at_zero(FlowMatching& fm, int m, double half, int n_data);
 

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "checkpoint.h"
+#include "config.h"
 #include "kernels.h"
 #include "rbm_kernels.h"
 
@@ -507,24 +508,6 @@ GradientCheck gradient_check(const Rbm& r, const float* data, int N, const std::
 
 // ------------------------------------------------------------------ the lab
 
-RbmOptions rbm_options(const Config& c) {
-  RbmOptions r;
-  r.dataset = int(c.rbm_dataset);
-  r.side = int(c.rbm_side);
-  r.n_train = int(c.rbm_n_train);
-  r.n_test = int(c.rbm_n_test);
-  r.flip = float(c.rbm_flip);
-  r.n_hidden = int(c.rbm_m);
-  r.k = int(c.rbm_k);
-  r.persistent = c.rbm_sampler == 1;
-  r.batch = int(c.rbm_batch);
-  r.lr = float(c.rbm_lr);
-  r.momentum = float(c.rbm_momentum);
-  r.weight_decay = float(c.rbm_weight_decay);
-  r.seed = uint64_t(c.seed);
-  return clamp_options(r);
-}
-
 RbmOptions clamp_options(const RbmOptions& in) {
   RbmOptions o = in;
   auto ci = [](int x, int lo, int hi) { return std::min(hi, std::max(lo, x)); };
@@ -540,7 +523,27 @@ RbmOptions clamp_options(const RbmOptions& in) {
   o.lr = cf(o.lr, 1e-6f, 10.0f);
   o.momentum = cf(o.momentum, 0.0f, 0.99f);
   o.weight_decay = cf(o.weight_decay, 0.0f, 1.0f);
+  o.steps = std::max(0L, o.steps);
   return o;
+}
+
+RbmOptions rbm_options(const Config& c) {
+  RbmOptions r;
+  r.dataset = int(c.rbm_dataset);
+  r.side = int(c.rbm_side);
+  r.n_train = int(c.rbm_n_train);
+  r.n_test = int(c.rbm_n_test);
+  r.flip = float(c.rbm_flip);
+  r.n_hidden = int(c.rbm_m);
+  r.k = int(c.rbm_k);
+  r.persistent = c.rbm_sampler == 1;
+  r.batch = int(c.rbm_batch);
+  r.lr = float(c.rbm_lr);
+  r.momentum = float(c.rbm_momentum);
+  r.weight_decay = float(c.rbm_weight_decay);
+  r.steps = c.rbm_schedule == 1 ? long(c.rbm_steps) : 0;
+  r.seed = uint64_t(c.seed);
+  return clamp_options(r);
 }
 
 RbmLab::RbmLab(const RbmOptions& o, const std::vector<float>& patterns)
@@ -572,9 +575,13 @@ RbmLab::RbmLab(const RbmOptions& o, const std::vector<float>& patterns)
   dW_.resize(rbm_.W.size());
   da_.resize(n);
   db_.resize(o_.n_hidden);
-  // Track the exact log-likelihood at ~0.2 M enumeration operations per step.
+  // Track the exact log-likelihood at ≤ 2·10⁴ softplus evaluations per step
+  // (a CD step of the default model costs about as much), every 10, 20, 50, …
+  // 1000 steps so the curve lands on the round step counts of a run.
   const double cost = std::ldexp(1.0, std::min(n, o_.n_hidden)) * std::max(n, o_.n_hidden);
-  ll_every_ = int(std::min(1000.0, std::max(10.0, std::ceil(cost / 2e5))));
+  ll_every_ = 1000;
+  for (int e : {500, 200, 100, 50, 20, 10})
+    if (cost / e <= 2e4) ll_every_ = e;
 }
 
 RbmStats RbmLab::train_step() {
@@ -587,12 +594,13 @@ RbmStats RbmLab::train_step() {
   cd_statistics(rbm_, batch_.data(), B, o_.k, o_.persistent ? &pcd_ : nullptr, rng_, dW_.data(), da_.data(),
                 db_.data());
   // Momentum SGD ascent on L; weight decay pulls W (not the biases) to 0.
+  const float lr = current_lr();
   for (size_t k = 0; k < rbm_.W.size(); ++k) {
-    vW_[k] = o_.momentum * vW_[k] + o_.lr * (dW_[k] - o_.weight_decay * rbm_.W[k]);
+    vW_[k] = o_.momentum * vW_[k] + lr * (dW_[k] - o_.weight_decay * rbm_.W[k]);
     rbm_.W[k] += vW_[k];
   }
-  for (int i = 0; i < n; ++i) rbm_.a[i] += (va_[i] = o_.momentum * va_[i] + o_.lr * da_[i]);
-  for (int j = 0; j < m; ++j) rbm_.b[j] += (vb_[j] = o_.momentum * vb_[j] + o_.lr * db_[j]);
+  for (int i = 0; i < n; ++i) rbm_.a[i] += (va_[i] = o_.momentum * va_[i] + lr * da_[i]);
+  for (int j = 0; j < m; ++j) rbm_.b[j] += (vb_[j] = o_.momentum * vb_[j] + lr * db_[j]);
   ++step_;
   RbmStats st;
   st.step = step_;
@@ -606,6 +614,12 @@ RbmStats RbmLab::train_step() {
     ll_hist_.insert(ll_hist_.end(), {double(step_), e.ll_train, e.ll_test});
   }
   return st;
+}
+
+float RbmLab::current_lr() const {
+  if (o_.steps <= 0) return o_.lr;
+  const double f = std::min(1.0, double(step_) / double(o_.steps));
+  return float(o_.lr * 0.5 * (1.0 + std::cos(3.141592653589793 * f)));
 }
 
 std::string RbmLab::save(const std::string& link) const {

@@ -156,6 +156,8 @@ struct RbmOptions {
   float lr = 0.05f;           // learning rate, (0, 10]
   float momentum = 0.5f;      // [0, 0.99]
   float weight_decay = 1e-3f; // L2 on W only, [0, 1]
+  long steps = 0;             // > 0: the learning rate decays to 0 over this many steps (cosine);
+                              // the late small steps stop the CD noise from undoing the fit
   uint64_t seed = 0;
 };
 
@@ -193,6 +195,7 @@ class RbmLab {
   int width() const { return width_; }   // image width of a visible vector
   int height() const { return height_; }
   long step() const { return step_; }
+  float current_lr() const;
   RbmEval evaluate() const;
 
   // Histories: the reconstruction error of every step, and (when exact) the

@@ -9,6 +9,7 @@
 #include "datasets.h"
 #include "flow_matching.h"
 #include "loglik.h"
+#include "quality.h"
 
 using namespace emscripten;
 using namespace flowlab;
@@ -64,8 +65,47 @@ struct FlowMatchingHandle {
     o.set("v", flowlab_bind::copy_f32(f.v));
     o.set("vStar", flowlab_bind::copy_f32(f.v_star));
     o.set("meanX1", flowlab_bind::copy_f64({f.mean_x1[0], f.mean_x1[1]}));
+    o.set("meanExact", f.mean_exact);
+    o.set("excluded", f.excluded);
     o.set("meanRelErr", f.mean_rel_err);
+    o.set("meanAbsErr", f.mean_abs_err);
+    o.set("meanStar", f.mean_star);
     o.set("ratioOfMeans", f.ratio_of_means);
+    return o;
+  }
+  // Checkerboard quality (core/quality.h): exact NLL on k × k cells per square
+  // (ode_steps midpoint steps), KL gap to ln 32, fraction of `points` on the squares.
+  val checkerboard_quality(val points, int k, int ode_steps) {
+    const std::vector<float> x = convertJSArrayToNumberVector<float>(points);
+    const CheckerboardQuality q =
+        flowlab::checkerboard_quality(model, x.data(), int(x.size() / 2), std::clamp(k, 2, 64), std::clamp(ode_steps, 1, 1000));
+    val o = val::object();
+    o.set("nll", q.nll);
+    o.set("optimum", q.optimum);
+    o.set("klGap", q.kl_gap);
+    o.set("onSquares", q.on_squares);
+    o.set("cells", q.cells);
+    o.set("odeSteps", q.ode_steps);
+    o.set("maxKl", kCheckerboardMaxKl);
+    o.set("minOnSquares", kCheckerboardMinOnSquares);
+    o.set("ok", q.ok);
+    o.set("advice", q.advice);
+    return o;
+  }
+  // Rings by class: accuracy of samples (flat x,y pairs) asked for class cls
+  // (−1: i mod 5) against the data's own nearest-ring ceiling.
+  val class_quality(val points, int cls) {
+    const std::vector<float> x = convertJSArrayToNumberVector<float>(points);
+    const std::vector<int> c = classes(int(x.size() / 2), cls);
+    const RingsClassQuality q = rings_class_quality(model.rings(), x.data(), c.data(), int(c.size()));
+    val o = val::object();
+    o.set("accuracy", q.accuracy);
+    o.set("ceiling", q.ceiling);
+    o.set("gap", q.gap);
+    o.set("maxGap", kRingsMaxAccuracyGap);
+    o.set("n", q.n);
+    o.set("ok", q.ok);
+    o.set("advice", q.advice);
     return o;
   }
   // ln p_1 of points (flat x,y pairs) by the instantaneous change of variables.
@@ -163,6 +203,8 @@ EMSCRIPTEN_BINDINGS(flowlab_flow_matching) {
       .function("flow", &FlowMatchingHandle::flow)
       .function("velocity", &FlowMatchingHandle::velocity)
       .function("fieldAtZero", &FlowMatchingHandle::field_at_zero)
+      .function("checkerboardQuality", &FlowMatchingHandle::checkerboard_quality)
+      .function("classQuality", &FlowMatchingHandle::class_quality)
       .function("logDensity", &FlowMatchingHandle::log_density)
       .function("densityGrid", &FlowMatchingHandle::density_grid)
       .function("step", &FlowMatchingHandle::step)

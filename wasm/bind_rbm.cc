@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "config.h"
+#include "quality.h"
 #include "rbm.h"
 #include "bind_val.h"
 
@@ -152,6 +153,23 @@ struct RbmHandle {
     r.set("feTrain", e.fe_train);
     r.set("feTest", e.fe_test);
     r.set("feGap", e.fe_gap);
+    return r;
+  }
+  // Quality against −H(empirical) of the training patterns (core/quality.h).
+  val quality() {
+    const RbmQuality q = rbm_quality(lab);
+    val r = val::object();
+    r.set("exact", q.exact);
+    r.set("judged", q.judged);
+    r.set("ll", q.exact ? q.ll : NAN);
+    r.set("best", q.best);
+    r.set("gap", q.exact ? q.gap : NAN);
+    r.set("maxGap", kRbmMaxGap);
+    r.set("peakLl", q.exact ? q.peak_ll : NAN);
+    r.set("peakStep", double(q.peak_step));
+    r.set("weightDecay", lab.options().weight_decay);
+    r.set("ok", q.ok);
+    r.set("advice", q.advice);
     return r;
   }
   // Exact average log-likelihood of given rows (flat, n per row), NaN if not exact.
@@ -309,6 +327,7 @@ EMSCRIPTEN_BINDINGS(flowlab_rbm) {
       .function("exactAvailable", &RbmHandle::exact_available_)
       .function("train", &RbmHandle::train)
       .function("evaluate", &RbmHandle::evaluate)
+      .function("quality", &RbmHandle::quality)
       .function("logLikelihood", &RbmHandle::log_likelihood)
       .function("W", &RbmHandle::W)
       .function("a", &RbmHandle::a)

@@ -140,7 +140,11 @@ test('Fig. 4 view: progression at t = 0, 1/3, 2/3, 1 and samples at NFE 4, 8, 10
   assert.equal(f0.m, 11);
   assert.equal(f0.v.length, 2 * 121);
   assert.ok(f0.meanRelErr > 0 && Number.isFinite(f0.meanRelErr), String(f0.meanRelErr));  // 200 steps: far from trained (native test: 0.14)
-  assert.match(await page.$eval('#fig-field0-vStar figcaption', (e) => e.textContent), /Mean relative error ‖v − v\*‖\/‖v\*‖ = \d\.\d{3}/);
+  assert.match(await page.$eval('#fig-field0-vStar figcaption', (e) => e.textContent), /E\[x1\] = \(0\.000, 0\.000\) exactly/);
+  const errors = await page.$eval('#fig-field0-errors', (e) => e.textContent);
+  assert.match(errors, /mean relative error ‖v − v\*‖ \/ ‖v\*‖ \(120 points\)\d\.\d{4}/);
+  assert.match(errors, /mean absolute error ‖v − v\*‖ \(all 121 points\)\d\.\d{4}/);
+  assert.match(errors, /leaving out the 1 grid point where v\* = 0/);
   // The exact log-density heatmap and its integral.
   await page.click('button[data-analysis="density"]');
   await page.waitForSelector('#fig-density canvas');

@@ -196,16 +196,29 @@ TEST_CASE("v*(x, 0) = E[x1] − x: E[x1] of the checkerboard is (0, 0); an untra
   FlowMatching fm(c);
   const int n = 100000;
   const FieldAtZero f = field_at_zero(fm, 5, 0.5, n);
-  // Each coordinate is uniform-like on [−4, 4): sd ≈ 4/√3, so 4 standard errors.
+  // Exactly (0, 0) by symmetry, not estimated.
+  CHECK(f.mean_exact);
+  CHECK(f.mean_x1[0] == 0.0);
+  CHECK(f.mean_x1[1] == 0.0);
+  // The sampler agrees: each coordinate is uniform-like on [−4, 4), sd ≈ 4/√3, so 4 standard errors.
+  const FlowMatching drawn({16}, 1e-3f, 8, 1, [](Rng& r, int m, float* x) { sample_checkerboard(r, m, x); });
+  CHECK_FALSE(drawn.data_mean_exact());
+  const auto est = drawn.data_mean(n);
   const double se = 4 / std::sqrt(3.0) / std::sqrt(double(n));
-  CHECK(std::abs(f.mean_x1[0]) < 4 * se);
-  CHECK(std::abs(f.mean_x1[1]) < 4 * se);
+  CHECK(std::abs(est[0]) < 4 * se);
+  CHECK(std::abs(est[1]) < 4 * se);
+  // The origin (v* = 0) is left out of the relative error, counted in the absolute one.
+  CHECK(f.excluded == 1);
+  CHECK(std::isnan(f.rel_err[12]));
+  CHECK(f.ratio_of_means == doctest::Approx(f.mean_abs_err / f.mean_star));
+  double abs_sum = 0;
+  for (int k = 0; k < 25; ++k) abs_sum += std::hypot(f.v[2 * k] - f.v_star[2 * k], f.v[2 * k + 1] - f.v_star[2 * k + 1]);
+  CHECK(f.mean_abs_err == doctest::Approx(abs_sum / 25).epsilon(1e-6));
   for (int k = 0; k < 25; ++k) {
     CHECK(f.v_star[2 * k] == doctest::Approx(f.mean_x1[0] - f.x[2 * k]).epsilon(1e-6));
     CHECK(f.v_star[2 * k + 1] == doctest::Approx(f.mean_x1[1] - f.x[2 * k + 1]).epsilon(1e-6));
   }
   CHECK(f.x[0] == -0.5f);
   CHECK(f.x[2 * 24 + 1] == 0.5f);
-  CHECK(std::isnan(f.rel_err[12]) == (std::hypot(f.v_star[24], f.v_star[25]) <= 1e-12));
   CHECK(f.mean_rel_err > 0.5);  // at initialisation v ≈ 0 or arbitrary, nowhere near v*
 }

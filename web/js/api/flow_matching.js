@@ -6,6 +6,7 @@
 //   exp.onSquares(points)             → fraction on the checkerboard's filled squares
 //   exp.logDensity(points, opts)      → Float64Array ln p_1(x) (reverse flow with ∫ Tr ∂v/∂x dt)
 //   exp.analyze('fig4' | 'field0' | 'density') → Fig. 4 panels; v(x, 0) vs E[x1] − x; ln p_1 on a grid
+//   exp.analyze('quality')            → exact NLL, KL gap to ln 32, on-squares fraction, verdict (core/quality.h)
 // opts: { solver: 'euler' | 'midpoint', steps } (default: the config's).
 (function (root) {
   'use strict';
@@ -56,7 +57,7 @@
     figures({ preview = false } = {}) {
       const n = preview ? Math.min(PREVIEW_POINTS, this.config.samples) : this.config.samples;
       const samples = this.sample(n);
-      return { step: this.step, samples, onSquares: this.onSquares(samples) };
+      return { step: this.step, done: this.step >= this.config.steps, samples, onSquares: this.onSquares(samples) };
     }
     dispose() { this.handle.delete(); this.handle = null; }
   }
@@ -84,6 +85,14 @@
     },
     field0({ m = 11, half = 0.5, nData = 100000 } = {}) {
       return { step: this.step, ...this.handle.fieldAtZero(m, half, nData) };
+    },
+    // The run against the exact optimum: NLL = −(1/32) ∫ ln p over the squares
+    // (midpoint rule, k × k cells per square, ln p by `steps` midpoint steps),
+    // KL gap = NLL − ln 32, and the fraction of the figure's samples on the squares.
+    quality({ k = 16, steps = 40 } = {}) {
+      const samples = this.sample(this.config.samples);
+      return { step: this.step, ...this.handle.checkerboardQuality(samples, FlowLab.Experiment.intArg(k, 'k', 2, 64),
+        FlowLab.Experiment.intArg(steps, 'steps', 1, 1000)) };
     },
   };
 

@@ -6,6 +6,7 @@
 //   exp.sampleClass(n, cls, opts)        → samples asked for ring cls (0..4; −1: ring i mod 5)
 //   exp.trajectoriesClass(n, cls, opts)  → (steps+1) × n × 2
 //   exp.nearestRing(points)              → Int32Array, nearest ring of each point
+//   exp.classQuality(points, cls)        → { accuracy, quality: { accuracy, ceiling, gap, ok, advice, … } }
 (function (root) {
   'use strict';
   const FlowLab = root.FlowLab || require('../api.js');
@@ -47,13 +48,20 @@
         return near.length ? hit / near.length : 0;
       }
 
+      // Accuracy of samples asked for cls against the data's own nearest-ring
+      // ceiling, with the verdict (core/quality.h): { accuracy, quality }.
+      classQuality(points, cls = -1) {
+        const quality = this.handle.classQuality(Array.from(points), classArg(cls));
+        return { accuracy: quality.accuracy, quality };
+      }
+
       // Live figure: samples at t = 1 (conditional: classes i mod 5, ≥ 3000 points when not previewing).
       figures({ preview = false } = {}) {
         const full = Math.max(this.conditional ? 3000 : 1000, this.config.samples);
         const n = preview ? Math.min(PREVIEW_POINTS, full) : full;
         if (!this.conditional) return { step: this.step, samples: this.sample(n) };
         const samples = this.sampleClass(n, -1);
-        return { step: this.step, samples, cls: -1, accuracy: this.accuracy(samples, -1) };
+        return { step: this.step, done: this.step >= this.config.steps, samples, cls: -1, ...this.classQuality(samples, -1) };
       }
     }
     RingsExperiment.prototype.analyses = {
@@ -105,7 +113,7 @@
       // Conditional Q3 with the control: ≥ 3000 samples of one class (0..4) or all (−1).
       classSamples({ cls = -1, n = Math.max(3000, this.config.samples) } = {}) {
         const samples = this.sampleClass(n, cls);
-        return { step: this.step, samples, cls, accuracy: this.accuracy(samples, cls) };
+        return { step: this.step, samples, cls, ...this.classQuality(samples, cls) };
       },
     };
 

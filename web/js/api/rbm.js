@@ -1,5 +1,5 @@
 // RBM experiment (sheet 000 §1): a binary RBM trained by CD-k / PCD.
-//   exp.figures()                       → { step, n, m, width, height, exact, eval, llHistory, W, a, b, losses… }
+//   exp.figures()                       → { step, n, m, width, height, exact, eval, quality, llHistory, W, a, b, losses… }
 //   exp.setPatterns(rows)               → dataset 'drawn': the training patterns (flat 0/1, side² each); restarts
 //   exp.analyze('patterns', {rows})  → the same, from the page (through the worker)
 //   exp.analyze('chains', {B, sweeps, reset, fromData})     → B × n visible states of the display Gibbs chains
@@ -54,6 +54,7 @@
       if (out.nTest > 0) out.llTest = Float64Array.from({ length: L }, (_, i) => ll[3 * i + 2]);
       if (!preview) {
         out.eval = h.evaluate();
+        out.quality = h.quality();  // against −H(empirical) of the training patterns (core/quality.h)
         out.data = h.trainData().slice(0, Math.min(h.nTrain(), 40) * h.n());
       }
       return clean(out);

@@ -1,6 +1,7 @@
 // Sheet 000 §3(a): conditional flow matching from N(0, I) to the checkerboard.
-import { panel, csvText, analysisBar } from '../figures.js';
+import { panel, csvText, analysisBar, table } from '../figures.js';
 import { drawSamples, drawLogDensity, Frame } from '../plot.js';
+import { qualityReport } from '../quality.js';
 
 // Arrows v at points x (both n × 2) in the square [−0.5, 0.5]²; a vector of
 // length L is drawn L·scale long in x units.
@@ -47,7 +48,27 @@ export default {
       ['fig4', 'Fig. 4: progression over t and samples per NFE'],
       ['field0', '(b) v(x, t = 0) vs the optimum E[x1] − x'],
       ['density', 'exact log-density ln p₁(x)'],
+      ['quality', 'quality report: exact NLL vs ln 32'],
     ]);
+    // Computed once a run is done (a few seconds: 2048 exact ln p), or on the button.
+    const qualityBox = document.createElement('div');
+    qualityBox.className = 'figure-row';
+    container.append(qualityBox);
+    let qualityAsked = -1;
+    const renderQuality = (q) => {
+      const f3 = (x) => x.toFixed(3);
+      qualityReport(qualityBox, 'quality', {
+        step: q.step, ok: q.ok, advice: q.advice,
+        rows: [
+          ['exact NLL −E_q[ln p] (nats)', f3(q.nll), `ln 32 = ${f3(q.optimum)} (the data's entropy)`, null],
+          ['KL gap = NLL − ln 32', f3(q.klGap), `≤ ${q.maxKl}`, q.klGap <= q.maxKl],
+          ['samples on the squares', `${(100 * q.onSquares).toFixed(1)} %`, `≥ ${100 * q.minOnSquares} %`, q.onSquares >= q.minOnSquares],
+        ],
+        note: `NLL by the midpoint rule over ${q.cells} cell centres of the 8 squares, each ln p exact (reverse flow, ` +
+          `${q.odeSteps} midpoint steps, ∫ Tr ∂v/∂x dt); no model can go below ln 32.`,
+      });
+      ctx.stat('KL gap', f3(q.klGap));
+    };
     const fig4Box = document.createElement('div');
     fig4Box.className = 'figure-row';
     container.append(fig4Box);
@@ -63,15 +84,22 @@ export default {
       const csv = () => csvText(['x', 'y', 'v_x', 'v_y', 'vstar_x', 'vstar_y'], Array.from({ length: N }, (_, k) =>
         [d.x[2 * k], d.x[2 * k + 1], d.v[2 * k], d.v[2 * k + 1], d.vStar[2 * k], d.vStar[2 * k + 1]]));
       const mx = `(${d.meanX1[0].toFixed(3)}, ${d.meanX1[1].toFixed(3)})`;
+      const meanText = d.meanExact ? `E[x1] = ${mx} exactly (the checkerboard is symmetric under x → −x)` : `E[x1] = ${mx} from 100,000 data draws`;
+      const skipped = d.excluded ? `, leaving out the ${d.excluded} grid point${d.excluded > 1 ? 's' : ''} where v* = 0 (x = E[x1]: a relative error means nothing there)` : '';
       for (const [key, title, colour] of [['v', `learned v(x, 0), step ${d.step}`, '#1f6fd0'], ['vStar', 'optimum v*(x, 0) = E[x1] − x', '#d04a1f']]) {
         const f = panel(field0Box, { id: `field0-${key}`, width: 320, height: 320, csv,
           caption: key === 'v' ? `(b) The trained field at t = 0 on an ${d.m} × ${d.m} grid over [−0.5, 0.5]²; arrows share one scale ` +
             `(longest = ${longest.toFixed(3)}).`
-            : `With x0 ⊥ x1, v*(x, 0) = E[x1 − x0 | x0 = x] = E[x1] − x; E[x1] = ${mx} from 100,000 data draws (exactly (0, 0) ` +
-            `for the checkerboard). Mean relative error ‖v − v*‖/‖v*‖ = ${d.meanRelErr.toFixed(3)} (over points with v* ≠ 0); ` +
-            `mean ‖v − v*‖ / mean ‖v*‖ = ${d.ratioOfMeans.toFixed(3)}.` });
+            : `With x0 ⊥ x1, v*(x, 0) = E[x1 − x0 | x0 = x] = E[x1] − x; ${meanText}.` });
         drawArrows(f.canvas, d.x, d[key], d.m, 0.9 / (d.m - 1) / Math.max(longest, 1e-12), colour, title);
       }
+      table(field0Box, 'field0-errors', ['error of v(x, 0) against v*', 'value'], [
+        [`mean relative error ‖v − v*‖ / ‖v*‖ (${d.m * d.m - d.excluded} points)`, d.meanRelErr.toFixed(4)],
+        [`mean absolute error ‖v − v*‖ (all ${d.m * d.m} points)`, d.meanAbsErr.toFixed(4)],
+        ['mean ‖v*‖ (the scale of the field)', d.meanStar.toFixed(4)],
+        ['mean ‖v − v*‖ / mean ‖v*‖', d.ratioOfMeans.toFixed(4)],
+      ], `(b) step ${d.step}: the relative error over the grid${skipped}; the absolute error counts every point, ` +
+        'and divided by the mean ‖v*‖ it does not blow up where v* is small.');
     };
     const densityBox = document.createElement('div');
     densityBox.className = 'figure-row';
@@ -118,11 +146,13 @@ export default {
         last = data;
         drawSamples(samples.canvas, data.samples, `samples at t = 1, step ${data.step} (${data.samples.length / 2} points)`);
         ctx.stat('on filled squares', `${(100 * data.onSquares).toFixed(1)} %`);
+        if (data.done && qualityAsked !== data.step) { qualityAsked = data.step; ctx.analyze('quality'); }
       },
       analysis(name, data) {
         if (name === 'fig4') renderFig4(data);
         if (name === 'field0') renderField0(data);
         if (name === 'density') renderDensity(data);
+        if (name === 'quality') renderQuality(data);
       },
     };
   },

@@ -1,6 +1,7 @@
 // Sheet 003 §2, conditional: v(x, t, c) on [x, t, e_c] with a learned class embedding e_c.
 import { panel, csvText, analysisBar } from '../figures.js';
 import { drawRingPoints, drawTrajectories, drawBackdrop, drawMarkers, RING_COLOURS, RING_NAMES, xyCsv } from '../plot-rings.js';
+import { qualityReport } from '../quality.js';
 
 export default {
   id: 'fm-rings-cond',
@@ -28,9 +29,11 @@ export default {
       ['classTrajectories', 'Q2: one trajectory per class'],
     ]);
     bar.append(control);
+    const qualityBox = document.createElement('div');
+    qualityBox.className = 'figure-row';
     const rowBox = document.createElement('div');
     rowBox.className = 'figure-row';
-    container.append(rowBox);
+    container.append(qualityBox, rowBox);
     const samples = panel(rowBox, {
       id: 'rings-cond-samples', title: 'class-conditional samples', width: 420, height: 420,
       caption: 'Sheet 003 §2 conditional Q3: samples coloured by the ring they were asked for.',
@@ -56,6 +59,15 @@ export default {
         `for (${d.cls >= 0 ? RING_NAMES[d.cls] + ' only' : 'blue, black, red, yellow, green in turn'}); ` +
         `${(100 * d.accuracy).toFixed(1)} % have the requested ring as their nearest ring.`);
       ctx.stat('on requested ring', `${(100 * d.accuracy).toFixed(1)} %`);
+      const q = d.quality, pc = (x) => `${(100 * x).toFixed(1)} %`;
+      qualityReport(qualityBox, 'rings-cond-quality', {
+        step: d.step, ok: q.ok, advice: q.advice,
+        rows: [
+          [`samples on the requested ring (${q.n})`, pc(q.accuracy), `${pc(q.ceiling)} (the data on their own ring)`, null],
+          ['gap to the data\'s ceiling', pc(q.gap), `≤ ${pc(q.maxGap)}`, q.ok],
+        ],
+        note: 'The rings cross, so even the training points are nearer another ring in places: their own rate is the ceiling.',
+      });
     };
     return {
       figures(d) {

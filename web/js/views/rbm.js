@@ -3,6 +3,7 @@
 // grid for reconstruction / the 'drawn' data set, and the sheet's (a), (b), (c).
 import { panel, table, csvText } from '../figures.js';
 import { chart, gallery, image, clear, label } from '../plot-rbm.js';
+import { qualityReport } from '../quality.js';
 
 const fmt = (x, d = 3) => (x === null || x === undefined ? '–' : Number(x).toFixed(d));
 const exp10 = (x) => (x === null || x === undefined ? '–' : Number(x).toExponential(2));
@@ -53,7 +54,26 @@ export default {
       caption: 'Columns of W as images (one per hidden unit; red > 0, blue < 0).',
       csv: () => last && csvText(['i', 'j', 'W_ij'], Array.from(last.W, (w, k) => [Math.floor(k / last.m), k % last.m, w])),
     });
+    const qualityBox = row(container);
     container.append(ctx.lossFigure);
+
+    const renderQuality = (d) => {
+      const q = d.quality;
+      if (!q.exact) { qualityBox.replaceChildren(); return; }
+      const name = d.dataset === 'bars' ? `−ln ${2 * 2 ** d.width - 2}` : '−H(training patterns)';
+      qualityReport(qualityBox, 'rbm-quality', {
+        step: d.step, ok: q.ok, advice: q.advice,
+        rows: [
+          ['exact average log-likelihood (train)', fmt(q.ll), `${name} = ${fmt(q.best)} (best possible)`, null],
+          ['gap to the best', fmt(q.gap), q.judged ? `≤ ${q.maxGap}` : '–', q.judged ? q.gap <= q.maxGap : null],
+          ['best seen in this run', `${fmt(q.peakLl)} at step ${q.peakStep}`, '', null],
+          ['weight decay on W', String(Number(q.weightDecay.toPrecision(6))), '', null],
+        ],
+        note: q.judged
+          ? `No model can beat ${name}: the data are ${2 * 2 ** d.width - 2} equally likely patterns.`
+          : 'On these patterns the best possible value means memorising the training set; the held-out likelihood is the measure to watch.',
+      });
+    };
 
     // ---- Gibbs chains (animated)
     const chainRow = row(container);
@@ -225,6 +245,7 @@ export default {
           ll.caption('The exact log-likelihood needs log Z, a sum over 2^min(n, m) states: not shown for min(n, m) > 20. ' +
             'Monitor instead the reconstruction error (loss chart) and the free-energy gap between held-out and training data (overfitting makes it grow).');
         }
+        if (d.quality) renderQuality(d);
         if (d.eval) {
           ctx.stat('recon error', fmt(d.eval.reconTrain, 4));
           if (d.eval.feGap !== null) ctx.stat('free-energy gap', fmt(d.eval.feGap));
