@@ -28,6 +28,18 @@ const page$ = (page) => ({
   messages: () => page.$eval('#messages', (e) => e.textContent),
 });
 
+// Polls an async page function until it returns something truthy
+// (waitForFunction does not await a returned promise).
+async function until(page, fn, arg, { timeout = 30000 } = {}) {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await page.evaluate(fn, arg);
+    if (v) return v;
+    if (Date.now() - t0 > timeout) throw new Error(`timed out after ${timeout} ms waiting for ${fn}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 // Trains to at least n steps, pauses, and (unless told not to) waits until
 // the paused step is stored under the run's model key.
 async function trainTo(page, n, { stored = true } = {}) {
@@ -37,7 +49,7 @@ async function trainTo(page, n, { stored = true } = {}) {
   await page.waitForFunction(() => !window.flowlabPage.running && window.flowlabPage.checkpointStep === window.flowlabPage.losses.length);
   const steps = await page$(page).losses();
   if (stored) {
-    await page.waitForFunction(async ([k, s]) => {
+    await until(page, async ([k, s]) => {
       const r = (await (await import('/js/store.js')).list()).find((x) => x.key === k);
       return r && r.step === s;
     }, [lab.modelKey(await page.evaluate(() => window.flowlabPage.link)), steps]);
@@ -66,7 +78,7 @@ test('reload: the run is kept; hiding the page saves at once', async () => {
     document.dispatchEvent(new Event('visibilitychange'));
     return window.flowlabPage.losses.length;
   });
-  await page.waitForFunction(async (k) => (await (await import('/js/store.js')).list())[0].step >= k, hiddenAt, { timeout: 1500 });
+  await until(page, async (k) => (await (await import('/js/store.js')).list())[0].step >= k, hiddenAt, { timeout: 1500 });
   table.push(['reload', 'kept', `step ${n} restored with its losses; hidden tab stored step ≥ ${hiddenAt} within 1.5 s`]);
   await page.close();
 });
@@ -78,7 +90,7 @@ test('exercise switch: both runs stay in the library, each reopens where it was'
   await page.waitForFunction(() => window.flowlabPage.config.ex === 'rbm' && window.flowlabPage.figures);
   await page.click('#step');
   await page.waitForFunction(() => window.flowlabPage.checkpointStep === 1);
-  await page.waitForFunction(async () => (await (await import('/js/store.js')).list()).length === 2);
+  await until(page, async () => (await (await import('/js/store.js')).list()).length === 2);
   const lib = await page$(page).library();
   assert.deepEqual(lib.map((r) => [r.ex, r.step]).sort(), [['fm-checkerboard', n], ['rbm', 1]]);
   // The list in the page: one entry per run, the open one marked.
@@ -123,7 +135,7 @@ test('field edit: a sampling field keeps the model and its steps; a model field 
   await page.waitForFunction(() => window.flowlabPage.config.hidden === 24 && window.flowlabPage.figures);
   assert.equal(await page$(page).losses(), 0);
   await page.click('#step');
-  await page.waitForFunction(async () => (await (await import('/js/store.js')).list()).length === 2);
+  await until(page, async () => (await (await import('/js/store.js')).list()).length === 2);
   lib = await page$(page).library();
   assert.deepEqual(lib.map((r) => r.step).sort(), [1, n + 1]);
   // Back to width 16: the stored run of that model continues.
@@ -198,11 +210,44 @@ test('bounded library: the oldest run is dropped, with a notice', async () => {
     await page.evaluate((s) => { location.hash = `v=1&ex=fm-checkerboard&seed=${s}&hidden=8&depth=1`; }, seed);
     await page.waitForFunction((s) => window.flowlabPage.config.seed === s && window.flowlabPage.figures, seed);
     await page.click('#step');
-    await page.waitForFunction(async (s) => (await (await import('/js/store.js')).list()).some((r) => r.link.includes(`seed=${s}&`)), seed);
+    await until(page, async (s) => (await (await import('/js/store.js')).list()).some((r) => r.link.includes(`seed=${s}&`)), seed);
   }
   const lib = await page$(page).library();
   assert.deepEqual(lib.map((r) => /seed=(\d+)/.exec(r.link)[1]).sort(), ['2', '3']);
   assert.match(await page$(page).notice(), /keeps at most 2 runs.*dropped the oldest/s);
+  await page.close();
+});
+
+test('the single run stored by the first version moves into the library', async () => {
+  const exp = lab.create(LINK);
+  exp.train(7);
+  const bytes = Array.from(exp.save());
+  const link = exp.link;
+  exp.dispose();
+  const ctx = await b.newContext();
+  // The first version's database: version 1, one store, the run under 'current'.
+  const blank = await ctx.newPage();
+  await blank.goto(`${b.base}style.css`);
+  await blank.evaluate(([l, by]) => new Promise((resolve, reject) => {
+    const req = indexedDB.open('flowlab', 1);
+    req.onupgradeneeded = () => req.result.createObjectStore('runs');
+    req.onsuccess = () => {
+      const t = req.result.transaction('runs', 'readwrite');
+      t.objectStore('runs').put({ link: l, step: 7, bytes: new Uint8Array(by), savedAt: Date.now() }, 'current');
+      t.oncomplete = () => { req.result.close(); resolve(); };
+      t.onabort = () => reject(t.error);
+    };
+    req.onerror = () => reject(req.error);
+  }), [link, bytes]);
+  await blank.close();
+  const page = await b.open('', ctx);
+  await page.waitForFunction(() => window.flowlabPage.losses.length === 7);
+  assert.match(await page$(page).messages(), /Restored your run at step 7/);
+  await until(page, async () => (await (await import('/js/store.js')).list()).length === 1);
+  const lib = await page$(page).library();
+  assert.equal(lib[0].key, lab.modelKey(link));
+  assert.equal(lib[0].step, 7);
+  assert.equal(await page.evaluate(async () => (await import('/js/store.js')).legacy()), null);
   await page.close();
 });
 
@@ -215,7 +260,7 @@ test('offline: after one visit the page reloads and trains without network', asy
   await b.ready(page);
   const n = await trainTo(page, 10);
   // Every file this visit loaded is cached (the page hands the list over).
-  await page.waitForFunction(async () => {
+  await until(page, async () => {
     if (!navigator.serviceWorker.controller) return false;
     const cache = await caches.open((await caches.keys()).find((k) => k.startsWith('flowlab-')) || 'none');
     const want = [location.href.split('#')[0], ...performance.getEntriesByType('resource').map((r) => r.name),

@@ -121,7 +121,7 @@ const onMessage = {
     setRunning(false);
     lastFigures = null;
     window.flowlabPage.analyses = {};
-    runs.configured({ link, restoredStep });
+    runs.configured({ link, issues, restoredStep });
   },
   progress({ step, total, losses, stepsPerSec, running: r }) {
     chart.push(losses);
@@ -236,7 +236,7 @@ for (const f of window.FlowLab ? window.FlowLab.families : []) {
 
 // Resume the stored run of this link (the newest run when the page has no link).
 resetStats();
-runs.attach((msg) => worker.postMessage(msg));
+runs.attach((msg) => worker && worker.postMessage(msg));
 runs.resumeFor(state.readLink()).then((saved) => {
   if (saved) lastCheckpoint = saved;
   startWorker({ link: state.readLink(), checkpoint: saved ? saved.bytes : null,

@@ -66,8 +66,9 @@ export async function ready(coreSchema) {
 
 // The worker configured a run. A fresh one whose model the library holds
 // further along continues the stored run (same model: the sampling fields
-// may differ); a reset starts over and replaces it.
-export async function configured({ link, restoredStep }) {
+// may differ); a reset starts over and replaces it. A link with problems
+// keeps them on screen (its stored run is in the list).
+export async function configured({ link, issues, restoredStep }) {
   const id = identity(link);
   current = { ...id, link };
   render();
@@ -76,7 +77,7 @@ export async function configured({ link, restoredStep }) {
     replaceNext = true;
     return;
   }
-  if (restoredStep !== undefined) return;
+  if (restoredStep !== undefined || issues.length) return;
   const run = await store.get(id.key).catch(() => null);
   if (!run || run.step <= 0 || !current || current.link !== link) return;
   post({ type: 'configure', link, from: run.bytes, reason: `Restored your run at step ${run.step} from this browser's storage.` });
@@ -120,8 +121,8 @@ async function write(ck, replace) {
           ...r.dropped.map((d) => `• ${title(d.ex)}, step ${d.step}, saved ${formatDate(d.savedAt)}`)], 'info');
       }
     } else {
-      notice([`This run is stored at step ${r.stored}, further than this tab (step ${ck.step}): another tab trained it on. ` +
-        'This tab does not save over it; open it from the list to continue from there.'], 'info');
+      notice([`The library holds this run at step ${r.stored}, further than this tab (step ${ck.step}): another tab trained it on, ` +
+        'or this tab opened an older copy. This tab does not save over it: open it from the list to continue from there, or press Reset to start over.'], 'info');
     }
   } catch (e) {
     failed = true;
@@ -217,6 +218,3 @@ async function render() {
   }));
   $('runs-empty').hidden = runs.length > 0;
 }
-
-// For tests and the curious.
-export const debug = { get limits() { return store.limits; }, list: () => store.list() };

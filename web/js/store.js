@@ -85,6 +85,10 @@ export async function save(record, { replace = false } = {}) {
   const m = { ...rest, size: bytes.byteLength, savedAt: Date.now() };
   return tx([META, BYTES], 'readwrite', (s, done) => req(s[META].get(m.key), (old) => {
     if (old && !replace && old.step > m.step) return done({ saved: false, stored: old.step, dropped: [] });
+    if (old && old.step === m.step && old.link === m.link && old.size === m.size) {
+      s[META].put(m);  // the same state again (a reopened run): only its date moves
+      return done({ saved: true, stored: m.step, dropped: [] });
+    }
     s[META].put(m);
     s[BYTES].put(bytes, m.key);
     req(s[META].getAll(), (all) => {
