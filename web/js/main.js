@@ -120,6 +120,7 @@ const onMessage = {
     resetStats();
     setRunning(false);
     lastFigures = null;
+    pendingFigures = null;  // the previous run's, maybe for another view
     window.flowlabPage.analyses = {};
     runs.configured({ link, issues, restoredStep });
   },

@@ -167,7 +167,7 @@ async function open(key) {
 }
 
 function formatSize(n) {
-  return n >= 1048576 ? `${(n / 1048576).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} kB`;
+  return n >= 1048576 ? `${(n / 1048576).toFixed(1)}\u00a0MB` : `${Math.max(1, Math.round(n / 1024))}\u00a0kB`;
 }
 function formatDate(t) {
   return new Date(t).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' });
