@@ -16,6 +16,9 @@ let replaceNext = false;
 let pending = null;    // newest checkpoint waiting for the write in flight
 let writing = false;
 let failed = false;
+// Stored runs handed to the worker and not (yet) restored: key → step. One
+// the worker could not restore is not handed over again.
+const handed = new Map();
 
 const title = (ex) => (views[ex] ? views[ex].title : ex);
 const field = (link, name) => (new RegExp(`(?:^|&)${name}=([^&]*)`).exec(link) || [])[1] || '';
@@ -46,7 +49,10 @@ export async function resumeFor(link) {
   try {
     const runs = await store.list();
     const hit = link === '' ? runs[0] : runs.find((r) => r.link === link);
-    if (hit) return store.get(hit.key);
+    if (hit) {
+      handed.set(hit.key, hit.step);
+      return store.get(hit.key);
+    }
     const old = await store.legacy();  // the single run of the first version
     return old && (link === '' || old.link === link) ? old : null;
   } catch {
@@ -77,9 +83,12 @@ export async function configured({ link, issues, restoredStep }) {
     replaceNext = true;
     return;
   }
+  if (restoredStep !== undefined) handed.delete(id.key);
   if (restoredStep !== undefined || issues.length) return;
   const run = await store.get(id.key).catch(() => null);
-  if (!run || run.step <= 0 || !current || current.link !== link) return;
+  // Once per stored state: one the worker could not restore is not retried.
+  if (!run || run.step <= 0 || !current || current.link !== link || handed.get(run.key) === run.step) return;
+  handed.set(run.key, run.step);
   post({ type: 'configure', link, from: run.bytes, reason: `Restored your run at step ${run.step} from this browser's storage.` });
 }
 
