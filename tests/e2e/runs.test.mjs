@@ -251,6 +251,31 @@ test('the single run stored by the first version moves into the library', async 
   await page.close();
 });
 
+test('a stored run that cannot be restored: one message, a fresh run, and Reset replaces it', async () => {
+  const ctx = await b.newContext();
+  const page = await b.open(LINK, ctx);
+  const link = await page.evaluate(() => window.flowlabPage.link);
+  await page.evaluate(async ([l, k]) => {
+    const store = await import('/js/store.js');
+    await store.save({ key: k, ex: 'fm-checkerboard', link: l, step: 50, bytes: new TextEncoder().encode('not a checkpoint') });
+  }, [link, lab.modelKey(link)]);
+  await page.reload();
+  await b.ready(page);
+  await page.waitForFunction(() => /stored run of this model \(step 50\) could not be restored/.test(document.getElementById('runs-notice').textContent));
+  await page.waitForFunction(() => window.flowlabPage.figures);
+  await page.waitForTimeout(500);  // not handed to the worker a second time
+  assert.match(await page$(page).notice(), /step 50\) could not be restored/);
+  assert.doesNotMatch(await page$(page).messages(), /cannot restore/);
+  assert.equal(await page$(page).losses(), 0);
+  await page.click('#step');
+  await page.waitForFunction(() => /holds this run at step 50.*Reset/.test(document.getElementById('runs-notice').textContent));
+  await page.click('#reset');
+  await page.waitForFunction(() => window.flowlabPage.losses.length === 0);
+  await page.click('#step');
+  await until(page, async () => (await (await import('/js/store.js')).list())[0].step === 1);
+  await page.close();
+});
+
 test('offline: after one visit the page reloads and trains without network', async () => {
   const server = await serve(undefined, 0);
   const base = `http://127.0.0.1:${server.address().port}/`;

@@ -84,6 +84,10 @@ export async function configured({ link, issues, restoredStep }) {
     return;
   }
   if (restoredStep !== undefined) handed.delete(id.key);
+  else if (handed.has(id.key)) {
+    notice([`Your stored run of this model (step ${handed.get(id.key)}) could not be restored; this tab starts from step 0 and ` +
+      'does not save over it. Press Reset to replace it, or open another run from the list.'], 'error');
+  }
   if (restoredStep !== undefined || issues.length) return;
   const run = await store.get(id.key).catch(() => null);
   // Once per stored state: one the worker could not restore is not retried.
