@@ -180,6 +180,7 @@ test('full storage: the failure is shown, the run stays in the tab and is saved 
   const steps = await trainTo(page, 40, { stored: false });
   await page.waitForFunction(() => /could not be saved.*storage for this site is full/.test(document.getElementById('runs-notice').textContent));
   assert.match(await page$(page).notice(), /Export run/);
+  assert.match(await page$(page).messages(), /could not be saved/);
   assert.deepEqual(await page$(page).library(), []);
   // Nothing is lost: the tab still has every step, and the export holds them…
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-run')]);

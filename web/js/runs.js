@@ -3,6 +3,7 @@
 // goes backwards), a last save when the page is hidden or closed, and the
 // list of runs kept in this browser, each reopened with one click.
 import * as store from './store.js';
+import * as messages from './messages.js';
 import { views } from './views/index.js';
 
 const $ = (id) => document.getElementById(id);
@@ -138,10 +139,12 @@ async function write(ck, replace) {
         'or this tab opened an older copy. This tab does not save over it: open it from the list to continue from there, or press Reset to start over.'], 'info');
     }
   } catch (e) {
-    failed = true;
     const why = e && e.name === 'QuotaExceededError' ? 'the browser\'s storage for this site is full' : `${e && e.name}: ${e && e.message}`;
-    notice([`Step ${ck.step} could not be saved in this browser (${why}).`,
-      'The run is still here in this tab: use "Export run" to keep it as a file, or delete runs you no longer need from the list below.'], 'error');
+    const lines = [`Step ${ck.step} could not be saved in this browser (${why}).`,
+      'The run is still here in this tab: use "Export run" to keep it as a file, or delete runs you no longer need from "Runs in this browser".'];
+    notice(lines, 'error');
+    if (!failed) messages.show(lines);  // once at the top too: the panel may be out of view
+    failed = true;
   }
   render();
 }
