@@ -135,7 +135,11 @@ test('field edit: a sampling field keeps the model and its steps; a model field 
   await page.waitForFunction(() => window.flowlabPage.config.hidden === 24 && window.flowlabPage.figures);
   assert.equal(await page$(page).losses(), 0);
   await page.click('#step');
-  await until(page, async () => (await (await import('/js/store.js')).list()).length === 2);
+  await until(page, async () => (await (await import('/js/store.js')).list()).length === 2).catch(async (e) => {
+    const at = await page.evaluate(() => [window.flowlabPage.checkpointStep, window.flowlabPage.link]);
+    throw new Error(`${e.message}; library ${JSON.stringify((await page$(page).library()).map((r) => [r.step, r.link]))}, ` +
+      `page checkpoint ${JSON.stringify(at)}, notice '${await page$(page).notice()}', messages '${await page$(page).messages()}'`);
+  });
   lib = await page$(page).library();
   assert.deepEqual(lib.map((r) => r.step).sort(), [1, n + 1]);
   // Back to width 16: the stored run of that model continues.

@@ -14,7 +14,7 @@ let last = null;       // the newest checkpoint posted by the worker
 let stored = null;     // {key, step}: what this tab last wrote
 let resetPending = false;
 let replaceNext = false;
-let pending = null;    // newest checkpoint waiting for the write in flight
+const pending = new Map();  // link → newest checkpoint waiting for the write in flight
 let writing = false;
 let failed = false;
 // Stored runs handed to the worker and not (yet) restored: key → step. One
@@ -102,23 +102,27 @@ export function reset() {
 }
 
 // A checkpoint from the worker: stored unless it is an untrained fresh run
-// (those are only links). Writes are serialised; only the newest waits.
+// (those are only links). Writes are serialised; per run only the newest
+// waits.
 export function checkpoint(ck) {
   last = ck;
   if (ck.step === 0 && !replaceNext) return;
-  pending = { ck, replace: replaceNext };
+  const prev = pending.get(ck.link);
+  pending.set(ck.link, { ck, replace: replaceNext || (prev && prev.replace) });
   replaceNext = false;
   if (!writing) drain();
 }
 
 async function drain() {
   writing = true;
-  while (pending) {
-    const { ck, replace } = pending;
-    pending = null;
-    await write(ck, replace);
+  try {
+    for (const [link, { ck, replace }] of pending) {
+      pending.delete(link);
+      await write(ck, replace);
+    }
+  } finally {
+    writing = false;
   }
-  writing = false;
 }
 
 async function write(ck, replace) {
