@@ -115,7 +115,7 @@ const onMessage = {
     $('exercise').value = config.ex;
     state.writeLink(link);
     messages.showLinkIssues(issues);
-    if (restoredStep !== undefined) messages.show([reason || `Restored this run at step ${restoredStep}.`], 'info');
+    if (restoredStep !== undefined && !issues.length) messages.show([reason || `Restored this run at step ${restoredStep}.`], 'info');
     chart.reset();
     resetStats();
     setRunning(false);
@@ -199,7 +199,7 @@ function applyForm(ex) {
   const fields = controls.read(form);
   fields.ex = ex;
   const link = ['v=1', ...Object.entries(fields).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)].join('&');
-  runs.configure(link, { keep: true, reason: 'Kept the trained model: the changed fields only change how it is sampled.' });
+  runs.configure(link);
 }
 
 form.addEventListener('change', () => applyForm(current.config.ex));

@@ -165,9 +165,11 @@ function leave() {
   post({ type: 'save' });
 }
 
-export function configure(link, opts = {}) {
+// A new link (form edit, hand-edited hash): the worker keeps the trained
+// model when only sampling fields changed.
+export function configure(link) {
   leave();
-  post({ type: 'configure', link, ...opts });
+  post({ type: 'configure', link, keep: true, reason: 'Kept the trained model: the changed fields only change how it is sampled.' });
 }
 
 // Another exercise: its newest stored run, or its defaults (keeping the seed).
