@@ -120,7 +120,7 @@ test('field edit: a sampling field keeps the model and its steps; a model field 
   await page.dispatchEvent('#controls', 'change');
   await page.waitForFunction(() => window.flowlabPage.config.ode_steps === 9 && window.flowlabPage.figures);
   assert.deepEqual(await page.evaluate(() => window.flowlabPage.losses.slice()), losses);
-  assert.match(await page$(page).messages(), /Kept the trained model/);
+  assert.match(await page$(page).notice(), /Kept the trained model/);
   assert.match(await page.evaluate(() => window.flowlabPage.link), /solver=midpoint&ode_steps=9/);
   let lib = await page$(page).library();
   assert.equal(lib.length, 1);

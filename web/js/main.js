@@ -115,7 +115,7 @@ const onMessage = {
     $('exercise').value = config.ex;
     state.writeLink(link);
     messages.showLinkIssues(issues);
-    if (restoredStep !== undefined && !issues.length) messages.show([reason || `Restored this run at step ${restoredStep}.`], 'info');
+    if (restoredStep !== undefined) messages.show([reason || `Restored this run at step ${restoredStep}.`], 'info');
     chart.reset();
     resetStats();
     setRunning(false);

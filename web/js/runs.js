@@ -17,6 +17,7 @@ let replaceNext = false;
 const pending = new Map();  // link → newest checkpoint waiting for the write in flight
 let writing = false;
 let failed = false;
+let keepFrom = null;   // model key of the run when a keep was asked for
 // Stored runs handed to the worker and not (yet) restored: key → step. One
 // the worker could not restore is not handed over again.
 const handed = new Map();
@@ -77,8 +78,13 @@ export async function ready(coreSchema) {
 // keeps them on screen (its stored run is in the list).
 export async function configured({ link, issues, restoredStep }) {
   const id = identity(link);
+  const kept = keepFrom === id.key;
+  keepFrom = null;
   current = { ...id, link };
   render();
+  // Said here, not above the page: a banner there would move the buttons
+  // under the pointer right after a field edit.
+  if (kept) return notice(['Kept the trained model: the changed fields only change how it is sampled.'], 'info');
   if (resetPending) {
     resetPending = false;
     replaceNext = true;
@@ -169,7 +175,8 @@ function leave() {
 // model when only sampling fields changed.
 export function configure(link) {
   leave();
-  post({ type: 'configure', link, keep: true, reason: 'Kept the trained model: the changed fields only change how it is sampled.' });
+  keepFrom = current && current.key;
+  post({ type: 'configure', link, keep: true });
 }
 
 // Another exercise: its newest stored run, or its defaults (keeping the seed).

@@ -66,7 +66,8 @@ function use(next, issues, extra = {}) {
 }
 
 // keep: carry the current model over when only sampling fields change;
-// from: a stored checkpoint of this link's model to continue.
+// from: a stored checkpoint of this link's model to continue (reported as
+// restored, with the reason).
 function configure(link, { keep, from, reason } = {}) {
   const parsed = lab.parseLink(link);
   const next = lab.create(parsed.link);
@@ -74,7 +75,7 @@ function configure(link, { keep, from, reason } = {}) {
   if (state) {
     try { next.load(state); } catch (e) { next.dispose(); throw e; }
   }
-  use(next, parsed.issues, state ? { restoredStep: next.step, reason } : {});
+  use(next, parsed.issues, from ? { restoredStep: next.step, reason } : {});
 }
 
 function restore(bytes, reason) {
