@@ -99,6 +99,7 @@ test('exercise switch: both runs stay in the library, each reopens where it was'
   await page.selectOption('#exercise', 'fm-checkerboard');
   await page.waitForFunction((k) => window.flowlabPage.config.ex === 'fm-checkerboard' && window.flowlabPage.losses.length === k, n);
   // One click on the list reopens the other run.
+  await page.waitForFunction(() => /checkerboard/.test((document.querySelector('#runs li.current') || {}).textContent));
   await page.click('#runs li:not(.current) button.open');
   await page.waitForFunction(() => window.flowlabPage.config.ex === 'rbm' && window.flowlabPage.losses.length === 1);
   assert.match(await page$(page).messages(), /Opened your run of .* at step 1/);

@@ -214,6 +214,9 @@ async function render() {
     list.replaceChildren();
     return;
   }
+  // Newest first by when each run began, so entries do not move under the
+  // pointer while a run trains (each save updates savedAt).
+  runs.sort((a, b) => (b.created || b.savedAt) - (a.created || a.savedAt));
   list.replaceChildren(...runs.map((r) => {
     const li = document.createElement('li');
     const here = current && current.key === r.key;

@@ -5,7 +5,7 @@
 // backwards (two tabs, late saves): the check and the write share one
 // transaction, which IndexedDB serialises across tabs.
 const DB = 'flowlab';
-const META = 'meta';    // key → {key, link, ex, step, size, savedAt}
+const META = 'meta';    // key → {key, link, ex, step, size, savedAt, created}
 const BYTES = 'bytes';  // key → Uint8Array checkpoint
 const LEGACY = 'runs';  // version 1: one record under 'current'
 
@@ -85,6 +85,7 @@ export async function save(record, { replace = false } = {}) {
   const m = { ...rest, size: bytes.byteLength, savedAt: Date.now() };
   return tx([META, BYTES], 'readwrite', (s, done) => req(s[META].get(m.key), (old) => {
     if (old && !replace && old.step > m.step) return done({ saved: false, stored: old.step, dropped: [] });
+    m.created = old ? old.created || old.savedAt : m.savedAt;
     if (old && old.step === m.step && old.link === m.link && old.size === m.size) {
       s[META].put(m);  // the same state again (a reopened run): only its date moves
       return done({ saved: true, stored: m.step, dropped: [] });
@@ -125,7 +126,8 @@ export async function adoptLegacy({ key, ex }) {
     if (!old) return done(false);
     req(s[META].get(key), (m) => {
       if (!m || m.step <= old.step) {
-        s[META].put({ key, link: old.link, ex, step: old.step, size: old.bytes.byteLength, savedAt: old.savedAt || Date.now() });
+        const t = old.savedAt || Date.now();
+        s[META].put({ key, link: old.link, ex, step: old.step, size: old.bytes.byteLength, savedAt: t, created: t });
         s[BYTES].put(old.bytes, key);
       }
       s[LEGACY].delete('current');
