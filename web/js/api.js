@@ -17,6 +17,7 @@
 //   exp.save()                               // → Uint8Array checkpoint (link, weights, optimiser, RNG, losses)
 //   exp.load(bytes)                          // restore a checkpoint of the same experiment; throws why not
 //   lab.restore(bytes)                       // → a new experiment from a checkpoint file
+//   lab.modelKey(link)                       // the link without its sampling fields: same key, same model
 //   exp.dispose()
 // Family-specific methods are documented in js/api/<family>.js.
 (function (root) {
@@ -36,8 +37,19 @@
     throw new Error('a checkpoint must be bytes (Uint8Array or ArrayBuffer)');
   }
 
+  // A model's identity: its canonical link without the fields of the schema's
+  // 'sampling' group (they change how a trained model is drawn, not the
+  // model). Links with one key share weights and training.
+  function modelKey(link, schema) {
+    const pairs = String(link).replace(/^[#?]/, '').split('&').filter(Boolean).map((p) => p.split('='));
+    const ex = (pairs.find(([k]) => k === 'ex') || [])[1];
+    const sampling = new Set(schema.filter((f) => f.group === 'sampling' && (!f.exercises || f.exercises.split(' ').includes(ex))).map((f) => f.name));
+    return pairs.filter(([k]) => !sampling.has(k)).map((p) => p.join('=')).join('&');
+  }
+
   class Lab {
     constructor(module) { this.module = module; }
+    modelKey(link) { return modelKey(link, this.schema()); }
     get exercises() { return this.schema().find((f) => f.name === 'ex').choices; }
     parseLink(link) { return JSON.parse(this.module.parseLink(String(link || ''))); }
     schema() { return JSON.parse(this.module.schema()); }
@@ -124,7 +136,7 @@
   // them after this file; node requires them below).
   const families = ['api/flow_matching.js', 'api/fm_rings.js', 'api/rbm.js', 'api/realnvp.js', 'api/cov1d.js', 'api/fm_ot.js'];
 
-  const FlowLab = { load, Lab, Experiment, register, kinds, families };
+  const FlowLab = { load, Lab, Experiment, register, kinds, families, modelKey };
   root.FlowLab = FlowLab;
   if (isNode && typeof module !== 'undefined') {
     module.exports = FlowLab;

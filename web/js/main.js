@@ -7,7 +7,8 @@ import * as controls from './controls.js';
 import { LossChart } from './chart.js';
 import { panel, csvText } from './figures.js';
 import { views } from './views/index.js';
-import * as store from './store.js';
+import * as runs from './runs.js';
+import './offline.js';
 
 const $ = (id) => document.getElementById(id);
 const form = $('controls');
@@ -101,6 +102,7 @@ const onMessage = {
     schema = msg.schema;
     const ex = schema.find((f) => f.name === 'ex');
     $('exercise').replaceChildren(...ex.choices.map((id) => new Option(views[id] ? views[id].title : id, id)));
+    runs.ready(schema);
   },
   config({ config, link, issues, restoredStep, reason }) {
     const changedExercise = !current || current.config.ex !== config.ex;
@@ -121,7 +123,9 @@ const onMessage = {
     resetStats();
     setRunning(false);
     lastFigures = null;
+    pendingFigures = null;  // the previous run's, maybe for another view
     window.flowlabPage.analyses = {};
+    runs.configured({ link, issues, restoredStep });
   },
   progress({ step, total, losses, stepsPerSec, running: r }) {
     chart.push(losses);
@@ -146,7 +150,7 @@ const onMessage = {
   },
   checkpoint({ bytes, step, link }) {
     lastCheckpoint = { bytes, step, link };
-    store.save({ link, step, bytes, savedAt: Date.now() }).catch(() => {});
+    runs.checkpoint(lastCheckpoint);
   },
   rollback({ losses }) {
     chart.reset();
@@ -198,15 +202,15 @@ function applyForm(ex) {
   const fields = controls.read(form);
   fields.ex = ex;
   const link = ['v=1', ...Object.entries(fields).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)].join('&');
-  worker.postMessage({ type: 'configure', link });
+  runs.configure(link);
 }
 
 form.addEventListener('change', () => applyForm(current.config.ex));
-// Another exercise starts from its defaults (keeping only the seed).
-$('exercise').addEventListener('change', () => worker.postMessage({ type: 'configure', link: `v=1&ex=${encodeURIComponent($('exercise').value)}&seed=${current.config.seed}` }));
+// Another exercise: its newest stored run, else its defaults (keeping only the seed).
+$('exercise').addEventListener('change', () => runs.switchExercise($('exercise').value, current.config.seed));
 $('run').addEventListener('click', () => worker.postMessage({ type: running ? 'pause' : 'run' }));
 $('step').addEventListener('click', () => worker.postMessage({ type: 'step' }));
-$('reset').addEventListener('click', () => worker.postMessage({ type: 'reset' }));
+$('reset').addEventListener('click', () => { runs.reset(); worker.postMessage({ type: 'reset' }); });
 $('export-run').addEventListener('click', () => worker.postMessage({ type: 'export' }));
 $('import-run').addEventListener('change', async (e) => {
   const file = e.target.files[0];
@@ -223,7 +227,7 @@ $('copy-link').addEventListener('click', async () => {
 });
 // A hand-edited hash reconfigures (the page itself always writes a canonical one).
 window.addEventListener('hashchange', () => {
-  if (!current || state.readLink() !== current.link) worker.postMessage({ type: 'configure', link: state.readLink() });
+  if (!current || state.readLink() !== current.link) runs.configure(state.readLink());
 });
 
 // The console API (index.html loads js/api.js): add the exercise families.
@@ -234,12 +238,11 @@ for (const f of window.FlowLab ? window.FlowLab.families : []) {
   document.head.append(script);
 }
 
-// Resume the stored run when the link is its link (or the page has no link).
+// Resume the stored run of this link (the newest run when the page has no link).
 resetStats();
-store.load().then((saved) => {
-  const link = state.readLink();
-  const resume = saved && (link === '' || link === saved.link);
-  if (resume) lastCheckpoint = saved;
-  startWorker({ link, checkpoint: resume ? saved.bytes : null,
-    reason: resume ? `Restored your run at step ${saved.step} from this browser's storage.` : undefined });
+runs.attach((msg) => worker && worker.postMessage(msg));
+runs.resumeFor(state.readLink()).then((saved) => {
+  if (saved) lastCheckpoint = saved;
+  startWorker({ link: state.readLink(), checkpoint: saved ? saved.bytes : null,
+    reason: saved ? `Restored your run at step ${saved.step} from this browser's storage.` : undefined });
 });

@@ -5,10 +5,10 @@
 // (js/api.js). It keeps the last good checkpoint: a diverged run is rolled
 // back to it, and the page stores it (browser storage, worker restarts).
 //
-// In:  {type:'init', link, checkpoint?} | {type:'configure', link} | {type:'run'}
+// In:  {type:'init', link, checkpoint?} | {type:'configure', link, keep?, from?, reason?} | {type:'run'}
 //      {type:'pause'} | {type:'step'} | {type:'reset'} | {type:'refresh'}
 //      {type:'analyze', name, args} | {type:'restore', bytes, reason?} | {type:'export'}
-//      {type:'ping'} | {type:'poke', index, value}
+//      {type:'ping'} | {type:'poke', index, value} | {type:'save'} (post a checkpoint now)
 // Out: {type:'ready', schema} | {type:'config', config, link, issues, restoredStep?, reason?}
 //      {type:'progress', step, total, losses, stepsPerSec, running}
 //      {type:'figures', data, seconds} | {type:'analysis', name, data}
@@ -66,9 +66,17 @@ function use(next, issues, extra = {}, drawn = null) {
   if (!drawn) figures(false);
 }
 
-function configure(link) {
+// keep: carry the current model over when only sampling fields change;
+// from: a stored checkpoint of this link's model to continue (reported as
+// restored, with the reason).
+function configure(link, { keep, from, reason } = {}) {
   const parsed = lab.parseLink(link);
-  use(lab.create(parsed.link), parsed.issues);
+  const next = lab.create(parsed.link);
+  const state = from || (keep && exp && lab.modelKey(exp.link) === lab.modelKey(parsed.link) ? exp.save() : null);
+  if (state) {
+    try { next.load(state); } catch (e) { next.dispose(); throw e; }
+  }
+  use(next, parsed.issues, from ? { restoredStep: next.step, reason } : {});
 }
 
 // A file that fails any check is refused with the reason (lab.restore
@@ -180,7 +188,8 @@ const handlers = {
   ping() { post({ type: 'pong' }); },
   // θ_i ← value: perturb a weight (used by the divergence-recovery test).
   poke({ index, value }) { exp.setParameter(index, value); },
-  configure({ link }) { configure(link); },
+  configure({ link, keep, from, reason }) { configure(link, { keep, from, reason }); },
+  save() { if (exp) checkpoint(); },
   run() {
     if (running) return;
     if (exp.total === 0) return fail('This experiment has nothing to train: its figures are exact (closed form). Use the analysis buttons.');

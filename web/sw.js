@@ -1,0 +1,61 @@
+// Offline copy of the lab (scope: this folder). After the first visit every
+// file of the app is in the cache; requests go to the network first (a new
+// build is used, and cached, as soon as it is online) and fall back to the
+// cache when the network fails. Only complete same-origin 200 responses are
+// cached, never errors. A new VERSION (any change of this file installs it)
+// drops the caches of older versions.
+const VERSION = 'flowlab-v1';
+// What the training worker loads (the page reports its own files).
+const WORKER = ['js/worker.js', 'gen/flowlab.js', 'gen/flowlab.wasm', 'js/api.js'];
+
+self.addEventListener('install', (e) => {
+  self.skipWaiting();
+  e.waitUntil(caches.open(VERSION).then((c) => Promise.all(WORKER.map((u) => fetchInto(c, new URL(u, self.registration.scope).href)))));
+});
+
+self.addEventListener('activate', (e) => {
+  e.waitUntil(caches.keys()
+    .then((keys) => Promise.all(keys.filter((k) => k.startsWith('flowlab-') && k !== VERSION).map((k) => caches.delete(k))))
+    .then(() => self.clients.claim()));
+});
+
+// The page lists the files it loaded before this worker controlled it.
+self.addEventListener('message', (e) => {
+  const urls = e.data && e.data.type === 'cache' && Array.isArray(e.data.urls) ? e.data.urls : [];
+  e.waitUntil(caches.open(VERSION).then((c) => Promise.all(urls.filter(inScope).map(async (u) => {
+    if (!(await c.match(u))) await fetchInto(c, u);
+  }))));
+});
+
+self.addEventListener('fetch', (e) => {
+  if (e.request.method !== 'GET' || !inScope(e.request.url)) return;
+  e.respondWith(networkFirst(e.request));
+});
+
+function inScope(url) {
+  return typeof url === 'string' && url.startsWith(self.registration.scope);
+}
+
+const cacheable = (res) => res.ok && res.status === 200 && res.type === 'basic';
+
+async function fetchInto(cache, url) {
+  try {
+    const res = await fetch(url, { cache: 'no-store' });
+    if (cacheable(res)) await cache.put(url, res);
+  } catch { /* offline now: cached on a later visit */ }
+}
+
+async function networkFirst(req) {
+  const cache = await caches.open(VERSION);
+  try {
+    const res = await fetch(req);
+    if (cacheable(res)) cache.put(req, res.clone()).catch(() => {});
+    return res;
+  } catch (err) {
+    // Navigations differ in their query; the page is the folder's index.
+    const hit = await cache.match(req, { ignoreSearch: req.mode === 'navigate' }) ||
+      (req.mode === 'navigate' ? await cache.match(self.registration.scope) : undefined);
+    if (hit) return hit;
+    throw err;
+  }
+}
