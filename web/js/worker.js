@@ -14,6 +14,9 @@
 //      {type:'figures', data, seconds} | {type:'analysis', name, data}
 //      {type:'checkpoint', bytes, step, link} | {type:'export', bytes, name}
 //      {type:'error', message} | {type:'pong'}
+//      {type:'busy', what, seconds}: a call of about `seconds` (core/cost.h) starts now
+//      {type:'aborted', message}: the wasm module aborted (e.g. out of memory); it is
+//        unusable, this worker answers nothing more and the page replaces it
 'use strict';
 importScripts('../gen/flowlab.js', 'api.js');
 importScripts(...FlowLab.families);
@@ -28,6 +31,23 @@ let rate = 0;         // steps/s, smoothed
 let nextFiguresAt = 0;
 let lastGood = null;  // {bytes, step}: the newest checkpoint with finite numbers
 let nextCheckpointAt = 0;
+let aborted = false;  // the wasm module aborted: no call may reach it again
+let cost = null;      // core/cost.h estimate of the current link's work
+
+// Emscripten reports an abort (allocation failure, unreachable) as an
+// exception whose message starts with "Aborted(", or a wasm RuntimeError.
+const isAbort = (err) => !!err && (err instanceof WebAssembly.RuntimeError || /^Aborted\(/.test(String(err.message || err)));
+function abortedNow(err) {
+  aborted = true;
+  running = false;
+  post({ type: 'aborted', message: `${err && err.message ? err.message : err}`.split('\n')[0].slice(0, 200) });
+}
+
+// Announces a call that may keep this worker from answering for a while, so
+// the page's watchdog waits for it (a busy worker) instead of restarting it.
+function busy(what, seconds) {
+  if (seconds > 0.5) post({ type: 'busy', what, seconds });
+}
 
 // Typed arrays anywhere in a message are transferred, not copied (never the
 // wasm heap itself: the API hands out copies, this guards the rule).
@@ -59,6 +79,7 @@ function use(next, issues, extra = {}) {
   stepsPerChunk = 1;
   rate = 0;
   lastGood = null;
+  cost = JSON.parse(lab.module.linkCost(exp.link));
   post({ type: 'config', config: exp.config, link: exp.link, issues, ...extra });
   if (exp.step > 0) post(progress(exp.losses(0)));
   checkpoint();
@@ -96,6 +117,7 @@ function diverged(what) {
 }
 
 function figures(preview) {
+  if (!preview && cost) busy('figures', cost.figures.seconds);
   const t0 = performance.now();
   const data = exp.figures({ preview });
   const seconds = (performance.now() - t0) / 1000;
@@ -129,7 +151,16 @@ function trainChunk(n) {
 }
 
 function loop() {
-  if (!running) return;
+  if (!running || aborted) return;
+  try {
+    loopOnce();
+  } catch (err) {
+    if (isAbort(err)) abortedNow(err);
+    else fail(`${err && err.message ? err.message : err}`);
+  }
+}
+
+function loopOnce() {
   const left = exp.total - exp.step;
   if (left <= 0) {
     running = false;
@@ -187,6 +218,7 @@ const handlers = {
     if (running) return;
     if (exp.total === 0) return fail('This experiment has nothing to train: its figures are exact (closed form). Use the analysis buttons.');
     if (exp.step >= exp.total) return fail(`All ${exp.total} steps are done; raise "steps" or press Reset.`);
+    busy('a training step', cost ? cost.step.seconds : 0);
     const r = trainChunk(1);
     if (!r) return;
     post(progress(r.losses));
@@ -196,6 +228,10 @@ const handlers = {
   reset() { configure(exp.link); },
   refresh() { if (!running) figures(false); },
   analyze({ name, args }) {
+    // Refused before any allocation when core/cost.h says it would not fit.
+    const refusal = lab.module.analysisRefusal(exp.link, name);
+    if (refusal) return fail(`${refusal[0].toUpperCase()}${refusal.slice(1)}.`);
+    busy(`the analysis '${name}'`, cost && cost.analyses[name] ? cost.analyses[name].seconds : 0);
     const t0 = performance.now();
     const data = exp.analyze(name, args);
     if (hasNonFinite(data)) return fail(`The analysis '${name}' produced NaN/Inf: the model diverged.`);
@@ -208,9 +244,11 @@ self.onmessage = async (e) => {
   try {
     if (!ready) ready = FlowLab.load().then((l) => { lab = l; });
     await ready;
+    if (aborted) return;
     const h = handlers[e.data && e.data.type];
     if (h) h(e.data);
   } catch (err) {
-    fail(`${err && err.message ? err.message : err}`);
+    if (isAbort(err)) abortedNow(err);
+    else fail(`${err && err.message ? err.message : err}`);
   }
 };
