@@ -155,10 +155,13 @@ const char* link_name(const Config& c, Member m) {
 }
 
 std::string gflop(double flops) {
-  char s[64];
-  std::snprintf(s, sizeof s, "%.3g GFLOP, ≈ %.3g s here", flops / 1e9, flops / kFlopsPerSecond);
+  char s[96];
+  const double g = flops / 1e9, sec = flops / kFlopsPerSecond;
+  std::snprintf(s, sizeof s, g >= 10 ? "%.0f GFLOP (≈ %.0f s at %.3g GFLOP/s)" : "%.2g GFLOP (≈ %.2g s at %.3g GFLOP/s)", g,
+                sec, kFlopsPerSecond / 1e9);
   return s;
 }
+std::string budget(double flops) { return std::to_string(int(std::lround(flops / 1e9))) + " GFLOP"; }
 std::string megabytes(double bytes) {
   char s[64];
   std::snprintf(s, sizeof s, "%.0f MB", bytes / (1024 * 1024));
@@ -228,10 +231,10 @@ void limit_work(Config& c, std::vector<ParseIssue>* issues) {
             megabytes(kMemoryBytes) + ")",
         &lowered);
   lower(c, step, [](const Config& x) { return link_cost(x).step.flops <= kCallFlops; },
-        "one training step would take " + gflop(link_cost(c).step.flops) + " (budget " + gflop(kCallFlops) + ")",
+        "one training step would take " + gflop(link_cost(c).step.flops) + " (budget " + budget(kCallFlops) + ")",
         &lowered);
   lower(c, figures, [](const Config& x) { return link_cost(x).figures.flops <= kCallFlops; },
-        "the figures would take " + gflop(link_cost(c).figures.flops) + " (budget " + gflop(kCallFlops) + ")",
+        "the figures would take " + gflop(link_cost(c).figures.flops) + " (budget " + budget(kCallFlops) + ")",
         &lowered);
   for (const Lowered& l : lowered) {
     char change[80];
@@ -253,7 +256,7 @@ std::string analysis_refusal(const Config& c, const std::string& name) {
   else if (ex == "rbm") fields = "m (hidden units)";
   else fields = "hidden or depth";
   return "the analysis '" + name + "' would take " + gflop(w.flops) + " and " + megabytes(k.model_bytes + w.bytes) +
-         " (budget " + gflop(kAnalysisFlops) + ", " + megabytes(kMemoryBytes) + "): lower " + fields + " to run it";
+         " (budget " + budget(kAnalysisFlops) + ", " + megabytes(kMemoryBytes) + "): lower " + fields + " to run it";
 }
 
 }  // namespace flowlab

@@ -63,12 +63,24 @@ for (const { link, lowered } of LINKS) {
   });
 }
 
+test('long figures run in slices: progress shown, pings answered, a new link cancels them', async () => {
+  const page = await b.open('v=1&ode_steps=2000');
+  await page.waitForFunction(() => window.flowlabPage.figureSlices >= 3, null, { timeout: LIMIT });
+  const stats = await page.$eval('#stats', (e) => e.textContent);
+  assert.match(stats, /\d+ \/ 486 ODE steps/);
+  // A lighter link now: the running slices are dropped, its figures come at once.
+  await page.evaluate(() => { location.hash = 'v=1&samples=500&ode_steps=4'; });
+  await page.waitForFunction(() => window.flowlabPage.figures && window.flowlabPage.figures.samples.length === 1000, null, { timeout: LIMIT });
+  assert.equal(await page.evaluate(() => window.flowlabPage.workerStarts), 1);
+  await page.close();
+});
+
 test('a wasm abort is detected: a new module, the run restored from the last good checkpoint, the page says so', async () => {
-  const page = await b.open('v=1&ex=fm-rings&batch=64&samples=1000&ode_steps=4');
+  const page = await b.open('v=1&ex=fm-rings&hidden=512&depth=1&batch=64&samples=1000&ode_steps=1&solver=euler');
   await settle(page);
   await page.click('#step');
   await page.waitForFunction(() => window.flowlabPage.checkpointStep === 1);
-  // A million trajectories: their activations alone exceed the 2 GB wasm heap
+  // A million trajectories: one layer's activations alone (2 GB) exceed the 2 GB wasm heap
   // (analysis arguments are not part of a link; the console can ask for them).
   await page.evaluate(() => window.flowlabPage.analyze('progression', { n: 1000000 }));
   await page.waitForFunction(() => window.flowlabPage.workerStarts === 2, null, { timeout: LIMIT });

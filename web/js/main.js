@@ -44,6 +44,7 @@ window.flowlabPage = {
   get checkpointStep() { return lastCheckpoint ? lastCheckpoint.step : null; },
   workerStarts: 0,  // how many workers this page has started (a restart loop shows here)
   gaveUp: false,    // the watchdog stopped restarting
+  figureSlices: 0,  // progress reports of sliced figures
   analyses: {},
   // For tests of worker-failure recovery: kill the worker as a crash would.
   killWorker() { worker.terminate(); },
@@ -183,7 +184,11 @@ const onMessage = {
   },
   pong() {},
   // A long call starts: wait for it (generously: slow machines) before calling the worker dead.
-  busy({ seconds }) { patience = Math.max(15000, 4000 * seconds + 10000); },
+  busy({ seconds, done, steps }) {
+    patience = Math.max(15000, 4000 * seconds + 10000);
+    if (steps) stat('figures', `${done} / ${steps} ODE steps`);
+    if (steps) window.flowlabPage.figureSlices++;
+  },
   aborted({ message }) {
     restartWorker(`The lab's wasm module aborted (${message})`);
   },

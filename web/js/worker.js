@@ -14,7 +14,8 @@
 //      {type:'figures', data, seconds} | {type:'analysis', name, data}
 //      {type:'checkpoint', bytes, step, link} | {type:'export', bytes, name}
 //      {type:'error', message} | {type:'pong'}
-//      {type:'busy', what, seconds}: a call of about `seconds` (core/cost.h) starts now
+//      {type:'busy', what, seconds, done?, steps?}: work of about `seconds` (core/cost.h)
+//        starts or goes on (sliced figures: `done` of `steps` ODE steps)
 //      {type:'aborted', message}: the wasm module aborted (e.g. out of memory); it is
 //        unusable, this worker answers nothing more and the page replaces it
 'use strict';
@@ -40,7 +41,8 @@ const isAbort = (err) => !!err && (err instanceof WebAssembly.RuntimeError || /^
 function abortedNow(err) {
   aborted = true;
   running = false;
-  post({ type: 'aborted', message: `${err && err.message ? err.message : err}`.split('\n')[0].slice(0, 200) });
+  const what = `${err && err.message ? err.message : err}`.split('\n')[0].replace(/\s*Build with.*$/, '');
+  post({ type: 'aborted', message: `${what.slice(0, 200)}: out of memory or an internal error` });
 }
 
 // Announces a call that may keep this worker from answering for a while, so
@@ -117,10 +119,50 @@ function diverged(what) {
 }
 
 function figures(preview) {
+  if (!preview && slicedFigures()) return;
   if (!preview && cost) busy('figures', cost.figures.seconds);
   const t0 = performance.now();
-  const data = exp.figures({ preview });
-  const seconds = (performance.now() - t0) / 1000;
+  postFigures(exp.figures({ preview }), (performance.now() - t0) / 1000, preview);
+}
+
+// Figures longer than ~0.5 s run in slices of ODE steps (~SLICE_MS each):
+// between slices the worker answers, reports progress, and a new command
+// (configure, step, run, …) cancels them.
+const SLICE_MS = 100;
+let sliced = null;  // {exp, job, k (steps per slice), t0}
+function slicedFigures() {
+  sliced = null;
+  if (!exp.figuresJob || !cost || cost.figures.seconds <= 0.5) return false;
+  const job = exp.figuresJob({ preview: false });
+  if (!job) return false;
+  sliced = { exp, job, k: 1, t0: performance.now() };
+  setTimeout(nextSlice, 0);
+  return true;
+}
+function nextSlice() {
+  const s = sliced;
+  if (!s || s.exp !== exp || aborted) return;
+  try {
+    const t0 = performance.now();
+    const done = s.job.advance(s.k);
+    const dt = performance.now() - t0;
+    if (!done) {
+      s.k = Math.max(1, Math.round(s.k * SLICE_MS / Math.max(dt, 1)));
+      const left = (1 - s.job.done / s.job.steps) * cost.figures.seconds;
+      post({ type: 'busy', what: 'figures', seconds: left, done: s.job.done, steps: s.job.steps });
+      setTimeout(nextSlice, 0);
+      return;
+    }
+    sliced = null;
+    postFigures(s.job.result(), (performance.now() - s.t0) / 1000, false);
+  } catch (err) {
+    sliced = null;
+    if (isAbort(err)) abortedNow(err);
+    else fail(`${err && err.message ? err.message : err}`);
+  }
+}
+
+function postFigures(data, seconds, preview) {
   if (hasNonFinite(data)) return diverged(`The figures at step ${exp.step} hold NaN/Inf`);
   post({ type: 'figures', data, seconds, preview });
   // Keep figure updates under ~20 % of the training time.
@@ -245,6 +287,8 @@ self.onmessage = async (e) => {
     if (!ready) ready = FlowLab.load().then((l) => { lab = l; });
     await ready;
     if (aborted) return;
+    // A command that changes the model or draws anew cancels sliced figures.
+    if (sliced && !['ping', 'analyze', 'export', 'poke'].includes(e.data && e.data.type)) sliced = null;
     const h = handlers[e.data && e.data.type];
     if (h) h(e.data);
   } catch (err) {
