@@ -152,7 +152,8 @@ const onMessage = {
     if (stepsPerSec) stat('steps/s', stepsPerSec.toFixed(1));
     queueFrame();
   },
-  figures({ data }) {
+  figures({ data, seconds }) {
+    if (stats.has('figures')) stat('figures', `drawn in ${seconds.toFixed(1)} s`);
     lastFigures = data;
     pendingFigures = data;
     queueFrame();
