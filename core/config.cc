@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include "cost.h"
+
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -256,25 +258,7 @@ Config parse_link(const std::string& link, std::vector<ParseIssue>* issues) {
   return c;
 }
 
-double step_flops(const Config& c) {
-  if (exercise_of(c).rfind("fm-", 0) != 0) return 0;
-  const double h = c.hidden, in = 3, out = 2;
-  const double params = (in + 1) * h + (c.depth - 1) * (h + 1) * h + (h + 1) * out;
-  return 6.0 * params * c.batch;  // forward 2·P·B, backward 4·P·B
-}
-
-void limit_cost(Config& c, std::vector<ParseIssue>* issues) {
-  const double flops = step_flops(c);
-  if (flops <= kMaxStepFlops) return;
-  const double batch = std::max(1.0, std::floor(c.batch * kMaxStepFlops / flops));
-  char msg[200];
-  std::snprintf(msg, sizeof msg,
-                "one training step would take %.0f GFLOP (seconds in a browser tab); batch lowered to %.0f — "
-                "use a smaller network for larger batches",
-                flops / 1e9, batch);
-  issues->push_back({"batch", msg});
-  c.batch = batch;
-}
+void limit_cost(Config& c, std::vector<ParseIssue>* issues) { limit_work(c, issues); }
 
 const FieldSpec* find_field(const std::string& name, const std::string& ex) {
   for (const auto& f : config_schema())

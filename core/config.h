@@ -92,11 +92,7 @@ struct ParseIssue {
 // for the link's exercise (ex, default the first); a field of another
 // exercise is reported and ignored.
 Config parse_link(const std::string& link, std::vector<ParseIssue>* issues);
-// Work of one training step (FLOP) and its ceiling: a step must stay around
-// a second in a browser tab (≈ 20 GFLOP/s of wasm SIMD), so settings beyond
-// it are refused before any work starts (the batch is lowered, with a message).
-constexpr double kMaxStepFlops = 4e10;
-double step_flops(const Config& c);
+// Lowers fields whose work exceeds the budgets of core/cost.h, naming each.
 void limit_cost(Config& c, std::vector<ParseIssue>* issues);
 
 // The schema entry for link name `name` in exercise `ex`, or nullptr.

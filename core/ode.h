@@ -19,4 +19,10 @@ inline int evals_per_step(Solver s) { return s == Solver::Midpoint ? 2 : 1; }
 void integrate(const VelocityFn& v, float* x, int n, int dim, float t0, float t1,
                int steps, Solver solver, std::vector<float>* traj = nullptr);
 
+// Steps [from, to) of the same integration: the same arithmetic in the same
+// order, so slices of one integration give the bits of the whole (long
+// sampling can then run in slices that report progress and can be cancelled).
+void integrate_steps(const VelocityFn& v, float* x, int n, int dim, float t0, float t1, int steps, int from,
+                     int to, Solver solver);
+
 }  // namespace flowlab

@@ -9,6 +9,7 @@
 #include "datasets.h"
 #include "flow_matching.h"
 #include "loglik.h"
+#include "ode.h"
 #include "quality.h"
 
 using namespace emscripten;
@@ -35,6 +36,19 @@ struct FlowMatchingHandle {
   }
   val sample(int n, int steps, int solver) {
     out = model.sample(n, steps, Solver(solver));
+    return val(typed_memory_view(out.size(), out.data()));
+  }
+  // sample(n, steps, solver) in slices: sampleBegin, then sampleSteps over
+  // [0, steps) in any slices, then sampleEnd: the bits of sample().
+  std::vector<float> job;
+  void sample_begin(int n) { job = model.source_noise(std::clamp(n, 1, 1000000)); }
+  void sample_steps(int steps, int from, int to, int solver) {
+    integrate_steps([this](const float* xx, float t, int m, float* v) { model.velocity(xx, t, m, v); }, job.data(),
+                    int(job.size() / 2), 2, 0.0f, 1.0f, std::clamp(steps, 1, 100000), from, to, Solver(solver));
+  }
+  val sample_end() {
+    out.swap(job);
+    job.clear();
     return val(typed_memory_view(out.size(), out.data()));
   }
   // (steps + 1) × n × 2 positions from t = 0 to 1 of the first n noise points.
@@ -207,6 +221,9 @@ EMSCRIPTEN_BINDINGS(flowlab_flow_matching) {
       .function("classQuality", &FlowMatchingHandle::class_quality)
       .function("logDensity", &FlowMatchingHandle::log_density)
       .function("densityGrid", &FlowMatchingHandle::density_grid)
+      .function("sampleBegin", &FlowMatchingHandle::sample_begin)
+      .function("sampleSteps", &FlowMatchingHandle::sample_steps)
+      .function("sampleEnd", &FlowMatchingHandle::sample_end)
       .function("step", &FlowMatchingHandle::step)
       .function("save", &FlowMatchingHandle::save)
       .function("load", &FlowMatchingHandle::load)

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "config.h"
+#include "cost.h"
 #include "rng.h"
 
 using namespace flowlab;
@@ -86,7 +87,11 @@ TEST_CASE("validate clamps and resets configs built in code") {
   c.lr = -1;
   c.batch = 0.5;
   const auto issues = validate(c);
-  CHECK(issues.size() == 3);
+  // hidden, lr, batch; then the wider net's figures are lowered (core/cost.h).
+  REQUIRE(issues.size() >= 3);
+  CHECK(issues[0].field == "hidden");
+  CHECK(issues[1].field == "lr");
+  CHECK(issues[2].field == "batch");
   CHECK(c.hidden == 1024);
   CHECK(c.lr == 1e-6);
   CHECK(c.batch == Config().batch);
@@ -120,14 +125,18 @@ TEST_CASE("one link name, per-exercise meaning: lr of the RBM is not lr of flow 
 TEST_CASE("absurd work per step is refused before any work starts") {
   std::vector<ParseIssue> issues;
   const Config c = parse_link("v=1&hidden=1024&depth=8&batch=8192", &issues);
-  REQUIRE(issues.size() == 1);
-  CHECK(issues[0].field == "batch");
-  CHECK(step_flops(c) <= kMaxStepFlops);
+  bool batch = false;
+  for (const auto& i : issues) batch = batch || i.field == "batch";
+  CHECK(batch);
+  CHECK(link_cost(c).step.flops <= kCallFlops);
   CHECK(c.batch >= 1);
   CHECK(c.hidden == 1024);
   issues.clear();
-  parse_link("v=1&hidden=256&depth=3&batch=1024", &issues);  // the reference network is fine
-  CHECK(issues.empty());
+  // The reference network trains as asked; only its figures' points may be lowered.
+  const Config ref = parse_link("v=1&hidden=256&depth=3&batch=1024", &issues);
+  CHECK(ref.hidden == 256);
+  CHECK(ref.batch == 1024);
+  for (const auto& i : issues) CHECK(i.field == "samples");
 }
 
 TEST_CASE("the link is decoded exactly once: an escaped '&' or '=' stays inside its value") {

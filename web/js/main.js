@@ -15,7 +15,12 @@ const form = $('controls');
 let worker = null;
 let schema = null;
 let lastCheckpoint = null;  // {link, step, bytes}: what a restarted worker resumes from
-let lastPong = 0;
+let lastHeard = 0;   // when the worker last sent anything (pong, progress, figures…)
+let patience = 15000;  // ms of silence before the worker counts as dead
+let restarts = null;   // {step, why}: the last restart, until the restarted worker draws figures
+let drawn = false;     // the current link's figures have been drawn (only then is it stored)
+let unstored = null;   // its newest checkpoint, waiting for that
+let lastStored = null;  // the newest checkpoint stored: the last run known to draw
 let current = null;  // {config, link} as validated by the core
 let view = null;     // {id, figures(data), analysis(name, data)}
 let running = false;
@@ -38,10 +43,14 @@ window.flowlabPage = {
   get figures() { return lastFigures; },
   get running() { return running; },
   get checkpointStep() { return lastCheckpoint ? lastCheckpoint.step : null; },
+  workerStarts: 0,  // how many workers this page has started (a restart loop shows here)
+  gaveUp: false,    // the watchdog stopped restarting
+  figureSlices: 0,  // progress reports of sliced figures
   analyses: {},
   // For tests of worker-failure recovery: kill the worker as a crash would.
   killWorker() { worker.terminate(); },
   poke(index, value) { worker.postMessage({ type: 'poke', index, value }); },
+  analyze(name, args) { analyze(name, args); },
 };
 
 const stats = new Map();
@@ -79,6 +88,7 @@ function queueFrame() {
     if (pendingFigures && view) {
       view.figures(pendingFigures);
       pendingFigures = null;
+      figuresDrawn();
     }
   });
 }
@@ -95,6 +105,19 @@ function mountView(ex) {
 
 function analyze(name, args = {}) {
   worker.postMessage({ type: 'analyze', name, args });
+}
+
+// A link is stored only once its figures are drawn: a link that cannot draw
+// never replaces the run kept in this browser.
+function figuresDrawn() {
+  drawn = true;
+  restarts = null;  // the (restarted) worker works
+  if (unstored) storeCheckpoint(unstored);
+  unstored = null;
+}
+function storeCheckpoint(ck) {
+  lastStored = ck;
+  runs.checkpoint(ck);
 }
 
 const onMessage = {
@@ -124,6 +147,7 @@ const onMessage = {
     setRunning(false);
     lastFigures = null;
     pendingFigures = null;  // the previous run's, maybe for another view
+    drawn = false;
     window.flowlabPage.analyses = {};
     runs.configured({ link, issues, restoredStep });
   },
@@ -135,7 +159,8 @@ const onMessage = {
     if (stepsPerSec) stat('steps/s', stepsPerSec.toFixed(1));
     queueFrame();
   },
-  figures({ data }) {
+  figures({ data, seconds }) {
+    if (stats.has('figures')) stat('figures', `drawn in ${seconds.toFixed(1)} s`);
     lastFigures = data;
     pendingFigures = data;
     queueFrame();
@@ -150,7 +175,8 @@ const onMessage = {
   },
   checkpoint({ bytes, step, link }) {
     lastCheckpoint = { bytes, step, link };
-    runs.checkpoint(lastCheckpoint);
+    if (drawn) storeCheckpoint(lastCheckpoint);
+    else unstored = lastCheckpoint;
   },
   rollback({ losses }) {
     chart.reset();
@@ -164,36 +190,72 @@ const onMessage = {
     a.href = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
     a.click();
   },
-  pong() { lastPong = Date.now(); },
+  pong() {},
+  // A long call starts: wait for it (generously: slow machines) before calling the worker dead.
+  busy({ seconds, done, steps }) {
+    patience = Math.max(15000, 4000 * seconds + 10000);
+    if (steps) stat('figures', `${done} / ${steps} ODE steps`);
+    if (steps) window.flowlabPage.figureSlices++;
+  },
+  aborted({ message }) {
+    restartWorker(`The lab's wasm module aborted (${message})`);
+  },
 };
 
 // The worker: started, watched (a killed or hung worker stops answering
 // pings), and restarted from the last checkpoint when it fails.
 function startWorker(init) {
   worker = new Worker('js/worker.js');
-  worker.onmessage = (e) => onMessage[e.data.type] && onMessage[e.data.type](e.data);
+  window.flowlabPage.workerStarts++;
+  worker.onmessage = (e) => {
+    lastHeard = Date.now();
+    if (e.data.type !== 'busy') patience = 15000;
+    if (onMessage[e.data.type]) onMessage[e.data.type](e.data);
+  };
   worker.onerror = (e) => {
     e.preventDefault();
     restartWorker(`The training worker failed (${e.message || 'unknown error'})`);
   };
-  lastPong = Date.now();
+  lastHeard = Date.now();
+  patience = 15000;
   worker.postMessage({ type: 'init', ...init });
 }
 
 function restartWorker(why) {
   worker.terminate();
   setRunning(false);
-  const ck = lastCheckpoint;
+  let ck = lastCheckpoint;
+  // Never loop: a restarted worker that fails again before drawing anything
+  // would fail the same way forever.
+  if (restarts) {
+    window.flowlabPage.gaveUp = true;
+    messages.show([`${why}, again after a restart at step ${restarts.step} (${restarts.why}). Stopped restarting it: ` +
+      'lower the heavy fields of this link, or open the lab without a link.']);
+    return;
+  }
+  restarts = { step: ck ? ck.step : 0, why };
+  // A link that never drew resumes the last run that did, not its own step 0.
+  if (!drawn) ck = lastStored;
   const resumed = ck ? `resumed from step ${ck.step}` : 'started afresh from the link';
   messages.show([`${why}; restarted it and ${resumed}.`]);
-  startWorker({ link: current ? current.link : state.readLink(), checkpoint: ck && ck.bytes.slice(),
+  startWorker({ link: ck ? ck.link : current ? current.link : state.readLink(), checkpoint: ck && ck.bytes.slice(),
     reason: `${why}; restarted it and ${resumed}.` });
 }
 
+// After the watchdog gave up, a new link (form, exercise, hash) gets a new worker.
+function revive(link) {
+  if (!window.flowlabPage.gaveUp) return false;
+  window.flowlabPage.gaveUp = false;
+  restarts = null;
+  lastCheckpoint = null;
+  startWorker({ link });
+  return true;
+}
+
 setInterval(() => {
-  if (!worker) return;
-  // Training chunks are ~40 ms and analyses a few seconds: 15 s of silence is death.
-  if (Date.now() - lastPong > 15000) restartWorker('The training worker stopped answering');
+  if (!worker || window.flowlabPage.gaveUp) return;
+  // Training chunks are ~40 ms; a longer call is announced ('busy'). Silence beyond that is death.
+  if (Date.now() - lastHeard > patience) restartWorker(`The training worker stopped answering for ${Math.round(patience / 1000)} s`);
   else worker.postMessage({ type: 'ping' });
 }, 1000);
 
@@ -202,12 +264,15 @@ function applyForm(ex) {
   const fields = controls.read(form);
   fields.ex = ex;
   const link = ['v=1', ...Object.entries(fields).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)].join('&');
-  runs.configure(link);
+  if (!revive(link)) runs.configure(link);
 }
 
 form.addEventListener('change', () => applyForm(current.config.ex));
 // Another exercise: its newest stored run, else its defaults (keeping only the seed).
-$('exercise').addEventListener('change', () => runs.switchExercise($('exercise').value, current.config.seed));
+$('exercise').addEventListener('change', () => {
+  const ex = $('exercise').value;
+  if (!revive(`v=1&ex=${encodeURIComponent(ex)}&seed=${current.config.seed}`)) runs.switchExercise(ex, current.config.seed);
+});
 $('run').addEventListener('click', () => worker.postMessage({ type: running ? 'pause' : 'run' }));
 $('step').addEventListener('click', () => worker.postMessage({ type: 'step' }));
 $('reset').addEventListener('click', () => { runs.reset(); worker.postMessage({ type: 'reset' }); });
@@ -227,6 +292,7 @@ $('copy-link').addEventListener('click', async () => {
 });
 // A hand-edited hash reconfigures (the page itself always writes a canonical one).
 window.addEventListener('hashchange', () => {
+  if (revive(state.readLink())) return;
   if (!current || state.readLink() !== current.link) runs.configure(state.readLink());
 });
 
@@ -243,6 +309,7 @@ resetStats();
 runs.attach((msg) => worker && worker.postMessage(msg));
 runs.resumeFor(state.readLink()).then((saved) => {
   if (saved) lastCheckpoint = saved;
+  if (saved) lastStored = saved;
   startWorker({ link: state.readLink(), checkpoint: saved ? saved.bytes : null,
     reason: saved ? `Restored your run at step ${saved.step} from this browser's storage.` : undefined });
 });

@@ -14,6 +14,10 @@
 //      {type:'figures', data, seconds} | {type:'analysis', name, data}
 //      {type:'checkpoint', bytes, step, link} | {type:'export', bytes, name}
 //      {type:'error', message} | {type:'pong'}
+//      {type:'busy', what, seconds, done?, steps?}: work of about `seconds` (core/cost.h)
+//        starts or goes on (sliced figures: `done` of `steps` ODE steps)
+//      {type:'aborted', message}: the wasm module aborted (e.g. out of memory); it is
+//        unusable, this worker answers nothing more and the page replaces it
 'use strict';
 importScripts('../gen/flowlab.js', 'api.js');
 importScripts(...FlowLab.families);
@@ -28,6 +32,24 @@ let rate = 0;         // steps/s, smoothed
 let nextFiguresAt = 0;
 let lastGood = null;  // {bytes, step}: the newest checkpoint with finite numbers
 let nextCheckpointAt = 0;
+let aborted = false;  // the wasm module aborted: no call may reach it again
+let cost = null;      // core/cost.h estimate of the current link's work
+
+// Emscripten reports an abort (allocation failure, unreachable) as an
+// exception whose message starts with "Aborted(", or a wasm RuntimeError.
+const isAbort = (err) => !!err && (err instanceof WebAssembly.RuntimeError || /^Aborted\(/.test(String(err.message || err)));
+function abortedNow(err) {
+  aborted = true;
+  running = false;
+  const what = `${err && err.message ? err.message : err}`.split('\n')[0].replace(/\s*Build with.*$/, '');
+  post({ type: 'aborted', message: `${what.slice(0, 200)}: out of memory or an internal error` });
+}
+
+// Announces a call that may keep this worker from answering for a while, so
+// the page's watchdog waits for it (a busy worker) instead of restarting it.
+function busy(what, seconds) {
+  if (seconds > 0.5) post({ type: 'busy', what, seconds });
+}
 
 // Typed arrays anywhere in a message are transferred, not copied (never the
 // wasm heap itself: the API hands out copies, this guards the rule).
@@ -59,6 +81,7 @@ function use(next, issues, extra = {}, drawn = null) {
   stepsPerChunk = 1;
   rate = 0;
   lastGood = null;
+  cost = JSON.parse(lab.module.linkCost(exp.link));
   post({ type: 'config', config: exp.config, link: exp.link, issues, ...extra });
   if (exp.step > 0) post(progress(exp.losses(0)));
   if (drawn) post({ type: 'figures', data: drawn, seconds: 0, preview: false });
@@ -116,9 +139,50 @@ function diverged(what) {
 }
 
 function figures(preview) {
+  if (!preview && slicedFigures()) return;
+  if (!preview && cost) busy('figures', cost.figures.seconds);
   const t0 = performance.now();
-  const data = exp.figures({ preview });
-  const seconds = (performance.now() - t0) / 1000;
+  postFigures(exp.figures({ preview }), (performance.now() - t0) / 1000, preview);
+}
+
+// Figures longer than ~0.5 s run in slices of ODE steps (~SLICE_MS each):
+// between slices the worker answers, reports progress, and a new command
+// (configure, step, run, …) cancels them.
+const SLICE_MS = 100;
+let sliced = null;  // {exp, job, k (steps per slice), t0}
+function slicedFigures() {
+  sliced = null;
+  if (!exp.figuresJob || !cost || cost.figures.seconds <= 0.5) return false;
+  const job = exp.figuresJob({ preview: false });
+  if (!job) return false;
+  sliced = { exp, job, k: 1, t0: performance.now() };
+  setTimeout(nextSlice, 0);
+  return true;
+}
+function nextSlice() {
+  const s = sliced;
+  if (!s || s.exp !== exp || aborted) return;
+  try {
+    const t0 = performance.now();
+    const done = s.job.advance(s.k);
+    const dt = performance.now() - t0;
+    if (!done) {
+      s.k = Math.max(1, Math.round(s.k * SLICE_MS / Math.max(dt, 1)));
+      const left = (1 - s.job.done / s.job.steps) * cost.figures.seconds;
+      post({ type: 'busy', what: 'figures', seconds: left, done: s.job.done, steps: s.job.steps });
+      setTimeout(nextSlice, 0);
+      return;
+    }
+    sliced = null;
+    postFigures(s.job.result(), (performance.now() - s.t0) / 1000, false);
+  } catch (err) {
+    sliced = null;
+    if (isAbort(err)) abortedNow(err);
+    else fail(`${err && err.message ? err.message : err}`);
+  }
+}
+
+function postFigures(data, seconds, preview) {
   if (hasNonFinite(data)) return diverged(`The figures at step ${exp.step} hold NaN/Inf`);
   post({ type: 'figures', data, seconds, preview });
   // Keep figure updates under ~20 % of the training time.
@@ -149,7 +213,16 @@ function trainChunk(n) {
 }
 
 function loop() {
-  if (!running) return;
+  if (!running || aborted) return;
+  try {
+    loopOnce();
+  } catch (err) {
+    if (isAbort(err)) abortedNow(err);
+    else fail(`${err && err.message ? err.message : err}`);
+  }
+}
+
+function loopOnce() {
   const left = exp.total - exp.step;
   if (left <= 0) {
     running = false;
@@ -208,6 +281,7 @@ const handlers = {
     if (running) return;
     if (exp.total === 0) return fail('This experiment has nothing to train: its figures are exact (closed form). Use the analysis buttons.');
     if (exp.step >= exp.total) return fail(`All ${exp.total} steps are done; raise "steps" or press Reset.`);
+    busy('a training step', cost ? cost.step.seconds : 0);
     const r = trainChunk(1);
     if (!r) return;
     post(progress(r.losses));
@@ -217,6 +291,10 @@ const handlers = {
   reset() { configure(exp.link); },
   refresh() { if (!running) figures(false); },
   analyze({ name, args }) {
+    // Refused before any allocation when core/cost.h says it would not fit.
+    const refusal = lab.module.analysisRefusal(exp.link, name);
+    if (refusal) return fail(`${refusal[0].toUpperCase()}${refusal.slice(1)}.`);
+    busy(`the analysis '${name}'`, cost && cost.analyses[name] ? cost.analyses[name].seconds : 0);
     const t0 = performance.now();
     const data = exp.analyze(name, args);
     if (hasNonFinite(data)) return fail(`The analysis '${name}' produced NaN/Inf: the model diverged.`);
@@ -229,9 +307,13 @@ self.onmessage = async (e) => {
   try {
     if (!ready) ready = FlowLab.load().then((l) => { lab = l; });
     await ready;
+    if (aborted) return;
+    // A command that changes the model or draws anew cancels sliced figures.
+    if (sliced && !['ping', 'analyze', 'export', 'poke'].includes(e.data && e.data.type)) sliced = null;
     const h = handlers[e.data && e.data.type];
     if (h) h(e.data);
   } catch (err) {
-    fail(`${err && err.message ? err.message : err}`);
+    if (isAbort(err)) abortedNow(err);
+    else fail(`${err && err.message ? err.message : err}`);
   }
 };

@@ -4,6 +4,7 @@
 //   exp.flow(points, t0, t1, opts)    → trajectory of given points from t0 to t1
 //   exp.velocity(points, t)           → v(x, t)
 //   exp.onSquares(points)             → fraction on the checkerboard's filled squares
+//   exp.figuresJob({preview})         → figures() in slices of ODE steps (advance(k), result())
 //   exp.logDensity(points, opts)      → Float64Array ln p_1(x) (reverse flow with ∫ Tr ∂v/∂x dt)
 //   exp.analyze('fig4' | 'field0' | 'density') → Fig. 4 panels; v(x, 0) vs E[x1] − x; ln p_1 on a grid
 //   exp.analyze('quality')            → exact NLL, KL gap to ln 32, on-squares fraction, verdict (core/quality.h)
@@ -54,10 +55,30 @@
     onSquares(points) { return this.module.checkerboardFraction(Array.from(points)); }
 
     // The live figure: samples at t = 1 (fewer points while training runs).
-    figures({ preview = false } = {}) {
-      const n = preview ? Math.min(PREVIEW_POINTS, this.config.samples) : this.config.samples;
-      const samples = this.sample(n);
+    figures({ preview = false } = {}) { return this.figuresOf(this.sample(this.figurePoints(preview))); }
+    figurePoints(preview) { return preview ? Math.min(PREVIEW_POINTS, this.config.samples) : this.config.samples; }
+    figuresOf(samples) {
       return { step: this.step, done: this.step >= this.config.steps, samples, onSquares: this.onSquares(samples) };
+    }
+    // figures() in slices of ODE steps, with the same bits: job.advance(k) runs
+    // up to k more steps and says whether all are done; job.result() is then
+    // figures(). null when the figures are not one unconditional sample.
+    figuresJob({ preview = false } = {}) {
+      const n = this.figurePoints(preview);
+      if (!n) return null;
+      const [steps, solver] = this.ode();
+      this.handle.sampleBegin(FlowLab.Experiment.intArg(n, 'n', 1, 1e6));
+      let done = 0;
+      return {
+        steps,
+        get done() { return done; },
+        advance: (k) => {
+          this.handle.sampleSteps(steps, done, done + k, solver);
+          done = Math.min(steps, done + k);
+          return done >= steps;
+        },
+        result: () => this.figuresOf(this.handle.sampleEnd().slice()),
+      };
     }
     dispose() { this.handle.delete(); this.handle = null; }
   }

@@ -55,6 +55,13 @@
         return { accuracy: quality.accuracy, quality };
       }
 
+
+      // Sliced figures (figuresJob): the unconditional model only.
+      figurePoints(preview) {
+        const full = Math.max(1000, this.config.samples);
+        return this.conditional ? 0 : preview ? Math.min(PREVIEW_POINTS, full) : full;
+      }
+      figuresOf(samples) { return { step: this.step, samples }; }
       // Live figure: samples at t = 1 (conditional: classes i mod 5, ≥ 3000 points when not previewing).
       figures({ preview = false } = {}) {
         const full = Math.max(this.conditional ? 3000 : 1000, this.config.samples);

@@ -1,0 +1,262 @@
+#include "cost.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace flowlab {
+namespace {
+
+struct Net {
+  double P = 0, U = 0, cache = 0;  // parameters, hidden units, cached floats per row
+};
+
+Net mlp(double in, double hidden, double depth, double out) {
+  Net n;
+  double prev = in;
+  n.cache = in;
+  for (int l = 0; l < int(depth); ++l) {
+    n.P += (prev + 1) * hidden;
+    n.U += hidden;
+    n.cache += 2 * hidden;  // layer input and pre-activation
+    prev = hidden;
+  }
+  n.P += (prev + 1) * out;
+  n.cache += out;
+  return n;
+}
+
+Work forward(const Net& net, double rows) { return {(2 * net.P + 20 * net.U) * rows, 4 * net.cache * rows}; }
+Work train_rows(const Net& net, double rows) {
+  const Work f = forward(net, rows);
+  return {3 * f.flops + 12 * net.P, 2 * f.bytes};  // activations and their gradients
+}
+Work operator*(double k, Work w) { return {k * w.flops, w.bytes}; }
+// Two parts run one after the other: their work adds, their memory does not.
+Work seq(Work a, Work b) { return {a.flops + b.flops, std::max(a.bytes, b.bytes)}; }
+
+// ODE sampling of n points: e·S forwards (e evaluations per step) and the points.
+Work sampling(const Net& net, double n, double steps, double solver, double trajectory_steps = 0) {
+  Work w = (solver >= 1 ? 2 : 1) * steps * forward(net, n);
+  w.bytes += 4 * 2 * n * (3 + trajectory_steps);
+  return w;
+}
+
+bool is_fm(const std::string& ex) { return ex.rfind("fm-", 0) == 0; }
+
+Net fm_net(const Config& c) {
+  const double in = 3 + (exercise_of(c) == "fm-rings-cond" ? c.rings_embed : 0);
+  return mlp(in, c.hidden, c.depth, 2);
+}
+
+double rbm_visible(const Config& c) {
+  if (c.rbm_dataset == 1) return 35;  // the 5 × 7 digit glyphs
+  const double side = c.rbm_dataset == 0 ? std::min(5.0, c.rbm_side) : c.rbm_side;
+  return side * side;
+}
+double rbm_exact(double n, double m) {
+  const double lo = std::min(n, m);
+  return lo <= 20 ? std::ldexp(1.0, int(lo)) * (8 * n * m + 400 * std::max(n, m)) : 0;
+}
+
+double fm_figure_points(const Config& c) {
+  const std::string& ex = exercise_of(c);
+  if (ex == "fm-rings") return std::max(1000.0, c.samples);
+  if (ex == "fm-rings-cond") return std::max(3000.0, c.samples);
+  return c.samples;
+}
+
+}  // namespace
+
+LinkCost link_cost(const Config& c) {
+  LinkCost k;
+  const std::string& ex = exercise_of(c);
+  auto add = [&](const char* name, Work w) { k.analyses.push_back({name, w}); };
+  if (is_fm(ex)) {
+    const Net net = fm_net(c);
+    const bool ot = ex == "fm-ot";
+    const double models = ot ? 2 : 1, batch = ot ? c.ot_batch : c.batch;
+    double data = 0;
+    if (ex == "fm-rings" || ex == "fm-rings-cond") data = 4 * 3 * c.rings_n;
+    k.model_bytes = models * 16 * net.P + data;
+    k.step = models * train_rows(net, batch);
+    if (ot) k.step.flops += 4 * batch * batch * batch;
+    k.figures = models * sampling(net, fm_figure_points(c), c.ode_steps, c.solver);
+    const Work jvp_grid = 2 * 2 * 40 * (2 * forward(net, 81 * 81));
+    if (ex == "fm-checkerboard") {
+      add("fig4", seq(sampling(net, c.samples, 30, 1, 30), sampling(net, c.samples, 21, 1)));
+      add("density", jvp_grid);
+      add("field0", forward(net, 121));
+    } else if (ot) {
+      add("compare", 2 * seq(seq(sampling(net, 200, 20, 1, 20), sampling(net, 500, 100, 1)),
+                                sampling(net, 3000, 15, 0)));
+    } else {
+      add("progression", sampling(net, 1000, 50, c.solver, 50));
+      add("trajectories", sampling(net, 10, 50, c.solver, 50));
+      add("quantization", sampling(net, 1000, 500 + 100 + 50 + 20 + 10 + 5, 0));
+      add("reverse", sampling(net, 5, 2 * 685, 0, 500));
+      if (ex == "fm-rings") add("density", seq(jvp_grid, 2 * 2 * 200 * (2 * forward(net, 5))));
+      else add("classSamples", sampling(net, std::max(3000.0, c.samples), c.ode_steps, c.solver));
+    }
+  } else if (ex == "realnvp") {
+    const Net net = mlp(1, c.nvp_hidden, c.nvp_depth, 2);
+    const double L = c.nvp_layers, val = std::ceil(c.nvp_val_fraction * c.nvp_rings_n);
+    k.model_bytes = L * 16 * net.P + 4 * 2 * c.nvp_rings_n;
+    k.step = seq(L * train_rows(net, c.nvp_batch), L * forward(net, val));
+    k.step.bytes = L * std::max(2 * forward(net, c.nvp_batch).bytes, forward(net, val).bytes);
+    k.figures = L * forward(net, 1000);
+    k.figures.bytes *= L;
+    add("seeds", 3 * k.figures);
+    add("layers", k.figures);
+    add("points", L * forward(net, 5));
+    Work grid = L * forward(net, 120 * 120);
+    grid.bytes *= L;
+    add("density", grid);
+  } else if (ex == "rbm") {
+    const double n = rbm_visible(c), m = c.rbm_m, sweep = 4 * n * m + 60 * (n + m);
+    k.model_bytes = 4 * (3 * n * m + 2 * (n + m) + c.rbm_batch * (n + m) + (c.rbm_n_train + c.rbm_n_test) * n);
+    k.step = {c.rbm_batch * (c.rbm_k * sweep + 2 * n * m) + rbm_exact(n, m) + 2 * n * m,
+              4 * c.rbm_batch * 3 * (n + m)};
+    k.figures = {rbm_exact(n, m) + (c.rbm_n_train + c.rbm_n_test) * 2 * n * m, 4 * n * m};
+    add("chains", {16 * 10 * sweep, 0});
+    add("coupling", {200 * 70 * sweep, 0});
+    // Exact moments by enumeration, finite differences capped at ~6e7·8, CD/PCD chains.
+    const double states_nm = std::ldexp(1.0, int(std::min(std::min(n, m), 60.0))) * n * m;
+    add("gradient", {4 * states_nm + 5e8 + 2000 * 146 * sweep, 8 * n * m * 3});
+  } else if (ex == "cov1d") {
+    const Net net = mlp(2, c.cov_hidden, c.cov_depth, 1);
+    const bool learned = c.cov_field == 3;
+    k.model_bytes = learned ? 16 * net.P : 0;
+    k.step = learned ? train_rows(net, c.cov_batch) : Work{};
+    k.figures = learned ? 3 * (2 * forward(net, 201)) : Work{};
+    add("particles", learned ? 16 * 100 * forward(net, 4000) : Work{4000 * 100 * 40, 0});
+  }
+  return k;
+}
+
+Work analysis_cost(const Config& c, const std::string& name) {
+  for (const auto& a : link_cost(c).analyses)
+    if (a.first == name) return a.second;
+  return {};
+}
+
+namespace {
+
+using Member = double Config::*;
+struct Lower {
+  Member field;
+  double floor;  // never lowered below this (the schema's minimum at most)
+};
+
+const char* link_name(const Config& c, Member m) {
+  for (const auto& f : config_schema())
+    if (f.member == m && f.used_by(exercise_of(c))) return f.name;
+  return "?";
+}
+
+std::string gflop(double flops) {
+  char s[96];
+  const double g = flops / 1e9, sec = flops / kFlopsPerSecond;
+  std::snprintf(s, sizeof s, g >= 10 ? "%.0f GFLOP (≈ %.0f s at %.3g GFLOP/s)" : "%.2g GFLOP (≈ %.2g s at %.3g GFLOP/s)", g,
+                sec, kFlopsPerSecond / 1e9);
+  return s;
+}
+std::string budget(double flops) { return std::to_string(int(std::lround(flops / 1e9))) + " GFLOP"; }
+std::string megabytes(double bytes) {
+  char s[64];
+  std::snprintf(s, sizeof s, "%.0f MB", bytes / (1024 * 1024));
+  return s;
+}
+
+// What was lowered and why: one issue per field, however many budgets lowered it.
+struct Lowered {
+  Member field;
+  double was;
+  std::string why;
+};
+
+// Lowers `plan`'s fields in order, each to the largest value with fits(c).
+// The model is monotone in each field, so bisection finds it.
+template <class Fits>
+void lower(Config& c, const std::vector<Lower>& plan, Fits fits, const std::string& why, std::vector<Lowered>* out) {
+  if (fits(c)) return;
+  for (const Lower& step : plan) {
+    double& v = c.*(step.field);
+    const double was = v;
+    if (was <= step.floor) continue;
+    double lo = step.floor, hi = was;
+    v = lo;
+    const bool floor_fits = fits(c);
+    if (floor_fits) {
+      while (hi - lo > 1) {  // every lowered field is an integer
+        const double mid = std::floor(0.5 * (lo + hi));
+        v = mid;
+        (fits(c) ? lo : hi) = mid;
+      }
+      v = lo;
+    }
+    auto it = std::find_if(out->begin(), out->end(), [&](const Lowered& l) { return l.field == step.field; });
+    if (it == out->end()) out->push_back({step.field, was, why});
+    else if (it->why.find(why) == std::string::npos) it->why += "; " + why;
+    if (floor_fits) return;
+  }
+}
+
+}  // namespace
+
+void limit_work(Config& c, std::vector<ParseIssue>* issues) {
+  const std::string& ex = exercise_of(c);
+  std::vector<Lower> memory, step, figures;
+  if (is_fm(ex)) {
+    const Member batch = ex == "fm-ot" ? &Config::ot_batch : &Config::batch;
+    memory = {{&Config::samples, 1000}, {batch, 64}, {&Config::hidden, 64}, {&Config::samples, 100}};
+    step = {{batch, 64}, {&Config::hidden, 64}, {batch, 2}};
+    figures = {{&Config::samples, 1000}, {&Config::ode_steps, 4}, {&Config::samples, 100}, {&Config::ode_steps, 1}};
+  } else if (ex == "realnvp") {
+    memory = {{&Config::nvp_batch, 64}, {&Config::nvp_hidden, 32}, {&Config::nvp_layers, 4}, {&Config::nvp_rings_n, 1000}};
+    step = {{&Config::nvp_batch, 64}, {&Config::nvp_hidden, 32}, {&Config::nvp_layers, 4}, {&Config::nvp_rings_n, 1000}};
+  } else if (ex == "rbm") {
+    step = {{&Config::rbm_batch, 16}, {&Config::rbm_k, 1}, {&Config::rbm_m, 16}, {&Config::rbm_batch, 1}};
+    figures = {{&Config::rbm_n_test, 0}, {&Config::rbm_n_train, 10}};
+  } else if (ex == "cov1d") {
+    step = {{&Config::cov_batch, 16}, {&Config::cov_hidden, 4}};
+  }
+  auto peak = [](const LinkCost& k) {
+    double w = std::max(k.step.bytes, k.figures.bytes);
+    return k.model_bytes + w;
+  };
+  std::vector<Lowered> lowered;
+  lower(c, memory, [&](const Config& x) { return peak(link_cost(x)) <= kMemoryBytes; },
+        "the model and its workspace would need " + megabytes(peak(link_cost(c))) + " (budget " +
+            megabytes(kMemoryBytes) + ")",
+        &lowered);
+  lower(c, step, [](const Config& x) { return link_cost(x).step.flops <= kCallFlops; },
+        "one training step would take " + gflop(link_cost(c).step.flops) + " (budget " + budget(kCallFlops) + ")",
+        &lowered);
+  lower(c, figures, [](const Config& x) { return link_cost(x).figures.flops <= kCallFlops; },
+        "the figures would take " + gflop(link_cost(c).figures.flops) + " (budget " + budget(kCallFlops) + ")",
+        &lowered);
+  for (const Lowered& l : lowered) {
+    char change[80];
+    std::snprintf(change, sizeof change, "; lowered from %g to %g", l.was, c.*(l.field));
+    issues->push_back({link_name(c, l.field), l.why + change});
+  }
+}
+
+std::string analysis_refusal(const Config& c, const std::string& name) {
+  const LinkCost k = link_cost(c);
+  Work w;
+  for (const auto& a : k.analyses)
+    if (a.first == name) w = a.second;
+  if (w.flops <= kAnalysisFlops && k.model_bytes + w.bytes <= kMemoryBytes) return "";
+  const std::string& ex = exercise_of(c);
+  std::string fields;
+  if (is_fm(ex)) fields = name == "fig4" || name == "classSamples" ? "samples, hidden or depth" : "hidden or depth";
+  else if (ex == "realnvp") fields = "layers, hidden or depth";
+  else if (ex == "rbm") fields = "m (hidden units)";
+  else fields = "hidden or depth";
+  return "the analysis '" + name + "' would take " + gflop(w.flops) + " and " + megabytes(k.model_bytes + w.bytes) +
+         " (budget " + budget(kAnalysisFlops) + ", " + megabytes(kMemoryBytes) + "): lower " + fields + " to run it";
+}
+
+}  // namespace flowlab

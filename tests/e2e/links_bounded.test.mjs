@@ -1,0 +1,96 @@
+// Links whose every field is in range but whose work is not: each ends in
+// figures or a clear message within 60 s, no worker restart loop, and the
+// plain lab URL still works afterwards (the link never replaced the stored run).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { start } from './browser.mjs';
+
+let b;
+before(async () => { b = await start(); });
+after(async () => { await b.stop(); });
+
+const LINKS = [
+  { link: 'v=1&ode_steps=2000', lowered: ['samples'] },
+  { link: 'v=1&samples=100000&ode_steps=2000&solver=midpoint', lowered: ['samples', 'ode_steps'] },
+  ...['fm-ot', 'fm-rings', 'fm-rings-cond'].map((ex) => ({ link: `v=1&ex=${ex}&samples=100000&ode_steps=2000&solver=midpoint`, lowered: ['samples'] })),
+  { link: 'v=1&ex=fm-ot&hidden=1024&depth=8&samples=100000', lowered: ['samples'] },
+  { link: 'v=1&ex=realnvp&layers=64&hidden=512&depth=6&batch=4096', lowered: ['batch', 'hidden'] },
+  { link: 'v=1&hidden=512&depth=5', lowered: ['samples'] },  // the paper's network
+  { link: 'v=1&ex=rbm&dataset=digits&side=16&m=256&k=1000&batch=4096', lowered: ['batch'] },
+];
+const LIMIT = 60000;
+
+// Figures drawn (or the watchdog gave up), with the time it took.
+async function settle(page) {
+  const t0 = Date.now();
+  await page.waitForFunction(() => window.flowlabPage.figures || window.flowlabPage.gaveUp, null, { timeout: LIMIT });
+  return Date.now() - t0;
+}
+const text = (page) => page.$eval('#messages', (e) => e.textContent);
+
+for (const { link, lowered } of LINKS) {
+  test(`bounded: #${link}`, async () => {
+    const ctx = await b.newContext();
+    const t0 = Date.now();
+    const page = await b.open(link, ctx);
+    await settle(page);
+    const ms = Date.now() - t0;
+    const state = await page.evaluate(() => ({ starts: window.flowlabPage.workerStarts, gaveUp: window.flowlabPage.gaveUp,
+      figures: !!window.flowlabPage.figures, link: window.flowlabPage.link }));
+    const message = await text(page);
+    console.log(`#${link}: ${state.figures ? 'figures' : 'no figures'} in ${(ms / 1000).toFixed(1)} s, link now #${state.link}; message: ${message}`);
+    assert.ok(ms < LIMIT);
+    assert.equal(state.starts, 1, 'no worker restart');
+    assert.ok(state.figures);
+    for (const f of lowered) assert.match(message, new RegExp(`• ${f}: .*lowered from`));
+    // A Step answers too (the step was lowered to fit).
+    if (!link.includes('fm-ot&hidden')) {
+      const before = await page.evaluate(() => window.flowlabPage.losses.length);
+      await page.click('#step');
+      await page.waitForFunction((n) => window.flowlabPage.losses.length === n + 1, before, { timeout: LIMIT });
+    }
+    // Still one worker a few watchdog periods later.
+    await page.waitForTimeout(3000);
+    assert.equal(await page.evaluate(() => window.flowlabPage.workerStarts), 1);
+    await page.close();
+    // The plain lab URL in the same browser: figures, no restart.
+    const plain = await b.open('', ctx);
+    await settle(plain);
+    assert.equal(await plain.evaluate(() => window.flowlabPage.workerStarts), 1);
+    assert.ok(await plain.evaluate(() => !!window.flowlabPage.figures));
+    await plain.close();
+    await ctx.close();
+  });
+}
+
+test('long figures run in slices: progress shown, pings answered, a new link cancels them', async () => {
+  const page = await b.open('v=1&ode_steps=2000');
+  await page.waitForFunction(() => window.flowlabPage.figureSlices >= 3, null, { timeout: LIMIT });
+  const stats = await page.$eval('#stats', (e) => e.textContent);
+  assert.match(stats, /\d+ \/ 486 ODE steps/);
+  // A lighter link now: the running slices are dropped, its figures come at once.
+  await page.evaluate(() => { location.hash = 'v=1&samples=500&ode_steps=4'; });
+  await page.waitForFunction(() => window.flowlabPage.figures && window.flowlabPage.figures.samples.length === 1000, null, { timeout: LIMIT });
+  assert.equal(await page.evaluate(() => window.flowlabPage.workerStarts), 1);
+  await page.close();
+});
+
+test('a wasm abort is detected: a new module, the run restored from the last good checkpoint, the page says so', async () => {
+  const page = await b.open('v=1&ex=fm-rings&hidden=512&depth=1&batch=64&samples=1000&ode_steps=1&solver=euler');
+  await settle(page);
+  await page.click('#step');
+  await page.waitForFunction(() => window.flowlabPage.checkpointStep === 1);
+  // A million trajectories: one layer's activations alone (2 GB) exceed the 2 GB wasm heap
+  // (analysis arguments are not part of a link; the console can ask for them).
+  await page.evaluate(() => window.flowlabPage.analyze('progression', { n: 1000000 }));
+  await page.waitForFunction(() => window.flowlabPage.workerStarts === 2, null, { timeout: LIMIT });
+  await page.waitForFunction(() => window.flowlabPage.losses.length === 1 && window.flowlabPage.figures, null, { timeout: LIMIT });
+  const message = await text(page);
+  assert.match(message, /wasm module aborted/);
+  assert.match(message, /resumed from step 1/);
+  // The new module works.
+  await page.click('#step');
+  await page.waitForFunction(() => window.flowlabPage.losses.length === 2, null, { timeout: LIMIT });
+  assert.equal(await page.evaluate(() => window.flowlabPage.workerStarts), 2);
+  await page.close();
+});
