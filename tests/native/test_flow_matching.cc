@@ -97,8 +97,11 @@ TEST_CASE("flow matching: same seed gives identical losses; different seed diffe
   CHECK(sa == sb);
 }
 
-TEST_CASE("flow matching: a short run puts >= 90% of samples on the filled squares") {
-  // Measured: ≈ 0.91 after 5000 steps (cosine schedule), ≈ 0.83 at a constant rate.
+TEST_CASE("flow matching: a short run puts >= 86% of samples on the filled squares") {
+  // Measured 0.9158 under every SIMD target (scalar, SSE4, AVX2, AVX-512); 0.91
+  // on other seeds. The bound leaves 0.05 for another float order or seed —
+  // an untrained field puts ≈ 0.5 there. The Fig. 4-quality targets over
+  // several seeds are pinned in wasm (tests/wasm/quality.test.mjs).
   Config c;
   c.hidden = 64;
   c.depth = 4;
@@ -121,7 +124,7 @@ TEST_CASE("flow matching: a short run puts >= 90% of samples on the filled squar
   const double frac = double(on) / n;
   MESSAGE("loss " << first << " -> " << last << ", on squares " << frac);
   CHECK(last < first);
-  CHECK(frac >= 0.90);
+  CHECK(frac >= 0.86);
 
   // Sheet 000 §3(b): the trained v(x, 0) against v*(x, 0) = E[x1] − x.
   const FieldAtZero f0 = field_at_zero(fm, 11, 0.5, 100000);

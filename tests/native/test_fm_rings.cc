@@ -107,7 +107,7 @@ TEST_CASE("conditional rings: loss gradient (θ and class embedding) matches fin
   CHECK(emb_rel < 1e-2);
 }
 
-TEST_CASE("conditional rings: after a short run >= 90% of samples land on their requested ring") {
+TEST_CASE("conditional rings: after a short run samples land on their requested ring about as often as the data do") {
   FlowMatching fm = rings_model("ex=fm-rings-cond&hidden=64&depth=3&batch=512&steps=4000&lr=0.005&seed=1");
   const int steps = 4000;
   float first = 0, last = 0;
@@ -125,18 +125,21 @@ TEST_CASE("conditional rings: after a short run >= 90% of samples land on their 
   const double acc = double(hit) / n;
   MESSAGE("loss " << first << " -> " << last << ", nearest ring = requested class: " << acc);
   CHECK(last < first);
-  CHECK(acc >= 0.90);
-  // The data set's own ceiling under this measure (rings cross each other).
+  // The data set's own ceiling under this measure (rings cross each other):
+  // 0.914 here; the model measured 0.903 under every SIMD target. The bound
+  // (ceiling − 0.06) leaves 0.05 for another float order (chance is 0.2).
   int own = 0;
   for (int i = 0; i < fm.rings().size(); ++i) own += fm.rings().nearest_ring(&fm.rings().x[2 * i]) == fm.rings().label[i];
-  MESSAGE("data on its own nearest ring: " << double(own) / fm.rings().size());
+  const double ceiling = double(own) / fm.rings().size();
+  MESSAGE("data on its own nearest ring: " << ceiling);
+  CHECK(acc >= ceiling - 0.06);
   // One class only: points asked for ring 2 (red) land on ring 2.
   std::vector<int> red(500, 2);
   const auto y = fm.sample_class(500, red.data(), 20, Solver::Midpoint);
   int on_red = 0;
   for (int i = 0; i < 500; ++i) on_red += fm.rings().nearest_ring(&y[2 * i]) == 2;
   MESSAGE("asked for red: " << on_red << " / 500 on the red ring");
-  CHECK(on_red >= 425);  // ≈ 0.9 measured, the data ceiling
+  CHECK(on_red >= 425);  // 448 measured under every SIMD target; the data ceiling ≈ 0.9
 }
 
 TEST_CASE("rings: reverse then forward round-trip error falls as the step falls") {
