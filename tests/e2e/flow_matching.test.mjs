@@ -70,7 +70,7 @@ test('same link in a fresh page gives the same losses and samples', async () => 
   const run = async () => {
     const page = await b.open(SMALL.replace('steps=600', 'steps=60'));
     await page.click('#run');
-    await page.waitForFunction(() => window.flowlabPage.losses.length === 60 && window.flowlabPage.figures.step === 60);
+    await page.waitForFunction(() => window.flowlabPage.losses.length === 60 && (window.flowlabPage.figures || {}).step === 60);
     const r = await page.evaluate(() => ({ l: window.flowlabPage.losses.slice(), s: Array.from(window.flowlabPage.figures.samples.slice(0, 200)) }));
     await page.close();
     return r;

@@ -262,6 +262,9 @@ setInterval(() => {
 // Any edit of the form becomes a link, validated by the core in the worker.
 function applyForm(ex) {
   const fields = controls.read(form);
+  // A change event that changes nothing (a blur after an edit already applied)
+  // must not reconfigure: the reply would re-render the form under the user's typing.
+  if (Object.entries(fields).every(([k, v]) => String(current.config[k]) === v)) return;
   fields.ex = ex;
   const link = ['v=1', ...Object.entries(fields).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)].join('&');
   if (!revive(link)) runs.configure(link);
