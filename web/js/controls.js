@@ -39,11 +39,12 @@ export function build(form, schema, ex) {
   form.replaceChildren(...sets);
 }
 
-export function set(form, config, issues = []) {
+// skip: the field the user is typing in (left as typed).
+export function set(form, config, issues = [], skip = null) {
   const bad = new Set(issues.map((i) => i.field));
   for (const [name, value] of Object.entries(config)) {
     const el = form.elements[name];
-    if (!el) continue;
+    if (!el || name === skip) continue;
     el.value = String(value);
     el.classList.toggle('invalid', bad.has(name));
   }

@@ -127,14 +127,16 @@ const onMessage = {
     $('exercise').replaceChildren(...ex.choices.map((id) => new Option(views[id] ? views[id].title : id, id)));
     runs.ready(schema);
   },
-  config({ config, link, issues, restoredStep, reason }) {
+  config({ config, link, issues, restoredStep, reason, ask }) {
     const changedExercise = !current || current.config.ex !== config.ex;
     current = { config, link };
+    if (ask) answered = ask;
     if (changedExercise) {
       controls.build(form, schema, config.ex);
       mountView(config.ex);
     }
-    controls.set(form, config, issues);
+    // While a newer edit of the form is on its way, the form already shows it.
+    if (changedExercise || answered === asked) controls.set(form, config, issues, typing());
     $('exercise').value = config.ex;
     state.writeLink(link);
     messages.showLinkIssues(issues);
@@ -169,7 +171,8 @@ const onMessage = {
     window.flowlabPage.analyses[name] = data;
     if (view) view.analysis(name, data);
   },
-  error({ message }) {
+  error({ message, ask }) {
+    if (ask) answered = ask;
     setRunning(false);
     messages.show([message]);
   },
@@ -260,14 +263,22 @@ setInterval(() => {
 }, 1000);
 
 // Any edit of the form becomes a link, validated by the core in the worker.
+// Each is numbered (ask): the worker's replies to older edits leave the form
+// alone, and no reply overwrites a field being typed in since the last edit.
+let asked = 0, answered = 0, posted = {};
+function typing() {
+  const el = document.activeElement;
+  return el && el.form === form && el.name && el.value.trim() !== posted[el.name] ? el.name : null;
+}
 function applyForm(ex) {
   const fields = controls.read(form);
   // A change event that changes nothing (a blur after an edit already applied)
   // must not reconfigure: the reply would re-render the form under the user's typing.
   if (Object.entries(fields).every(([k, v]) => String(current.config[k]) === v)) return;
+  posted = { ...fields };
   fields.ex = ex;
   const link = ['v=1', ...Object.entries(fields).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)].join('&');
-  if (!revive(link)) runs.configure(link);
+  if (!revive(link)) runs.configure(link, ++asked);
 }
 
 form.addEventListener('change', () => applyForm(current.config.ex));

@@ -172,11 +172,11 @@ function leave() {
 }
 
 // A new link (form edit, hand-edited hash): the worker keeps the trained
-// model when only sampling fields changed.
-export function configure(link) {
+// model when only sampling fields changed. ask: see main.js applyForm.
+export function configure(link, ask) {
   leave();
   keepFrom = current && current.key;
-  post({ type: 'configure', link, keep: true });
+  post({ type: 'configure', link, keep: true, ask });
 }
 
 // Another exercise: its newest stored run, or its defaults (keeping the seed).

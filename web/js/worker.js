@@ -5,11 +5,12 @@
 // (js/api.js). It keeps the last good checkpoint: a diverged run is rolled
 // back to it, and the page stores it (browser storage, worker restarts).
 //
-// In:  {type:'init', link, checkpoint?} | {type:'configure', link, keep?, from?, reason?} | {type:'run'}
+// In:  {type:'init', link, checkpoint?} | {type:'configure', link, keep?, from?, reason?, ask?} | {type:'run'}
 //      {type:'pause'} | {type:'step'} | {type:'reset'} | {type:'refresh'}
 //      {type:'analyze', name, args} | {type:'restore', bytes, reason?} | {type:'export'}
 //      {type:'ping'} | {type:'poke', index, value} | {type:'save'} (post a checkpoint now)
-// Out: {type:'ready', schema} | {type:'config', config, link, issues, restoredStep?, reason?}
+// Out: {type:'ready', schema} | {type:'config', config, link, issues, restoredStep?, reason?, ask?}
+//        ask: echoes the configure's ask (also on its error), so the page knows which edit it answers
 //      {type:'progress', step, total, losses, stepsPerSec, running}
 //      {type:'figures', data, seconds} | {type:'analysis', name, data}
 //      {type:'checkpoint', bytes, step, link} | {type:'export', bytes, name}
@@ -60,9 +61,9 @@ function transferables(x, out = []) {
 }
 const post = (msg) => self.postMessage(msg, [...new Set(transferables(msg))]);
 
-function fail(message) {
+function fail(message, ask) {
   running = false;
-  post({ type: 'error', message });
+  post({ type: 'error', message, ask });
 }
 
 function hasNonFinite(x) {
@@ -92,14 +93,14 @@ function use(next, issues, extra = {}, drawn = null) {
 // keep: carry the current model over when only sampling fields change;
 // from: a stored checkpoint of this link's model to continue (reported as
 // restored, with the reason).
-function configure(link, { keep, from, reason } = {}) {
+function configure(link, { keep, from, reason, ask } = {}) {
   const parsed = lab.parseLink(link);
   const next = lab.create(parsed.link);
   const state = from || (keep && exp && lab.modelKey(exp.link) === lab.modelKey(parsed.link) ? exp.save() : null);
   if (state) {
     try { next.load(state); } catch (e) { next.dispose(); throw e; }
   }
-  use(next, parsed.issues, from ? { restoredStep: next.step, reason } : {});
+  use(next, parsed.issues, from ? { restoredStep: next.step, reason, ask } : { ask });
 }
 
 // A file that fails any check is refused with the reason (lab.restore
@@ -178,7 +179,7 @@ function nextSlice() {
   } catch (err) {
     sliced = null;
     if (isAbort(err)) abortedNow(err);
-    else fail(`${err && err.message ? err.message : err}`);
+    else fail(`${err && err.message ? err.message : err}`, e.data && e.data.ask);
   }
 }
 
@@ -218,7 +219,7 @@ function loop() {
     loopOnce();
   } catch (err) {
     if (isAbort(err)) abortedNow(err);
-    else fail(`${err && err.message ? err.message : err}`);
+    else fail(`${err && err.message ? err.message : err}`, e.data && e.data.ask);
   }
 }
 
@@ -261,7 +262,7 @@ const handlers = {
   ping() { post({ type: 'pong' }); },
   // θ_i ← value: perturb a weight (used by the divergence-recovery test).
   poke({ index, value }) { exp.setParameter(index, value); },
-  configure({ link, keep, from, reason }) { configure(link, { keep, from, reason }); },
+  configure({ link, keep, from, reason, ask }) { configure(link, { keep, from, reason, ask }); },
   save() { if (exp) checkpoint(); },
   run() {
     if (running) return;
@@ -314,6 +315,6 @@ self.onmessage = async (e) => {
     if (h) h(e.data);
   } catch (err) {
     if (isAbort(err)) abortedNow(err);
-    else fail(`${err && err.message ? err.message : err}`);
+    else fail(`${err && err.message ? err.message : err}`, e.data && e.data.ask);
   }
 };
