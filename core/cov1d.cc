@@ -2,7 +2,7 @@
 // derivation steps, and particles carrying ln q. See cov1d.h for the math.
 #include "cov1d.h"
 
-#include "checkpoint.h"
+#include "run_file.h"
 
 #include <algorithm>
 #include <cmath>
@@ -377,49 +377,22 @@ Cov1dOptions cov1d_options(const Config& c) {
   return clamp_options(o);
 }
 
+void Cov1d::sections(RunFile& f) {
+  f.f32("params", net_.params(), net_.num_params());
+  f.adam("adam", adam_);
+  f.words("state", {RunFile::adam_t(adam_), RunFile::step(step_),
+                    RunFile::equal(uint64_t(o_.field), "checkpoint is of another field"),
+                    RunFile::stream(rng_, "training stream")});
+  f.losses(losses_);
+}
+
 std::string Cov1d::save(const std::string& link) const {
-  CheckpointWriter w;
-  w.bytes("link", link);
-  w.bytes("kind", "cov1d");
-  w.f32("params", net_.params(), net_.num_params());
-  w.f32("adam.m", adam_.m);
-  w.f32("adam.v", adam_.v);
-  uint64_t st[3 + Rng::kStateWords] = {uint64_t(adam_.t), uint64_t(step_), uint64_t(o_.field)};
-  rng_.get_state(st + 3);
-  w.u64("state", st, 3 + Rng::kStateWords);
-  w.f32("losses", losses_);
-  return w.finish();
+  // Writing only reads the model: the one section list serves both ways.
+  return save_run(link, "cov1d", [this](RunFile& f) { const_cast<Cov1d*>(this)->sections(f); });
 }
 
 bool Cov1d::load(const std::string& data, std::string* error) {
-  CheckpointReader r;
-  std::vector<float> params, m, v, losses;
-  std::vector<uint64_t> st;
-  const size_t n = net_.num_params();
-  if (!r.open(data, "cov1d", "the 1D change of variables", error)) return false;
-  if (!r.f32("params", &params, n, error) || !r.f32("adam.m", &m, adam_.m.size(), error) ||
-      !r.f32_nonneg("adam.v", &v, adam_.v.size(), error) || !r.u64("state", &st, 3 + Rng::kStateWords, error) ||
-      !r.f32("losses", &losses, SIZE_MAX, error))
-    return false;
-  if (st[2] != uint64_t(o_.field)) {
-    *error = "checkpoint is of another field";
-    return false;
-  }
-  if (!r.all_read(error) || !check_step(st[1], losses.size(), error) ||
-      !check_rng_state(st.data() + 3, "training stream", error))
-    return false;
-  if (st[0] != st[1]) {
-    *error = "the optimiser's step count does not match the training step";
-    return false;
-  }
-  std::copy(params.begin(), params.end(), net_.params());
-  adam_.m = std::move(m);
-  adam_.v = std::move(v);
-  adam_.t = long(st[0]);
-  step_ = long(st[1]);
-  rng_.set_state(st.data() + 3);
-  losses_ = std::move(losses);
-  return true;
+  return load_run(data, "cov1d", "the 1D change of variables", [this](RunFile& f) { sections(f); }, error);
 }
 
 }  // namespace flowlab

@@ -27,6 +27,8 @@
 
 namespace flowlab {
 
+class RunFile;
+
 enum class Field1D { Linear = 0, Sine = 1, Split = 2, Learned = 3 };
 
 struct Cov1dOptions {
@@ -138,6 +140,8 @@ class Cov1d {
 
  private:
   void sample_target(Rng& rng, int n, float* x1) const;
+  // The training state, section by section (core/run_file.h).
+  void sections(RunFile& f);
   Cov1dOptions o_;
   mutable Mlp net_;  // forward/jvp cache activations
   Adam adam_;

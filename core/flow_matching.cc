@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include "checkpoint.h"
+#include "run_file.h"
 #include "datasets.h"
 #include "loglik.h"
 #include "ot.h"
@@ -261,59 +261,26 @@ std::vector<float> FlowMatching::sample(int n, int steps, Solver s, std::vector<
   return x;
 }
 
-std::string FlowMatching::save(const std::string& link) const {
-  CheckpointWriter w;
-  w.bytes("link", link);
-  w.bytes("kind", "flow-matching");
-  w.f32("params", net_.params(), net_.num_params());
-  w.f32("adam.m", adam_.m);
-  w.f32("adam.v", adam_.v);
-  uint64_t st[2 + Rng::kStateWords] = {uint64_t(adam_.t), uint64_t(step_)};
-  rng_.get_state(st + 2);
-  w.u64("state", st, 2 + Rng::kStateWords);
-  w.f32("losses", losses_);
+// Sections in file order: θ, Adam's moments, (Adam's t, step, training
+// stream), losses, then the class embedding with its own Adam.
+void FlowMatching::sections(RunFile& f) {
+  f.f32("params", net_.params(), net_.num_params());
+  f.adam("adam", adam_);
+  f.words("state", {RunFile::adam_t(adam_), RunFile::step(step_), RunFile::stream(rng_, "training stream")});
+  f.losses(losses_);
   if (embed_) {
-    w.f32("embed", emb_);
-    w.f32("embed.adam.m", emb_adam_.m);
-    w.f32("embed.adam.v", emb_adam_.v);
+    f.f32("embed", emb_.data(), emb_.size());
+    f.adam("embed.adam", emb_adam_);
   }
-  return w.finish();
+}
+
+std::string FlowMatching::save(const std::string& link) const {
+  // Writing only reads the model: the one section list serves both ways.
+  return save_run(link, "flow-matching", [this](RunFile& f) { const_cast<FlowMatching*>(this)->sections(f); });
 }
 
 bool FlowMatching::load(const std::string& data, std::string* error) {
-  CheckpointReader r;
-  std::vector<float> params, m, v, losses;
-  std::vector<uint64_t> st;
-  const size_t n = net_.num_params();
-  if (!r.open(data, "flow-matching", "flow matching", error)) return false;
-  if (!r.f32("params", &params, n, error) || !r.f32("adam.m", &m, n, error) || !r.f32_nonneg("adam.v", &v, n, error) ||
-      !r.u64("state", &st, 2 + Rng::kStateWords, error) || !r.f32("losses", &losses, SIZE_MAX, error))
-    return false;
-  std::vector<float> e, em, ev;
-  if (embed_ && (!r.f32("embed", &e, emb_.size(), error) || !r.f32("embed.adam.m", &em, emb_.size(), error) ||
-                 !r.f32_nonneg("embed.adam.v", &ev, emb_.size(), error)))
-    return false;
-  if (!r.all_read(error) || !check_step(st[1], losses.size(), error) ||
-      !check_rng_state(st.data() + 2, "training stream", error))
-    return false;
-  if (st[0] != st[1]) {
-    *error = "the optimiser's step count does not match the training step";
-    return false;
-  }
-  std::copy(params.begin(), params.end(), net_.params());
-  adam_.m = std::move(m);
-  adam_.v = std::move(v);
-  adam_.t = long(st[0]);
-  step_ = long(st[1]);
-  rng_.set_state(st.data() + 2);
-  losses_ = std::move(losses);
-  if (embed_) {
-    emb_ = std::move(e);
-    emb_adam_.m = std::move(em);
-    emb_adam_.v = std::move(ev);
-    emb_adam_.t = adam_.t;
-  }
-  return true;
+  return load_run(data, "flow-matching", "flow matching", [this](RunFile& f) { sections(f); }, error);
 }
 
 }  // namespace flowlab

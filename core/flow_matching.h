@@ -17,6 +17,8 @@
 
 namespace flowlab {
 
+class RunFile;
+
 class FlowMatching {
  public:
   // draw_x1(rng, n, out): n target samples (n × 2).
@@ -97,6 +99,8 @@ class FlowMatching {
                        std::vector<float>* grad);
 
  private:
+  // The training state, section by section (core/run_file.h).
+  void sections(RunFile& f);
   Mlp net_;
   Adam adam_;
   float lr_;

@@ -7,7 +7,7 @@
 #include <limits>
 #include <stdexcept>
 
-#include "checkpoint.h"
+#include "run_file.h"
 #include "config.h"
 #include "kernels.h"
 #include "rbm_kernels.h"
@@ -622,73 +622,50 @@ float RbmLab::current_lr() const {
   return float(o_.lr * 0.5 * (1.0 + std::cos(3.141592653589793 * f)));
 }
 
+void RbmLab::sections(RunFile& f) {
+  const size_t n = rbm_.n, m = rbm_.m;
+  f.f32("W", rbm_.W.data(), n * m);
+  f.f32("a", rbm_.a.data(), n);
+  f.f32("b", rbm_.b.data(), m);
+  f.f32("mom.W", vW_.data(), n * m);
+  f.f32("mom.a", va_.data(), n);
+  f.f32("mom.b", vb_.data(), m);
+  f.f32("pcd", pcd_);
+  f.f32("chains", vis_chains_);
+  f.f32("data", train_);
+  f.losses(losses_);
+  // The ll history holds NaN (no held-out set): it travels as the bits of its doubles.
+  f.f64_bits("ll", ll_hist_);
+  f.words("state", {RunFile::step(step_), RunFile::stream(rng_, "training stream"),
+                    RunFile::stream(chain_rng_, "display chains")});
+  f.check([this]() -> const char* {
+    const size_t n = rbm_.n;
+    if (pcd_.size() % n || vis_chains_.size() % n || train_.empty() || train_.size() % n || ll_hist_.size() % 3)
+      return "checkpoint chains, data or history have the wrong shape";
+    // Visible units are binary (data, PCD chains); display chains hold 0/1 or
+    // mean-field probabilities in [0, 1].
+    for (const auto* x : {&pcd_, &vis_chains_, &train_})
+      for (float u : *x)
+        if (!(u >= 0 && u <= 1) || (x != &vis_chains_ && u != 0 && u != 1))
+          return "the file's visible units (data or chains) are not 0/1 values";
+    // ll history: rows (step, ll_train, ll_test); NaN marks "not exact".
+    for (size_t i = 0; i < ll_hist_.size(); i += 3) {
+      const double* row = &ll_hist_[i];
+      if (!(row[0] >= 1 && row[0] <= double(step_) && row[0] == std::floor(row[0])) || std::isinf(row[1]) ||
+          std::isinf(row[2]))
+        return "the log-likelihood history is malformed";
+    }
+    return nullptr;
+  });
+}
+
 std::string RbmLab::save(const std::string& link) const {
-  CheckpointWriter w;
-  w.bytes("link", link);
-  w.bytes("kind", "rbm");
-  for (auto [name, v] : {std::pair{"W", &rbm_.W}, {"a", &rbm_.a}, {"b", &rbm_.b}, {"mom.W", &vW_},
-                         {"mom.a", &va_}, {"mom.b", &vb_}, {"pcd", &pcd_}, {"chains", &vis_chains_},
-                         {"data", &train_}, {"losses", &losses_}})
-    w.f32(name, *v);
-  // The ll history holds NaN (no held-out set); f32 sections must be finite, so
-  // it travels as the bits of its doubles.
-  std::vector<uint64_t> bits(ll_hist_.size());
-  if (!bits.empty()) std::memcpy(bits.data(), ll_hist_.data(), bits.size() * sizeof(double));
-  w.u64("ll", bits.data(), bits.size());
-  uint64_t st[1 + 2 * Rng::kStateWords] = {uint64_t(step_)};
-  rng_.get_state(st + 1);
-  chain_rng_.get_state(st + 1 + Rng::kStateWords);
-  w.u64("state", st, 1 + 2 * Rng::kStateWords);
-  return w.finish();
+  // Writing only reads the model: the one section list serves both ways.
+  return save_run(link, "rbm", [this](RunFile& f) { const_cast<RbmLab*>(this)->sections(f); });
 }
 
 bool RbmLab::load(const std::string& data, std::string* error) {
-  CheckpointReader r;
-  const size_t n = rbm_.n, m = rbm_.m;
-  std::vector<float> W, a, b, mW, ma, mb, pcd, chains, train, losses;
-  std::vector<uint64_t> ll, st;
-  if (!r.open(data, "rbm", "an RBM", error)) return false;
-  if (!r.f32("W", &W, n * m, error) || !r.f32("a", &a, n, error) || !r.f32("b", &b, m, error) ||
-      !r.f32("mom.W", &mW, n * m, error) || !r.f32("mom.a", &ma, n, error) || !r.f32("mom.b", &mb, m, error) ||
-      !r.f32("pcd", &pcd, SIZE_MAX, error) || !r.f32("chains", &chains, SIZE_MAX, error) ||
-      !r.f32("data", &train, SIZE_MAX, error) || !r.f32("losses", &losses, SIZE_MAX, error) ||
-      !r.u64("ll", &ll, SIZE_MAX, error) || !r.u64("state", &st, 1 + 2 * Rng::kStateWords, error))
-    return false;
-  if (pcd.size() % n || chains.size() % n || train.empty() || train.size() % n || ll.size() % 3) {
-    *error = "checkpoint chains, data or history have the wrong shape";
-    return false;
-  }
-  if (!r.all_read(error) || !check_step(st[0], losses.size(), error) ||
-      !check_rng_state(st.data() + 1, "training stream", error) ||
-      !check_rng_state(st.data() + 1 + Rng::kStateWords, "display chains", error))
-    return false;
-  // Visible units are binary (data, PCD chains); display chains hold 0/1 or
-  // mean-field probabilities in [0, 1].
-  for (const auto* x : {&pcd, &chains, &train})
-    for (float u : *x)
-      if (!(u >= 0 && u <= 1) || (x != &chains && u != 0 && u != 1)) {
-        *error = "the file's visible units (data or chains) are not 0/1 values";
-        return false;
-      }
-  // ll history: rows (step, ll_train, ll_test) as doubles; NaN marks "not exact".
-  for (size_t i = 0; i < ll.size(); i += 3) {
-    double row[3];
-    std::memcpy(row, &ll[i], sizeof row);
-    if (!(row[0] >= 1 && row[0] <= double(st[0]) && row[0] == std::floor(row[0])) || std::isinf(row[1]) ||
-        std::isinf(row[2])) {
-      *error = "the log-likelihood history is malformed";
-      return false;
-    }
-  }
-  rbm_.W = std::move(W), rbm_.a = std::move(a), rbm_.b = std::move(b);
-  vW_ = std::move(mW), va_ = std::move(ma), vb_ = std::move(mb);
-  pcd_ = std::move(pcd), vis_chains_ = std::move(chains), train_ = std::move(train), losses_ = std::move(losses);
-  ll_hist_.resize(ll.size());
-  if (!ll.empty()) std::memcpy(ll_hist_.data(), ll.data(), ll.size() * sizeof(double));
-  step_ = long(st[0]);
-  rng_.set_state(st.data() + 1);
-  chain_rng_.set_state(st.data() + 1 + Rng::kStateWords);
-  return true;
+  return load_run(data, "rbm", "an RBM", [this](RunFile& f) { sections(f); }, error);
 }
 
 std::vector<float> RbmLab::reconstruct(const float* v, int sweeps) const {

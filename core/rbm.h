@@ -24,6 +24,8 @@
 
 namespace flowlab {
 
+class RunFile;
+
 constexpr int kMaxExactBits = 20;  // enumerate at most 2^20 states
 
 // ---------------------------------------------------------------- datasets
@@ -219,6 +221,8 @@ class RbmLab {
   std::vector<float> reconstruct(const float* v, int sweeps) const;
 
  private:
+  // The training state, section by section (core/run_file.h).
+  void sections(RunFile& f);
   RbmOptions o_;
   Rbm rbm_;
   std::vector<float> train_, test_;

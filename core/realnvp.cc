@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstdint>
 
-#include "checkpoint.h"
+#include "run_file.h"
 
 namespace flowlab {
 
@@ -220,67 +220,36 @@ void RealNvp::set_param(size_t i, float v) {
   nets_[k].params()[i - offs_[k]] = v;
 }
 
-std::string RealNvp::save(const std::string& link) const {
-  CheckpointWriter w;
-  w.bytes("link", link);
-  w.bytes("kind", "realnvp");
-  std::vector<float> p, m, v;
-  std::vector<uint64_t> ts;
+void RealNvp::sections(RunFile& f) {
+  std::vector<RunFile::Span> params;
+  std::vector<RunFile::Word> ts;
   for (int k = 0; k < cfg_.layers; ++k) {
-    p.insert(p.end(), nets_[k].params(), nets_[k].params() + nets_[k].num_params());
-    m.insert(m.end(), adam_[k].m.begin(), adam_[k].m.end());
-    v.insert(v.end(), adam_[k].v.begin(), adam_[k].v.end());
-    ts.push_back(uint64_t(adam_[k].t));
+    params.push_back({nets_[k].params(), nets_[k].num_params()});
+    ts.push_back(RunFile::adam_t(adam_[k]));
   }
-  w.f32("params", p);
-  w.f32("adam.m", m);
-  w.f32("adam.v", v);
-  w.u64("adam.t", ts.data(), ts.size());
-  uint64_t st[1 + Rng::kStateWords] = {uint64_t(step_)};
-  rng_.get_state(st + 1);
-  w.u64("state", st, 1 + Rng::kStateWords);
-  w.f32("losses", losses_);
-  w.f32("val", val_);
-  return w.finish();
+  f.f32("params", params);
+  f.adams("adam", adam_);
+  f.words("adam.t", ts);
+  f.words("state", {RunFile::step(step_), RunFile::stream(rng_, "training stream")});
+  f.losses(losses_);
+  f.f32("val", val_);
+  // Validation history: rows (step, loss, two parts), steps in order, none past the run's step.
+  f.check([this]() -> const char* {
+    for (size_t i = 0; i < val_.size(); i += 4)
+      if (val_.size() % 4 || val_[i] != std::floor(val_[i]) || val_[i] < (i ? val_[i - 4] : 0.0f) ||
+          double(val_[i]) > double(step_))
+        return "the validation-loss history is malformed";
+    return nullptr;
+  });
+}
+
+std::string RealNvp::save(const std::string& link) const {
+  // Writing only reads the model: the one section list serves both ways.
+  return save_run(link, "realnvp", [this](RunFile& f) { const_cast<RealNvp*>(this)->sections(f); });
 }
 
 bool RealNvp::load(const std::string& data, std::string* error) {
-  CheckpointReader r;
-  std::vector<float> p, m, v, losses, val;
-  std::vector<uint64_t> ts, st;
-  const size_t n = num_params();
-  if (!r.open(data, "realnvp", "RealNVP", error)) return false;
-  if (!r.f32("params", &p, n, error) || !r.f32("adam.m", &m, n, error) || !r.f32_nonneg("adam.v", &v, n, error) ||
-      !r.u64("adam.t", &ts, size_t(cfg_.layers), error) || !r.u64("state", &st, 1 + Rng::kStateWords, error) ||
-      !r.f32("losses", &losses, SIZE_MAX, error) || !r.f32("val", &val, SIZE_MAX, error))
-    return false;
-  if (!r.all_read(error) || !check_step(st[0], losses.size(), error) ||
-      !check_rng_state(st.data() + 1, "training stream", error))
-    return false;
-  for (uint64_t t : ts)
-    if (t != st[0]) {
-      *error = "the optimiser's step count does not match the training step";
-      return false;
-    }
-  // Validation history: rows (step, loss, two parts), steps in order, none past the run's step.
-  for (size_t i = 0; i < val.size(); i += 4)
-    if (val.size() % 4 || val[i] != std::floor(val[i]) || val[i] < (i ? val[i - 4] : 0.0f) ||
-        double(val[i]) > double(st[0])) {
-      *error = "the validation-loss history is malformed";
-      return false;
-    }
-  for (int k = 0; k < cfg_.layers; ++k) {
-    const size_t o = offs_[k], c = nets_[k].num_params();
-    std::copy(p.begin() + o, p.begin() + o + c, nets_[k].params());
-    adam_[k].m.assign(m.begin() + o, m.begin() + o + c);
-    adam_[k].v.assign(v.begin() + o, v.begin() + o + c);
-    adam_[k].t = long(ts[k]);
-  }
-  step_ = long(st[0]);
-  rng_.set_state(st.data() + 1);
-  losses_ = std::move(losses);
-  val_ = std::move(val);
-  return true;
+  return load_run(data, "realnvp", "RealNVP", [this](RunFile& f) { sections(f); }, error);
 }
 
 }  // namespace flowlab

@@ -17,6 +17,8 @@
 
 namespace flowlab {
 
+class RunFile;
+
 struct RealNvpConfig {
   int layers = 15;       // coupling layers
   int hidden = 32;       // width of the s/b nets
@@ -100,6 +102,8 @@ class RealNvp {
   // (s, b) of layer k for the n values a (stride 2, coordinate a_index(k)).
   void coupling_sb(int k, const float* h, int n, std::vector<float>& s, std::vector<float>& b);
 
+  // The training state, section by section (core/run_file.h).
+  void sections(RunFile& f);
   RealNvpConfig cfg_;
   std::vector<Mlp> nets_;
   std::vector<Adam> adam_;
