@@ -87,7 +87,7 @@ Cov1dOptions clamp_options(const Cov1dOptions& in) {
   return o;
 }
 
-Cov1d::Cov1d(const Cov1dOptions& o) : o_(o), rng_(o.seed, kStreamTrain) {
+Cov1d::Cov1d(const Cov1dOptions& o) : o_(o), ts_{Rng(o.seed, kStreamTrain)} {
   if (field() == Field1D::Learned) {
     std::vector<int> dims = {2};
     for (int l = 0; l < std::max(1, o_.depth); ++l) dims.push_back(o_.hidden);
@@ -162,9 +162,9 @@ double Cov1d::train(int steps) {
   std::vector<float> x0(B), x1(B), t(B), in(2 * size_t(B)), dout(B), grad(net_.num_params());
   double total = 0;
   for (int s = 0; s < steps; ++s) {
-    sample_target(rng_, B, x1.data());
-    for (int i = 0; i < B; ++i) x0[i] = float(o_.mu0 + o_.sigma0 * rng_.normal());
-    for (int i = 0; i < B; ++i) t[i] = rng_.uniform();
+    sample_target(ts_.rng, B, x1.data());
+    for (int i = 0; i < B; ++i) x0[i] = float(o_.mu0 + o_.sigma0 * ts_.rng.normal());
+    for (int i = 0; i < B; ++i) t[i] = ts_.rng.uniform();
     // L_CFM: v_θ(ψ_t, t) regressed on x1 − x0 at ψ_t = (1 − t) x0 + t x1.
     for (int i = 0; i < B; ++i) {
       in[2 * i] = (1 - t[i]) * x0[i] + t[i] * x1[i];
@@ -180,8 +180,8 @@ double Cov1d::train(int steps) {
     std::fill(grad.begin(), grad.end(), 0.0f);
     net_.backward(dout.data(), grad.data());
     adam_.step(net_.params(), grad.data(), o_.lr);
-    ++step_;
-    losses_.push_back(float(loss / B));
+    ++ts_.step;
+    ts_.losses.push_back(float(loss / B));
     total += loss / B;
   }
   return total / steps;
@@ -380,10 +380,10 @@ Cov1dOptions cov1d_options(const Config& c) {
 void Cov1d::sections(RunFile& f) {
   f.f32("params", net_.params(), net_.num_params());
   f.adam("adam", adam_);
-  f.words("state", {RunFile::adam_t(adam_), RunFile::step(step_),
+  f.words("state", {RunFile::adam_t(adam_), RunFile::step(ts_.step),
                     RunFile::equal(uint64_t(o_.field), "checkpoint is of another field"),
-                    RunFile::stream(rng_, "training stream")});
-  f.losses(losses_);
+                    RunFile::stream(ts_.rng, "training stream")});
+  f.losses(ts_.losses);
 }
 
 std::string Cov1d::save(const std::string& link) const {

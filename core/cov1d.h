@@ -24,6 +24,7 @@
 #include "config.h"
 #include "mlp.h"
 #include "rng.h"
+#include "train_state.h"
 
 namespace flowlab {
 
@@ -103,8 +104,8 @@ class Cov1d {
   // Learned field: `steps` Adam steps on the CFM loss; returns their mean loss
   // (0 for a closed-form field). losses() keeps every step's loss.
   double train(int steps);
-  long step() const { return step_; }
-  const std::vector<float>& losses() const { return losses_; }
+  long step() const { return ts_.step; }
+  const std::vector<float>& losses() const { return ts_.losses; }
   // The learned field's MLP (no parameters for a closed-form field).
   Mlp& net() { return net_; }
 
@@ -145,9 +146,7 @@ class Cov1d {
   Cov1dOptions o_;
   mutable Mlp net_;  // forward/jvp cache activations
   Adam adam_;
-  Rng rng_;
-  long step_ = 0;
-  std::vector<float> losses_;
+  TrainState ts_;
 };
 
 // Density histogram of x over [lo, hi) in `bins` bins (counts / (n · width)).

@@ -49,7 +49,7 @@ void FlowMatching::use_rings(Rings data, int embed) {
 
 FlowMatching::FlowMatching(std::vector<int> hidden, float lr, int batch, uint64_t seed,
                            Sampler draw_x1)
-    : lr_(lr), batch_(batch), seed_(seed), draw_x1_(std::move(draw_x1)), rng_(seed, kStreamTrain) {
+    : lr_(lr), batch_(batch), seed_(seed), draw_x1_(std::move(draw_x1)), ts_{Rng(seed, kStreamTrain)} {
   std::vector<int> dims = {3};
   dims.insert(dims.end(), hidden.begin(), hidden.end());
   dims.push_back(2);
@@ -64,9 +64,9 @@ float FlowMatching::train_step() {
   x0_.resize(2 * size_t(n));
   x1_.resize(2 * size_t(n));
   t_.resize(n);
-  if (rings_.size()) draw_rings(n); else draw_x1_(rng_, n, x1_.data());
-  sample_normal(rng_, n, x0_.data());
-  for (int i = 0; i < n; ++i) t_[i] = rng_.uniform();
+  if (rings_.size()) draw_rings(n); else draw_x1_(ts_.rng, n, x1_.data());
+  sample_normal(ts_.rng, n, x0_.data());
+  for (int i = 0; i < n; ++i) t_[i] = ts_.rng.uniform();
   if (ot_) {  // x1_i ← x1_σ(i), σ the optimal assignment of x0 to x1
     const Assignment a = solve_assignment_auction(squared_distances(x0_.data(), x1_.data(), n), n);
     const std::vector<float> x1 = x1_;
@@ -79,9 +79,9 @@ float FlowMatching::train_step() {
   const double loss = loss_and_grad(x0_.data(), x1_.data(), t_.data(), embed_ ? c_.data() : nullptr, n, &grad_);
   adam_.step(net_.params(), grad_.data(), current_lr());
   if (embed_) emb_adam_.step(emb_.data(), grad_.data() + net_.num_params(), current_lr());
-  ++step_;
+  ++ts_.step;
   const float l = float(loss);
-  losses_.push_back(l);
+  ts_.losses.push_back(l);
   return l;
 }
 
@@ -89,7 +89,7 @@ float FlowMatching::train_step() {
 void FlowMatching::draw_rings(int n) {
   c_.resize(n);
   for (int i = 0; i < n; ++i) {
-    const int j = int(rng_.below(uint32_t(rings_.size())));
+    const int j = int(ts_.rng.below(uint32_t(rings_.size())));
     x1_[2 * i] = rings_.x[2 * j];
     x1_[2 * i + 1] = rings_.x[2 * j + 1];
     c_[i] = rings_.label[j];
@@ -143,7 +143,7 @@ double FlowMatching::loss_and_grad(const float* x0, const float* x1, const float
 
 float FlowMatching::current_lr() const {
   if (total_steps_ <= 0) return lr_;
-  const double f = std::min(1.0, double(step_) / double(total_steps_));
+  const double f = std::min(1.0, double(ts_.step) / double(total_steps_));
   return float(lr_ * 0.5 * (1.0 + std::cos(3.141592653589793 * f)));
 }
 
@@ -266,8 +266,8 @@ std::vector<float> FlowMatching::sample(int n, int steps, Solver s, std::vector<
 void FlowMatching::sections(RunFile& f) {
   f.f32("params", net_.params(), net_.num_params());
   f.adam("adam", adam_);
-  f.words("state", {RunFile::adam_t(adam_), RunFile::step(step_), RunFile::stream(rng_, "training stream")});
-  f.losses(losses_);
+  f.words("state", {RunFile::adam_t(adam_), RunFile::step(ts_.step), RunFile::stream(ts_.rng, "training stream")});
+  f.losses(ts_.losses);
   if (embed_) {
     f.f32("embed", emb_.data(), emb_.size());
     f.adam("embed.adam", emb_adam_);

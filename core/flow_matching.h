@@ -14,6 +14,7 @@
 #include "mlp.h"
 #include "ode.h"
 #include "rng.h"
+#include "train_state.h"
 
 namespace flowlab {
 
@@ -34,8 +35,8 @@ class FlowMatching {
 
   // One Adam step on a fresh batch (x1, x0, t); returns its CFM loss.
   float train_step();
-  long step() const { return step_; }
-  const std::vector<float>& losses() const { return losses_; }
+  long step() const { return ts_.step; }
+  const std::vector<float>& losses() const { return ts_.losses; }
 
   // v_θ(x, t) for n points.
   void velocity(const float* x, float t, int n, float* v);
@@ -107,11 +108,9 @@ class FlowMatching {
   int batch_;
   uint64_t seed_;
   Sampler draw_x1_;
-  Rng rng_;  // training stream: x1, x0 and t of every batch
+  TrainState ts_;  // its stream draws x1, x0 and t of every batch
   enum class Target { Sampler, Checkerboard, Rings } target_ = Target::Sampler;
-  long step_ = 0;
   long total_steps_ = 0;
-  std::vector<float> losses_;
   std::vector<float> x0_, x1_, t_, in_, dout_, grad_;
   Rings rings_;
   int embed_ = 0;

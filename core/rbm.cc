@@ -547,7 +547,7 @@ RbmOptions rbm_options(const Config& c) {
 }
 
 RbmLab::RbmLab(const RbmOptions& o, const std::vector<float>& patterns)
-    : o_(o), rng_(o.seed, kStreamTrain), chain_rng_(o.seed, kStreamSample) {
+    : o_(o), ts_{Rng(o.seed, kStreamTrain)}, chain_rng_(o.seed, kStreamSample) {
   if (o_.dataset == 0) {
     width_ = height_ = o_.side;
     train_ = bars_and_stripes(o_.side);
@@ -588,10 +588,10 @@ RbmStats RbmLab::train_step() {
   const int n = rbm_.n, m = rbm_.m, B = o_.batch, N = n_train();
   batch_.resize(size_t(B) * n);
   for (int s = 0; s < B; ++s) {
-    const size_t r = rng_.below(uint32_t(N));
+    const size_t r = ts_.rng.below(uint32_t(N));
     std::copy(train_.begin() + r * n, train_.begin() + (r + 1) * n, batch_.begin() + size_t(s) * n);
   }
-  cd_statistics(rbm_, batch_.data(), B, o_.k, o_.persistent ? &pcd_ : nullptr, rng_, dW_.data(), da_.data(),
+  cd_statistics(rbm_, batch_.data(), B, o_.k, o_.persistent ? &pcd_ : nullptr, ts_.rng, dW_.data(), da_.data(),
                 db_.data());
   // Momentum SGD ascent on L; weight decay pulls W (not the biases) to 0.
   const float lr = current_lr();
@@ -601,24 +601,24 @@ RbmStats RbmLab::train_step() {
   }
   for (int i = 0; i < n; ++i) rbm_.a[i] += (va_[i] = o_.momentum * va_[i] + lr * da_[i]);
   for (int j = 0; j < m; ++j) rbm_.b[j] += (vb_[j] = o_.momentum * vb_[j] + lr * db_[j]);
-  ++step_;
+  ++ts_.step;
   RbmStats st;
-  st.step = step_;
+  st.step = ts_.step;
   std::vector<float> ph(size_t(B) * m), pv(size_t(B) * n);
   rbm_.prob_h(batch_.data(), B, ph.data());
   rbm_.prob_v(ph.data(), B, pv.data());
   st.recon_error = sum_sq_diff(batch_.data(), pv.data(), pv.size()) / double(pv.size());
-  losses_.push_back(float(st.recon_error));
-  if (exact_available(n, m) && (step_ == 1 || step_ % ll_every_ == 0)) {
+  ts_.losses.push_back(float(st.recon_error));
+  if (exact_available(n, m) && (ts_.step == 1 || ts_.step % ll_every_ == 0)) {
     const RbmEval e = evaluate();
-    ll_hist_.insert(ll_hist_.end(), {double(step_), e.ll_train, e.ll_test});
+    ll_hist_.insert(ll_hist_.end(), {double(ts_.step), e.ll_train, e.ll_test});
   }
   return st;
 }
 
 float RbmLab::current_lr() const {
   if (o_.steps <= 0) return o_.lr;
-  const double f = std::min(1.0, double(step_) / double(o_.steps));
+  const double f = std::min(1.0, double(ts_.step) / double(o_.steps));
   return float(o_.lr * 0.5 * (1.0 + std::cos(3.141592653589793 * f)));
 }
 
@@ -633,10 +633,10 @@ void RbmLab::sections(RunFile& f) {
   f.f32("pcd", pcd_);
   f.f32("chains", vis_chains_);
   f.f32("data", train_);
-  f.losses(losses_);
+  f.losses(ts_.losses);
   // The ll history holds NaN (no held-out set): it travels as the bits of its doubles.
   f.f64_bits("ll", ll_hist_);
-  f.words("state", {RunFile::step(step_), RunFile::stream(rng_, "training stream"),
+  f.words("state", {RunFile::step(ts_.step), RunFile::stream(ts_.rng, "training stream"),
                     RunFile::stream(chain_rng_, "display chains")});
   f.check([this]() -> const char* {
     const size_t n = rbm_.n;
@@ -651,7 +651,7 @@ void RbmLab::sections(RunFile& f) {
     // ll history: rows (step, ll_train, ll_test); NaN marks "not exact".
     for (size_t i = 0; i < ll_hist_.size(); i += 3) {
       const double* row = &ll_hist_[i];
-      if (!(row[0] >= 1 && row[0] <= double(step_) && row[0] == std::floor(row[0])) || std::isinf(row[1]) ||
+      if (!(row[0] >= 1 && row[0] <= double(ts_.step) && row[0] == std::floor(row[0])) || std::isinf(row[1]) ||
           std::isinf(row[2]))
         return "the log-likelihood history is malformed";
     }

@@ -21,6 +21,7 @@
 
 #include "config.h"
 #include "rng.h"
+#include "train_state.h"
 
 namespace flowlab {
 
@@ -196,13 +197,13 @@ class RbmLab {
   int n_test() const { return rbm_.n ? int(test_.size() / rbm_.n) : 0; }
   int width() const { return width_; }   // image width of a visible vector
   int height() const { return height_; }
-  long step() const { return step_; }
+  long step() const { return ts_.step; }
   float current_lr() const;
   RbmEval evaluate() const;
 
   // Histories: the reconstruction error of every step, and (when exact) the
   // exact average log-likelihood every ll_every() steps as (step, train, test).
-  const std::vector<float>& losses() const { return losses_; }
+  const std::vector<float>& losses() const { return ts_.losses; }
   const std::vector<double>& ll_history() const { return ll_hist_; }
   int ll_every() const { return ll_every_; }
 
@@ -227,10 +228,9 @@ class RbmLab {
   Rbm rbm_;
   std::vector<float> train_, test_;
   int width_ = 0, height_ = 0;
-  Rng rng_, chain_rng_;
-  long step_ = 0;
+  TrainState ts_;
+  Rng chain_rng_;
   int ll_every_ = 10;
-  std::vector<float> losses_;
   std::vector<double> ll_hist_;
   std::vector<float> vW_, va_, vb_, dW_, da_, db_, pcd_, batch_, vis_chains_;
 };
