@@ -5,6 +5,7 @@
 
 #include "config.h"
 #include "cov1d.h"
+#include "bind_contract.h"
 #include "bind_val.h"
 
 using namespace emscripten;
@@ -72,39 +73,18 @@ Cov1dOptions options_of(const val& o) {
 struct Cov1dHandle {
   explicit Cov1dHandle(val o) : c(options_of(o)) {}
   Cov1d c;
-  std::string saved;
-  std::vector<float> out;
 
-  // Checkpoint bytes (a view: copy before wasm memory grows).
-  val save(const std::string& link) {
-    saved = c.save(link);
-    return val(typed_memory_view(saved.size(), reinterpret_cast<const unsigned char*>(saved.data())));
-  }
-  // "" on success, else the reason the checkpoint was refused.
-  std::string load(const std::string& data) {
-    std::string error;
-    return c.load(data, &error) ? "" : error;
-  }
-  double num_params() { return double(c.net().num_params()); }
-  // θ_i ← value (to perturb a weight, or to test divergence handling).
-  void set_parameter(int i, double v) {
-    if (i >= 0 && size_t(i) < c.net().num_params()) c.net().params()[i] = float(v);
-  }
-  val parameters() {
-    out.assign(c.net().params(), c.net().params() + c.net().num_params());
-    return val(typed_memory_view(out.size(), out.data()));
-  }
+  // The contract (bind_contract.h): θ is the learned field's MLP (none for a
+  // closed-form field, whose train(n) does nothing).
+  Cov1d& core() { return c; }
+  void train_steps(int n) { c.train(n); }
+  const std::vector<float>& train_losses() const { return c.losses(); }
+  size_t num_params() { return c.net().num_params(); }
+  void copy_params(float* p) { std::copy_n(c.net().params(), num_params(), p); }
+  void set_param(size_t i, float v) { c.net().params()[i] = v; }
 
   int field() const { return c.options().field; }
   bool has_analytic() const { return c.has_analytic(); }
-  // Learned field: `steps` CFM steps, returns their mean loss (0 otherwise).
-  double train(int steps) { return c.train(steps); }
-  double step() const { return double(c.step()); }
-  val losses(int from) {
-    const auto& l = c.losses();
-    from = std::max(0, std::min(from, int(l.size())));
-    return val(typed_memory_view(l.size() - from, l.data() + from));
-  }
   // {f, df} at the given points and time.
   val field_at(val zs, double t) {
     const std::vector<double> z = convertJSArrayToNumberVector<double>(zs);
@@ -150,23 +130,14 @@ val cov1d_histogram(val xs, double lo, double hi, int bins) {
 
 EMSCRIPTEN_BINDINGS(flowlab_cov1d) {
   function("cov1dHistogram", &cov1d_histogram);
-  class_<Cov1dHandle>("Cov1d")
+  flowlab_bind::bind_contract<Cov1dHandle>("Cov1d")
       .constructor<val>()
       .function("field", &Cov1dHandle::field)
       .function("hasAnalytic", &Cov1dHandle::has_analytic)
-      .function("train", &Cov1dHandle::train)
-      .function("step", &Cov1dHandle::step)
-      .function("losses", &Cov1dHandle::losses)
       .function("fieldAt", &Cov1dHandle::field_at)
       .function("logQ", &Cov1dHandle::log_q)
       .function("derive", &Cov1dHandle::derive)
       .function("dtSweep", &Cov1dHandle::dt_sweep)
       .function("push", &Cov1dHandle::push)
-      .function("pushPoints", &Cov1dHandle::push_points)
-      .function("save", &Cov1dHandle::save)
-      .function("load", &Cov1dHandle::load)
-      .function("numParams", &Cov1dHandle::num_params)
-      .function("setParameter", &Cov1dHandle::set_parameter)
-      .function("parameters", &Cov1dHandle::parameters)
-      ;
+      .function("pushPoints", &Cov1dHandle::push_points);
 }

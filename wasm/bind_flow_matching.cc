@@ -2,6 +2,7 @@
 // wasm memory: the JS side copies them (slice) before memory can grow.
 #include <emscripten/bind.h>
 
+#include "bind_contract.h"
 #include "bind_val.h"
 #include <emscripten/val.h>
 
@@ -23,17 +24,15 @@ struct FlowMatchingHandle {
   std::vector<float> out;
   std::string saved;
 
-  // Runs n training steps; returns the number of steps done so far.
-  double train(int n) {
+  // The contract (bind_contract.h): θ is the MLP's flat parameter vector.
+  FlowMatching& core() { return model; }
+  void train_steps(int n) {
     for (int i = 0; i < n; ++i) model.train_step();
-    return double(model.step());
   }
-  // Losses of steps [from, step()).
-  val losses(int from) {
-    const auto& l = model.losses();
-    from = std::max(0, std::min(from, int(l.size())));
-    return val(typed_memory_view(l.size() - from, l.data() + from));
-  }
+  const std::vector<float>& train_losses() const { return model.losses(); }
+  size_t num_params() { return model.net().num_params(); }
+  void copy_params(float* p) { std::copy_n(model.net().params(), num_params(), p); }
+  void set_param(size_t i, float v) { model.net().params()[i] = v; }
   val sample(int n, int steps, int solver) {
     out = model.sample(n, steps, Solver(solver));
     return val(typed_memory_view(out.size(), out.data()));
@@ -140,28 +139,6 @@ struct FlowMatchingHandle {
     o.set("integral", g.integral);
     return o;
   }
-  // Checkpoint bytes (a view: copy before the next call).
-  val save(const std::string& link) {
-    saved = model.save(link);
-    return val(typed_memory_view(saved.size(), reinterpret_cast<const unsigned char*>(saved.data())));
-  }
-  // "" on success, else the reason the checkpoint was refused.
-  std::string load(const std::string& data) {
-    std::string error;
-    return model.load(data, &error) ? "" : error;
-  }
-  double step() const { return double(model.step()); }
-  // θ_i ← value (to perturb a weight, or to test divergence handling).
-  void set_parameter(int i, float value) {
-    if (i >= 0 && size_t(i) < model.net().num_params()) model.net().params()[i] = value;
-  }
-  // A copy of θ (flat, layer by layer: W then b).
-  val parameters() {
-    out.assign(model.net().params(), model.net().params() + model.net().num_params());
-    return val(typed_memory_view(out.size(), out.data()));
-  }
-  double num_params() { return double(model.net().num_params()); }
-
   // Olympic rings (seed 003 §2). Classes for n points: cls in 0..4 for all,
   // −1 for class i mod 5.
   std::vector<int> classes(int n, int cls) const {
@@ -208,10 +185,8 @@ double checkerboard_fraction(val points) {
 
 EMSCRIPTEN_BINDINGS(flowlab_flow_matching) {
   function("checkerboardFraction", &checkerboard_fraction);
-  class_<FlowMatchingHandle>("FlowMatching")
+  flowlab_bind::bind_contract<FlowMatchingHandle>("FlowMatching")
       .constructor<std::string>()
-      .function("train", &FlowMatchingHandle::train)
-      .function("losses", &FlowMatchingHandle::losses)
       .function("sample", &FlowMatchingHandle::sample)
       .function("trajectories", &FlowMatchingHandle::trajectories)
       .function("flow", &FlowMatchingHandle::flow)
@@ -224,12 +199,6 @@ EMSCRIPTEN_BINDINGS(flowlab_flow_matching) {
       .function("sampleBegin", &FlowMatchingHandle::sample_begin)
       .function("sampleSteps", &FlowMatchingHandle::sample_steps)
       .function("sampleEnd", &FlowMatchingHandle::sample_end)
-      .function("step", &FlowMatchingHandle::step)
-      .function("save", &FlowMatchingHandle::save)
-      .function("load", &FlowMatchingHandle::load)
-      .function("numParams", &FlowMatchingHandle::num_params)
-      .function("setParameter", &FlowMatchingHandle::set_parameter)
-      .function("parameters", &FlowMatchingHandle::parameters)
       .function("sampleClass", &FlowMatchingHandle::sample_class)
       .function("trajectoriesClass", &FlowMatchingHandle::trajectories_class)
       .function("ringsData", &FlowMatchingHandle::rings_data)

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "bind_contract.h"
 #include "bind_val.h"
 #include "config.h"
 #include "fm_ot.h"
@@ -21,13 +22,21 @@ struct FmOtHandle {
   explicit FmOtHandle(const std::string& link) : pair(parse_link(link, nullptr)) {}
   FlowMatchingOt pair;
   std::vector<float> out;
-  std::string saved;
 
-  double train(int n) {
+  // The contract (bind_contract.h): losses are the OT model's; θ is both
+  // models', independent first.
+  FlowMatchingOt& core() { return pair; }
+  void train_steps(int n) {
     for (int i = 0; i < n; ++i) pair.train_step();
-    return double(pair.step());
   }
-  val losses(int which, int from) {
+  const std::vector<float>& train_losses() { return pair.model(1).losses(); }
+  size_t num_params() { return pair.num_params(); }
+  void copy_params(float* p) {
+    for (size_t i = 0; i < num_params(); ++i) p[i] = *pair.param(i);
+  }
+  void set_param(size_t i, float v) { *pair.param(i) = v; }
+
+  val losses_of(int which, int from) {
     const auto& l = pair.model(which).losses();
     from = std::clamp(from, 0, int(l.size()));
     return copy_f32(std::vector<float>(l.begin() + from, l.end()));
@@ -56,25 +65,6 @@ struct FmOtHandle {
     o.set("sw2", q.sw2);
     o.set("points", copy_f32(q.points));
     return o;
-  }
-  val save(const std::string& link) {
-    saved = pair.save(link);
-    return val(typed_memory_view(saved.size(), reinterpret_cast<const unsigned char*>(saved.data())));
-  }
-  std::string load(const std::string& data) {
-    std::string error;
-    return pair.load(data, &error) ? "" : error;
-  }
-  double step() const { return double(pair.step()); }
-  double num_params() { return double(pair.num_params()); }
-  // θ of both models, independent first.
-  val parameters() {
-    out.resize(pair.num_params());
-    for (size_t i = 0; i < out.size(); ++i) out[i] = *pair.param(i);
-    return copy_f32(out);
-  }
-  void set_parameter(double i, float value) {
-    if (i >= 0 && i < num_params()) *pair.param(size_t(i)) = value;
   }
 };
 
@@ -105,18 +95,11 @@ double pair_cost(val x0s, val x1s, int solver) {
 EMSCRIPTEN_BINDINGS(flowlab_fm_ot) {
   function("assignment", &assignment);
   function("otPairCost", &pair_cost);
-  class_<FmOtHandle>("FlowMatchingOt")
+  flowlab_bind::bind_contract<FmOtHandle>("FlowMatchingOt")
       .constructor<std::string>()
-      .function("train", &FmOtHandle::train)
-      .function("losses", &FmOtHandle::losses)
+      .function("lossesOf", &FmOtHandle::losses_of)
       .function("sample", &FmOtHandle::sample)
       .function("trajectories", &FmOtHandle::trajectories)
       .function("straightness", &FmOtHandle::straightness)
-      .function("quality", &FmOtHandle::quality)
-      .function("save", &FmOtHandle::save)
-      .function("load", &FmOtHandle::load)
-      .function("step", &FmOtHandle::step)
-      .function("numParams", &FmOtHandle::num_params)
-      .function("parameters", &FmOtHandle::parameters)
-      .function("setParameter", &FmOtHandle::set_parameter);
+      .function("quality", &FmOtHandle::quality);
 }

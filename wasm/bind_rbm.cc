@@ -9,6 +9,7 @@
 #include "config.h"
 #include "quality.h"
 #include "rbm.h"
+#include "bind_contract.h"
 #include "bind_val.h"
 
 using namespace emscripten;
@@ -28,7 +29,28 @@ struct RbmHandle {
   // are the training data of dataset 'drawn' — without them two placeholder
   // patterns (left half, top half) stand in until setPatterns / load.
   RbmHandle(const std::string& link, val patterns) : lab(from_link(link, patterns)) {}
-  std::string saved;
+
+  // The contract (bind_contract.h): losses are reconstruction errors; θ is
+  // W (n×m row-major), then a, then b.
+  RbmLab& core() { return lab; }
+  void train_steps(int n) {
+    for (int i = 0; i < n; ++i) lab.train_step();
+  }
+  const std::vector<float>& train_losses() const { return lab.losses(); }
+  size_t num_params() const { return lab.model().W.size() + lab.model().a.size() + lab.model().b.size(); }
+  void copy_params(float* p) const {
+    const Rbm& r = lab.model();
+    p = std::copy(r.W.begin(), r.W.end(), p);
+    p = std::copy(r.a.begin(), r.a.end(), p);
+    std::copy(r.b.begin(), r.b.end(), p);
+  }
+  void set_param(size_t i, float v) {
+    Rbm& r = lab.model();
+    const size_t nw = r.W.size(), na = r.a.size();
+    if (i < nw) r.W[i] = v;
+    else if (i < nw + na) r.a[i - nw] = v;
+    else r.b[i - nw - na] = v;
+  }
 
   static RbmLab from_link(const std::string& link, const val& patterns) {
     const RbmOptions r = rbm_options(parse_link(link, nullptr));
@@ -47,44 +69,9 @@ struct RbmHandle {
     }
     return RbmLab(r, p);
   }
-  // Per-step reconstruction errors of steps [from, step()).
-  val losses(int from) {
-    const auto& l = lab.losses();
-    from = std::max(0, std::min(from, int(l.size())));
-    return val(typed_memory_view(l.size() - from, l.data() + from));
-  }
   // Exact log-likelihood history: (step, train, test) triples (test NaN without held-out data).
   val ll_history() { return val(typed_memory_view(lab.ll_history().size(), lab.ll_history().data())); }
   int ll_every() const { return lab.ll_every(); }
-  double train_n(int steps) {
-    for (int i = 0; i < steps; ++i) lab.train_step();
-    return double(lab.step());
-  }
-  val save(const std::string& link) {
-    saved = lab.save(link);
-    return val(typed_memory_view(saved.size(), reinterpret_cast<const unsigned char*>(saved.data())));
-  }
-  std::string load(const std::string& data) {
-    std::string e;
-    return lab.load(data, &e) ? "" : e;
-  }
-  // θ flat: W (n×m row-major), a, b.
-  val parameters() {
-    const Rbm& r = lab.model();
-    out = r.W;
-    out.insert(out.end(), r.a.begin(), r.a.end());
-    out.insert(out.end(), r.b.begin(), r.b.end());
-    return val(typed_memory_view(out.size(), out.data()));
-  }
-  double num_params() const { return double(lab.model().W.size() + lab.model().a.size() + lab.model().b.size()); }
-  void set_parameter(int i, float v) {
-    Rbm& r = lab.model();
-    const size_t nw = r.W.size(), na = r.a.size();
-    if (i < 0) return;
-    if (size_t(i) < nw) r.W[i] = v;
-    else if (size_t(i) < nw + na) r.a[i - nw] = v;
-    else if (size_t(i) < nw + na + r.b.size()) r.b[i - nw - na] = v;
-  }
 
   // Options object: the fields of RbmOptions by their C++ names, plus
   // `patterns` (flat 0/1 array, side² per pattern) for dataset 2. Bad
@@ -124,13 +111,12 @@ struct RbmHandle {
   int m() const { return lab.model().m; }
   int width() const { return lab.width(); }
   int height() const { return lab.height(); }
-  double step() const { return double(lab.step()); }
   int n_train() const { return lab.n_train(); }
   int n_test() const { return lab.n_test(); }
   bool exact_available_() const { return exact_available(n(), m()); }
 
   // Runs `steps` updates; returns {step, recon (mean over these steps), last}.
-  val train(int steps) {
+  val train_stats(int steps) {
     double s = 0, last = NAN;
     for (int i = 0; i < steps; ++i) s += (last = lab.train_step().recon_error);
     val r = val::object();
@@ -304,28 +290,20 @@ val digit_glyph_js(int digit) {
 EMSCRIPTEN_BINDINGS(flowlab_rbm) {
   function("rbmBarsAndStripes", &bars_and_stripes_js);
   function("rbmDigitGlyph", &digit_glyph_js);
-  class_<RbmHandle>("Rbm")
+  flowlab_bind::bind_contract<RbmHandle>("Rbm")
       .constructor<val>()
       .constructor<std::string, val>()
-      .function("losses", &RbmHandle::losses)
       .function("llHistory", &RbmHandle::ll_history)
       .function("llEvery", &RbmHandle::ll_every)
-      .function("trainSteps", &RbmHandle::train_n)
-      .function("save", &RbmHandle::save)
-      .function("load", &RbmHandle::load)
-      .function("parameters", &RbmHandle::parameters)
-      .function("numParams", &RbmHandle::num_params)
-      .function("setParameter", &RbmHandle::set_parameter)
       .function("error", &RbmHandle::get_error)
       .function("n", &RbmHandle::n)
       .function("m", &RbmHandle::m)
       .function("width", &RbmHandle::width)
       .function("height", &RbmHandle::height)
-      .function("step", &RbmHandle::step)
       .function("nTrain", &RbmHandle::n_train)
       .function("nTest", &RbmHandle::n_test)
       .function("exactAvailable", &RbmHandle::exact_available_)
-      .function("train", &RbmHandle::train)
+      .function("trainStats", &RbmHandle::train_stats)
       .function("evaluate", &RbmHandle::evaluate)
       .function("quality", &RbmHandle::quality)
       .function("logLikelihood", &RbmHandle::log_likelihood)

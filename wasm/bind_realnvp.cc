@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "realnvp.h"
+#include "bind_contract.h"
 #include "bind_val.h"
 
 using namespace emscripten;
@@ -44,25 +45,21 @@ val view(const std::vector<float>& v) { return val(typed_memory_view(v.size(), v
 struct RealNvpHandle {
   RealNvp model;
   std::vector<float> out;
-  std::string saved;
 
   explicit RealNvpHandle(val o) : model(make_config(o)) {}
 
+  // The contract (bind_contract.h): θ is every layer's MLP, layer by layer.
+  RealNvp& core() { return model; }
+  void train_steps(int n) { model.train(n); }
+  const std::vector<float>& train_losses() const { return model.losses(); }
+  size_t num_params() const { return model.num_params(); }
+  void copy_params(float* p) const {
+    for (size_t i = 0; i < num_params(); ++i) p[i] = model.get_param(i);
+  }
+  void set_param(size_t i, float v) { model.set_param(i, v); }
+
   int layers() const { return model.num_layers(); }
-  double step() const { return double(model.step()); }
   double total() const { return double(model.config().steps); }
-  // Per-step train losses of these n steps.
-  val train(int n) {
-    const size_t from = model.losses().size();
-    model.train(n);
-    out.assign(model.losses().begin() + from, model.losses().end());
-    return view(out);
-  }
-  val losses(int from) {
-    const auto& l = model.losses();
-    from = std::clamp(from, 0, int(l.size()));
-    return val(typed_memory_view(l.size() - from, l.data() + from));
-  }
   // Rows of (step, val loss, −log p_z, −log det).
   val validation() { return view(model.val_history()); }
   val train_data() {
@@ -126,31 +123,15 @@ struct RealNvpHandle {
     out = model.log_prob(g.data(), m * m).logp;
     return view(out);
   }
-  val save(const std::string& link) {
-    saved = model.save(link);
-    return val(typed_memory_view(saved.size(), reinterpret_cast<const unsigned char*>(saved.data())));
-  }
-  std::string load(const std::string& data) {
-    std::string error;
-    return model.load(data, &error) ? std::string() : error;
-  }
-  double num_params() const { return double(model.num_params()); }
-  float parameter(double i) const { return i >= 0 && i < num_params() ? model.get_param(size_t(i)) : 0.0f; }
-  void set_parameter(double i, float v) {
-    if (i >= 0 && i < num_params()) model.set_param(size_t(i), v);
-  }
 };
 
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(flowlab_realnvp) {
-  class_<RealNvpHandle>("RealNvp")
+  flowlab_bind::bind_contract<RealNvpHandle>("RealNvp")
       .constructor<val>()
       .function("layers", &RealNvpHandle::layers)
-      .function("step", &RealNvpHandle::step)
       .function("total", &RealNvpHandle::total)
-      .function("train", &RealNvpHandle::train)
-      .function("losses", &RealNvpHandle::losses)
       .function("validation", &RealNvpHandle::validation)
       .function("trainData", &RealNvpHandle::train_data)
       .function("valData", &RealNvpHandle::val_data)
@@ -159,10 +140,5 @@ EMSCRIPTEN_BINDINGS(flowlab_realnvp) {
       .function("logProb", &RealNvpHandle::log_prob)
       .function("entropy", &RealNvpHandle::entropy)
       .function("exactLogProb", &RealNvpHandle::exact_log_prob)
-      .function("densityGrid", &RealNvpHandle::density_grid)
-      .function("save", &RealNvpHandle::save)
-      .function("load", &RealNvpHandle::load)
-      .function("numParams", &RealNvpHandle::num_params)
-      .function("parameter", &RealNvpHandle::parameter)
-      .function("setParameter", &RealNvpHandle::set_parameter);
+      .function("densityGrid", &RealNvpHandle::density_grid);
 }

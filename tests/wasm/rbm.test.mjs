@@ -22,7 +22,7 @@ test('bars-and-stripes: 30 patterns; training raises the exact log-likelihood', 
   assert.ok(r.exactAvailable());
   const before = r.evaluate();
   assert.ok(before.exact);
-  const st = r.train(1000);
+  const st = r.trainStats(1000);
   assert.equal(st.step, 1000);
   const after = r.evaluate();
   assert.ok(after.llTrain > before.llTrain + 2, `${before.llTrain} -> ${after.llTrain}`);

@@ -80,10 +80,10 @@
     }
   }
 
-  // Base of every experiment: link state and the checks all of them share.
-  // A family's wasm handle provides save(link), load(bytes), parameters(),
-  // setParameter(i, v); the family class provides train, step, losses,
-  // figures and its analyses.
+  // Base of every experiment: link state, the checks all of them share, and
+  // the contract every wasm handle offers (wasm/bind_contract.h: each array
+  // it returns is already a copy). A family class sets this.handle and
+  // provides figures and its analyses.
   class Experiment {
     constructor(lab, parsed) {
       this.lab = lab;
@@ -93,13 +93,18 @@
       this.issues = parsed.issues;
     }
     get total() { return this.config.steps; }
-    parameters() { return this.handle.parameters().slice(); }
+    get step() { return this.handle.step(); }
+    get numParams() { return this.handle.numParams(); }
+    train(n = 1) { return this.handle.train(Experiment.intArg(n, 'n', 1, 1e7)); }
+    losses(from = 0) { return this.handle.losses(from); }
+    parameters() { return this.handle.parameters(); }
     setParameter(i, value) { this.handle.setParameter(i, value); }
-    save() { return this.handle.save(this.link).slice(); }
+    save() { return this.handle.save(this.link); }
     load(bytes) {
       const error = this.handle.load(toBytes(bytes));
       if (error) throw new Error(`cannot restore: ${error}`);
     }
+    dispose() { this.handle.delete(); this.handle = null; }
     analyze(name, args = {}) {
       const fn = this.analyses && this.analyses[name];
       if (!fn) throw new Error(`unknown analysis '${name}'`);

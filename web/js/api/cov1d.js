@@ -19,14 +19,6 @@
     }
     get analytic() { return this.handle.hasAnalytic(); }
     get total() { return this.analytic ? 0 : this.config.steps; }
-    get step() { return this.handle.step(); }
-    get numParams() { return this.handle.numParams(); }
-    train(n = 1) {
-      const from = this.handle.step();
-      this.handle.train(FlowLab.Experiment.intArg(n, 'n', 1, 1e7));
-      return this.handle.losses(from).slice();
-    }
-    losses(from = 0) { return this.handle.losses(from).slice(); }
     fieldAt(zs, t = 0) { return this.handle.fieldAt(Array.from(zs), t); }
     logQ(xs, t = 0) { return this.handle.logQ(Array.from(xs), t); }
     derive(z, dz, dt, t = 0) { return this.handle.derive(z, dz, dt, t); }
@@ -41,7 +33,6 @@
       const fields = [0, 0.5, 1].map((t) => ({ t, ...this.fieldAt(zs, t) }));
       return { step: this.step, analytic: this.analytic, zs, fields };
     }
-    dispose() { this.handle.delete(); this.handle = null; }
   }
   const grid = (lo, hi, m) => Float64Array.from({ length: m }, (_, i) => lo + ((hi - lo) * i) / (m - 1));
   // Least-squares slope of ln y against ln x (the order of an error in δt).

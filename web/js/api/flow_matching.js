@@ -20,14 +20,6 @@
       super(lab, parsed);
       this.handle = new this.module.FlowMatching(parsed.link);
     }
-    get step() { return this.handle.step(); }
-    get numParams() { return this.handle.numParams(); }
-    train(n = 1) {
-      const from = this.handle.step();
-      this.handle.train(FlowLab.Experiment.intArg(n, 'n', 1, 1e7));
-      return this.handle.losses(from).slice();
-    }
-    losses(from = 0) { return this.handle.losses(from).slice(); }
     ode(opts = {}) {
       const solver = SOLVERS.indexOf(opts.solver || this.config.solver);
       if (solver < 0) throw new Error(`solver must be one of ${SOLVERS.join(', ')}`);
@@ -80,7 +72,6 @@
         result: () => this.figuresOf(this.handle.sampleEnd().slice()),
       };
     }
-    dispose() { this.handle.delete(); this.handle = null; }
   }
   FlowMatchingExperiment.prototype.analyses = {
     // Lipman et al. 2022, Fig. 4: left, the density at t = 0, 1/3, 2/3, 1

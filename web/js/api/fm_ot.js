@@ -18,14 +18,8 @@
       super(lab, parsed);
       this.handle = new this.module.FlowMatchingOt(parsed.link);
     }
-    get step() { return this.handle.step(); }
-    get numParams() { return this.handle.numParams(); }
-    train(n = 1) {
-      const from = this.step;
-      this.handle.train(FlowLab.Experiment.intArg(n, 'n', 1, 1e7));
-      return this.losses(from);
-    }
-    losses(from = 0, w = 1) { return this.handle.losses(which(w), from); }
+    // train(n) (the base's) returns the OT model's losses.
+    losses(from = 0, w = 1) { return this.handle.lossesOf(which(w), from); }
     ode(opts = {}) {
       const solver = SOLVERS.indexOf(opts.solver || this.config.solver);
       if (solver < 0) throw new Error(`solver must be one of ${SOLVERS.join(', ')}`);
@@ -48,7 +42,6 @@
       });
       return { step: this.step, models, lossesIndependent: this.losses(0, 0), lossesOt: this.losses(0, 1) };
     }
-    dispose() { this.handle.delete(); this.handle = null; }
   }
   FmOtExperiment.prototype.analyses = {
     // Both models: trajectories of nTraj points (midpoint, 20 steps), the

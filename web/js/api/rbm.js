@@ -26,19 +26,11 @@
       super(lab, parsed);
       this.handle = new this.module.Rbm(parsed.link, null);
     }
-    get step() { return this.handle.step(); }
-    get numParams() { return this.handle.numParams(); }
     setPatterns(rows) {
       const next = new this.module.Rbm(this.link, Array.from(rows));
       this.handle.delete();
       this.handle = next;
     }
-    train(n = 1) {
-      const from = this.handle.step();
-      this.handle.trainSteps(FlowLab.Experiment.intArg(n, 'n', 1, 1e7));
-      return this.handle.losses(from).slice();
-    }
-    losses(from = 0) { return this.handle.losses(from).slice(); }
     figures({ preview = false } = {}) {
       const h = this.handle;
       const out = {
@@ -60,7 +52,6 @@
       return clean(out);
     }
     analyze(name, args) { return clean(super.analyze(name, args)); }
-    dispose() { this.handle.delete(); this.handle = null; }
   }
 
   const visible = (exp, v) => {

@@ -18,13 +18,7 @@
       super(lab, parsed);
       this.handle = new this.module.RealNvp(parsed.config);
     }
-    get step() { return this.handle.step(); }
-    get numParams() { return this.handle.numParams(); }
-    // A copy of the flat parameter buffer (the binding exposes one value at a time).
-    parameters() { return Float32Array.from({ length: this.numParams }, (_, i) => this.handle.parameter(i)); }
     get layers() { return this.handle.layers(); }
-    train(n = 1) { return this.handle.train(FlowLab.Experiment.intArg(n, 'n', 1, 1e7)).slice(); }
-    losses(from = 0) { return this.handle.losses(from).slice(); }
     validation() { return this.handle.validation().slice(); }
     sample(n = 1000, seed = 0, { layers = false } = {}) {
       return this.handle.sample(FlowLab.Experiment.intArg(n, 'n', 1, 1e6), Number(seed) || 0, !!layers).slice();
@@ -47,7 +41,6 @@
       return { step: this.step, total: this.total, layers: this.layers, validation: this.validation(), quality: this.quality(),
         samples: this.sample(preview ? 500 : 1000, 0) };
     }
-    dispose() { this.handle.delete(); this.handle = null; }
   }
   RealNvpExperiment.prototype.analyses = {
     // Q2: 1000 samples for each of three sampling seeds.
