@@ -401,7 +401,7 @@ CouplingStats coupling_stats(const Rbm& r, int chains, int burn_in, int sweeps, 
 ConditionalCheck conditional_check(const Rbm& r, const float* v) {
   ConditionalCheck c;
   const int m = r.m;
-  if (m > kMaxExactBits) {
+  if (m > kMaxConditionalBits) {
     c.max_abs_diff = c.sum_enum = kNaN;
     return c;
   }
@@ -547,7 +547,7 @@ RbmOptions rbm_options(const Config& c) {
 }
 
 RbmLab::RbmLab(const RbmOptions& o, const std::vector<float>& patterns)
-    : o_(o), ts_{Rng(o.seed, kStreamTrain)}, chain_rng_(o.seed, kStreamSample) {
+    : o_(o), ts_(o.seed, kStreamTrain), chain_rng_(o.seed, kStreamSample) {
   if (o_.dataset == 0) {
     width_ = height_ = o_.side;
     train_ = bars_and_stripes(o_.side);

@@ -109,9 +109,11 @@ struct CouplingStats {
 };
 CouplingStats coupling_stats(const Rbm& r, int chains, int burn_in, int sweeps, Rng& rng);
 
-// (b) P(h | v) for one v over all 2^m h (m ≤ kMaxExactBits): by enumeration
+// (b) P(h | v) for one v over all 2^m h (m ≤ kMaxConditionalBits, so that the
+// page gets at most 2^16 probabilities of each kind): by enumeration
 // (normalising e^{b·h + vᵀWh}) against Π_j σ(x_j)^{h_j}(1 − σ(x_j))^{1−h_j},
 // x = b + vᵀW. Arrays are indexed by the integer whose bit j is h_j.
+constexpr int kMaxConditionalBits = 16;
 struct ConditionalCheck {
   std::vector<double> p_enum, p_product, p_hidden;  // 2^m, 2^m, m (σ(x_j))
   double max_abs_diff = 0;

@@ -290,6 +290,7 @@ val digit_glyph_js(int digit) {
 EMSCRIPTEN_BINDINGS(flowlab_rbm) {
   function("rbmBarsAndStripes", &bars_and_stripes_js);
   function("rbmDigitGlyph", &digit_glyph_js);
+  constant("rbmMaxConditionalBits", kMaxConditionalBits);
   flowlab_bind::bind_contract<RbmHandle>("Rbm")
       .constructor<val>()
       .constructor<std::string, val>()

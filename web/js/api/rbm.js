@@ -85,7 +85,8 @@
     // (b) P(h | v) for one v (default: the first training pattern).
     conditional({ v } = {}) {
       const h = this.handle;
-      if (h.m() > 16) throw new Error('P(h|v) enumeration is shown for m ≤ 16 hidden units');
+      const cap = this.module.rbmMaxConditionalBits;
+      if (h.m() > cap) throw new Error(`P(h|v) enumeration is shown for m ≤ ${cap} hidden units`);
       const x = v ? visible(this, v) : Array.from(h.trainData().slice(0, h.n()));
       return { v: Float32Array.from(x), m: h.m(), ...h.conditionalCheck(x) };
     },
