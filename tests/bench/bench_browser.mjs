@@ -9,7 +9,7 @@ import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.join(here, '..', '..');
-const MOUNTS = { '/gen/': path.join(repo, 'web', 'gen'), '/gen-mt/': path.join(repo, 'build', 'wasm', 'mt'),
+const MOUNTS = { '/gen/': path.join(repo, 'web', 'gen'), '/gen-mt/': path.join(repo, 'web', 'gen', 'mt'),
   '/js/': path.join(repo, 'web', 'js'), '/bench/': here };
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm' };
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -38,7 +38,7 @@ const ctx = await chromium.launchPersistentContext(userDataDir, {
 try {
   const page = await ctx.newPage();
   page.on('pageerror', (e) => console.error('page error:', String(e)));
-  // The single-thread page, then (if build/wasm/mt exists) the pthreads one.
+  // The single-thread page, then (if web/gen/mt exists) the pthreads one.
   const pages = ['index.html', ...(fs.existsSync(path.join(MOUNTS['/gen-mt/'], 'flowlab.js')) ? ['mt.html'] : [])];
   for (const p of pages) {
     await page.goto(`http://127.0.0.1:${server.address().port}/bench/page/${p}${quick ? '?quick' : ''}`);

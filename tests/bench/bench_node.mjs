@@ -33,11 +33,11 @@ for (const n of nets) emit({ impl: 'flowlab-wasm-node', task: 'train', ...W.trai
 emit({ impl: 'flowlab-wasm-node', ...W.sample(lab, {}) });
 assignments(quick ? [512] : [128, 256, 512, 1024], quick ? 0.3 : 1);
 
-// The pthreads build (build/wasm/mt, run.sh builds it): 1 and 2 threads
+// The pthreads build (web/gen/mt): 1 and 2 threads
 // inside the step, interleaved; bit-identical results (tests/native/test_parallel.cc).
-const mtDir = path.join(here, '..', '..', 'build', 'wasm', 'mt');
+const mtDir = path.join(here, '..', '..', 'web', 'gen', 'mt');
 if (fs.existsSync(path.join(mtDir, 'flowlab.js'))) {
-  const mt = await FlowLab.load({ gen: mtDir });
+  const mt = await FlowLab.load({ gen: mtDir, threads: 2 });
   for (const batch of quick ? [1024] : [256, 1024, 4096])
     for (const t of [1, 2]) {
       mt.module.setThreads(t);

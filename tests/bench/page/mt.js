@@ -8,7 +8,7 @@
   const emit = (o) => { out.push(o); document.getElementById('out').textContent += JSON.stringify(o) + '\n'; };
   try {
     if (!self.crossOriginIsolated) throw new Error('the page is not cross-origin isolated (COOP/COEP missing)');
-    const lab = await FlowLab.load({ base: new URL('/gen-mt/', location.href).href });
+    const lab = await FlowLab.load({ base: new URL('/gen-mt/', location.href).href, threads: 2 });
     for (const batch of quick ? [1024] : [256, 1024, 4096])
       for (const t of [1, 2]) {
         lab.module.setThreads(t);
