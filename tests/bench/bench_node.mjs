@@ -4,6 +4,7 @@
 //   node tests/bench/bench_node.mjs [--quick] [--skip-tfjs] [--ot]   (--ot: only the assignment lines)
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,7 +13,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes('--quick');
 const W = require('./workload.js');
 const { benchCfm, paramsOf = W.paramsOf } = require('./tfjs_cfm.js');
-const emit = (o) => console.log(JSON.stringify(o));
+const emit = (o) => console.log(JSON.stringify({ ...o, load1: +os.loadavg()[0].toFixed(2) }));
 const minS = quick ? 0.5 : 3;
 
 const FlowLab = require(path.join(here, '..', '..', 'web', 'js', 'api.js'));

@@ -16,6 +16,7 @@ if [ "${FLOWLAB_SKIP_BUILD:-0}" != 1 ]; then
   build_native >&2
   build_wasm >&2
 fi
+echo "{\"task\":\"loadavg\",\"load\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"cores\":$(nproc)}"
 ./build/native/flowlab_bench $QUICK
 node tests/bench/bench_node.mjs $QUICK 2> >(grep -v -e '^=*$' -e 'tfjs-node' -e 'TensorFlow.js in Node' >&2)
 node tests/bench/bench_browser.mjs $QUICK

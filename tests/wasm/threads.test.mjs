@@ -19,6 +19,8 @@ function run(lab, link, steps) {
   const exp = lab.create(link);
   const losses = Array.from(exp.train(steps));
   const out = { losses, params: Array.from(exp.parameters()), figures: exp.figures({ preview: true }) };
+  // ln p by the exact divergence (Mlp::jvp, threaded like the forward pass).
+  if (exp.config.ex === 'fm-checkerboard') out.density = exp.analyze('density', { m: 13, steps: 6 });
   exp.dispose();
   return out;
 }

@@ -14,6 +14,9 @@
         lab.module.setThreads(t);
         emit({ impl: 'flowlab-wasm-mt-chromium', task: 'train', threads: lab.module.threads(), ...FlowLabBench.train(lab, { hidden: 256, depth: 3, batch, minS }) });
       }
+    lab.module.setThreads(2);
+    emit({ impl: 'flowlab-wasm-mt-chromium', threads: 2, ...FlowLabBench.sample(lab, {}) });
+    FlowLabBench.analyses(lab, (o) => emit({ impl: 'flowlab-wasm-mt-chromium', threads: 2, ...o }));
     lab.module.setThreads(1);
     window.benchResults = out;
   } catch (e) {
