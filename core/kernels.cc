@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "hwy/highway.h"
-#include "hwy/contrib/math/math-inl.h"
+#include "kernels-inl.h"
 #include "kernels.h"
 #include "simd.h"
 
@@ -28,18 +28,6 @@ using D = hn::ScalableTag<float>;
 using V = hn::Vec<D>;
 
 namespace {
-
-// σ(x) with the exponent clamped: hwy's Exp is only valid up to ~104, and
-// σ is exactly 0 or 1 in float beyond |x| > 88 anyway.
-HWY_INLINE V Sigmoid(D d, V x) {
-  const V one = hn::Set(d, 1.0f);
-  const V e = hn::Exp(d, hn::Min(hn::Neg(x), hn::Set(d, 88.0f)));
-  return hn::Div(one, hn::Add(one, e));
-}
-
-inline float sigmoid_scalar(float x) {
-  return 1.0f / (1.0f + std::exp(std::min(-x, 88.0f)));
-}
 
 // One register tile of C = A·B (+bias): rows [i0, i0+R) × the W = kV·L
 // columns of a packed panel P (K × W, contiguous), so every k loads kV
@@ -148,7 +136,7 @@ void Gemm(const float* A, const float* B, const float* bias, float* Z, float* C,
         s += A[size_t(i) * K + k] * (kTrans ? B[size_t(j) * K + k] : B[size_t(k) * N + j]);
       if (kSilu) {
         Z[size_t(i) * N + j] = s;
-        s = s * sigmoid_scalar(s);
+        s = s * SigmoidScalar(s);
       }
       C[size_t(i) * N + j] = s;
     }
@@ -181,7 +169,7 @@ void MatmulImpl(const float* A, const float* B, const float* bias, float* Z,
         float s = Dot(A + size_t(i) * K, bt.data() + size_t(j) * K, K) + (bias ? bias[j] : 0.0f);
         if (kSilu) {
           Z[size_t(i) * N + j] = s;
-          s *= sigmoid_scalar(s);
+          s *= SigmoidScalar(s);
         }
         C[size_t(i) * N + j] = s;
       }
@@ -264,7 +252,7 @@ void Silu(const float* x, float* y, size_t n) {
     const V v = hn::LoadU(d, x + i);
     hn::StoreU(hn::Mul(v, Sigmoid(d, v)), d, y + i);
   }
-  for (; i < n; ++i) y[i] = x[i] * sigmoid_scalar(x[i]);
+  for (; i < n; ++i) y[i] = x[i] * SigmoidScalar(x[i]);
 }
 
 void SiluBackward(const float* z, const float* da, float* dz, size_t n) {
@@ -279,7 +267,7 @@ void SiluBackward(const float* z, const float* da, float* dz, size_t n) {
     hn::StoreU(hn::Mul(hn::LoadU(d, da + i), g), d, dz + i);
   }
   for (; i < n; ++i) {
-    const float s = sigmoid_scalar(z[i]);
+    const float s = SigmoidScalar(z[i]);
     dz[i] = da[i] * s * (1.0f + z[i] * (1.0f - s));
   }
 }

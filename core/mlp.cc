@@ -116,13 +116,20 @@ void Mlp::jvp(const float* x, const float* u, int n, float* y, float* ju) {
     const int K = dims_[l], N = dims_[l + 1];
     z.resize(size_t(n) * N);
     dz.resize(size_t(n) * N);
-    matmul(a.data(), W(l), b(l), z.data(), n, K, N);
-    matmul(da.data(), W(l), nullptr, dz.data(), n, K, N);
+    // Rows split across threads as in forward: the same bits for any count.
+    parallel_ranges(n, kRowAlign, [&](int r0, int r1) {
+      const size_t i = size_t(r0) * K, o = size_t(r0) * N;
+      matmul(a.data() + i, W(l), b(l), z.data() + o, r1 - r0, K, N);
+      matmul(da.data() + i, W(l), nullptr, dz.data() + o, r1 - r0, K, N);
+    });
     if (l + 1 < L) {
       a.resize(z.size());
       da.resize(z.size());
-      silu(z.data(), a.data(), z.size());
-      silu_backward(z.data(), dz.data(), da.data(), z.size());  // σ'·dz
+      parallel_ranges(n, kRowAlign, [&](int r0, int r1) {
+        const size_t o = size_t(r0) * N, m = size_t(r1 - r0) * N;
+        silu(z.data() + o, a.data() + o, m);
+        silu_backward(z.data() + o, dz.data() + o, da.data() + o, m);  // σ'·dz
+      });
     } else {
       std::memcpy(y, z.data(), z.size() * sizeof(float));
       std::memcpy(ju, dz.data(), dz.size() * sizeof(float));

@@ -14,11 +14,17 @@ namespace {
 // A persistent pool: part 0 runs on the caller, parts 1..T−1 on the workers.
 // Waking a sleeping thread costs up to a millisecond in a VM, a dozen times a
 // step, so workers spin for a while (2 ms) on the generation counter before
-// they sleep, and the caller spins for the parts to finish.
+// they sleep, and the caller spins for the parts to finish. The pool only
+// grows (a run may use fewer parts than it has threads): in wasm a new thread
+// needs a preloaded worker, and a joined thread's worker returns to
+// emscripten's pool only once the caller yields to the event loop.
 class Pool {
  public:
-  explicit Pool(int n) {
-    for (int i = 1; i < n; ++i) workers_.emplace_back([this, i] { loop(i); });
+  void grow(int n) {
+    for (int i = size(); i < n; ++i) {
+      const long g = gen_.load();
+      workers_.emplace_back([this, i, g] { loop(i, g); });
+    }
   }
   ~Pool() {
     stop_.store(true);
@@ -30,9 +36,10 @@ class Pool {
     for (auto& w : workers_) w.join();
   }
   int size() const { return int(workers_.size()) + 1; }
-  void run(const std::function<void(int)>& fn) {
+  void run(int parts, const std::function<void(int)>& fn) {
     fn_ = &fn;
-    pending_.store(int(workers_.size()), std::memory_order_relaxed);
+    parts_ = parts;
+    pending_.store(int(workers_.size()), std::memory_order_relaxed);  // all answer
     {
       std::lock_guard<std::mutex> l(m_);
       gen_.fetch_add(1, std::memory_order_release);
@@ -43,8 +50,7 @@ class Pool {
   }
 
  private:
-  void loop(int part) {
-    long seen = 0;
+  void loop(int part, long seen) {
     for (;;) {
       const auto t0 = std::chrono::steady_clock::now();
       while (gen_.load(std::memory_order_acquire) == seen &&
@@ -56,7 +62,7 @@ class Pool {
       }
       seen = gen_.load(std::memory_order_acquire);
       if (stop_.load()) return;
-      (*fn_)(part);
+      if (part < parts_) (*fn_)(part);
       pending_.fetch_sub(1, std::memory_order_release);
     }
   }
@@ -64,6 +70,7 @@ class Pool {
   std::mutex m_;
   std::condition_variable go_;
   const std::function<void(int)>* fn_ = nullptr;
+  int parts_ = 1;
   std::atomic<long> gen_{0};
   std::atomic<int> pending_{0};
   std::atomic<bool> stop_{false};
@@ -71,11 +78,8 @@ class Pool {
 
 int g_threads = 1;
 Pool* pool() {
-  static Pool* p = nullptr;
-  if (!p || p->size() != g_threads) {
-    delete p;
-    p = new Pool(g_threads);
-  }
+  static Pool* p = new Pool;
+  p->grow(g_threads);
   return p;
 }
 
@@ -93,7 +97,7 @@ void parallel_ranges(int m, int align, const std::function<void(int, int)>& fn) 
   const int T = g_threads;
   const int blocks = m / align;
   if (T == 1 || blocks < 2 * T) return fn(0, m);
-  pool()->run([&](int p) {
+  pool()->run(T, [&](int p) {
     const int r0 = int(long(blocks) * p / T) * align;
     const int r1 = p + 1 == T ? m : int(long(blocks) * (p + 1) / T) * align;
     fn(r0, r1);

@@ -8,7 +8,7 @@
 #include <cmath>
 
 #include "hwy/highway.h"
-#include "hwy/contrib/math/math-inl.h"
+#include "kernels-inl.h"
 #include "rbm_kernels.h"
 #include "simd.h"
 
@@ -20,14 +20,6 @@ namespace hn = hwy::HWY_NAMESPACE;
 namespace {
 using D = hn::ScalableTag<float>;
 using V = hn::Vec<D>;
-
-// σ(x) with the exponent clamped: hwy's Exp is only valid up to ~104 and σ is
-// exactly 0 or 1 in float beyond |x| > 88 anyway.
-HWY_INLINE V SigmoidV(D d, V x) {
-  const V one = hn::Set(d, 1.0f);
-  const V e = hn::Exp(d, hn::Min(hn::Neg(x), hn::Set(d, 88.0f)));
-  return hn::Div(one, hn::Add(one, e));
-}
 }  // namespace
 
 void SigmoidRows(const float* x, const float* bias, float* y, int rows, int cols) {
@@ -40,11 +32,11 @@ void SigmoidRows(const float* x, const float* bias, float* y, int rows, int cols
     for (; j + L <= cols; j += L) {
       V v = hn::LoadU(d, xr + j);
       if (bias) v = hn::Add(v, hn::LoadU(d, bias + j));
-      hn::StoreU(SigmoidV(d, v), d, yr + j);
+      hn::StoreU(Sigmoid(d, v), d, yr + j);
     }
     for (; j < cols; ++j) {
       const float z = xr[j] + (bias ? bias[j] : 0.0f);
-      yr[j] = 1.0f / (1.0f + std::exp(std::min(-z, 88.0f)));
+      yr[j] = SigmoidScalar(z);
     }
   }
 }

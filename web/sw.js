@@ -4,9 +4,15 @@
 // cache when the network fails. Only complete same-origin 200 responses are
 // cached, never errors. A new VERSION (any change of this file installs it)
 // drops the caches of older versions.
+// Every response it serves carries the cross-origin isolation headers (COOP,
+// COEP, CORP), so on a static host that cannot send them the lab is isolated
+// from the next load on and its worker runs the pthreads module.
 const VERSION = 'flowlab-v1';
-// What the training worker loads (the page reports its own files).
-const WORKER = ['js/worker.js', 'gen/flowlab.js', 'gen/flowlab.wasm', 'js/api.js'];
+// What the training worker loads (the page reports its own files): either module.
+const WORKER = ['js/worker.js', 'gen/flowlab.js', 'gen/flowlab.wasm', 'js/api.js',
+  'gen/mt/flowlab.js', 'gen/mt/flowlab.wasm', 'gen/mt/flowlab.worker.js'];
+const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp',
+  'cross-origin-resource-policy': 'cross-origin' };
 
 self.addEventListener('install', (e) => {
   self.skipWaiting();
@@ -29,8 +35,16 @@ self.addEventListener('message', (e) => {
 
 self.addEventListener('fetch', (e) => {
   if (e.request.method !== 'GET' || !inScope(e.request.url)) return;
-  e.respondWith(networkFirst(e.request));
+  e.respondWith(networkFirst(e.request).then(isolated));
 });
+
+// The response with the isolation headers added (an opaque one cannot be rebuilt).
+function isolated(res) {
+  if (res.type === 'opaque' || res.type === 'opaqueredirect' || res.status === 0) return res;
+  const headers = new Headers(res.headers);
+  for (const [k, v] of Object.entries(ISOLATION)) headers.set(k, v);
+  return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
+}
 
 function inScope(url) {
   return typeof url === 'string' && url.startsWith(self.registration.scope);

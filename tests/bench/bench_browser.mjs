@@ -5,11 +5,13 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import os from 'node:os';
 import { chromium } from 'playwright-core';
+import { serve } from '../../.ci/static-server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.join(here, '..', '..');
-const MOUNTS = { '/gen/': path.join(repo, 'web', 'gen'), '/gen-mt/': path.join(repo, 'build', 'wasm', 'mt'),
+const MOUNTS = { '/gen/': path.join(repo, 'web', 'gen'), '/gen-mt/': path.join(repo, 'web', 'gen', 'mt'),
   '/js/': path.join(repo, 'web', 'js'), '/bench/': here };
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm' };
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -35,20 +37,65 @@ const userDataDir = fs.mkdtempSync('/tmp/flowlab-bench-chromium-');
 const ctx = await chromium.launchPersistentContext(userDataDir, {
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: FLAGS,
 });
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: FLAGS });
+
+async function timeTo90(server, isolated) {
+  // Not isolated: the same server's responses without COOP/COEP, no service worker.
+  const c = await browser.newContext({ serviceWorkers: 'block' });
+  try {
+    if (!isolated) {
+      await c.route('**/*', async (route) => {
+        const res = await route.fetch();
+        const headers = { ...res.headers() };
+        delete headers['cross-origin-opener-policy'];
+        delete headers['cross-origin-embedder-policy'];
+        await route.fulfill({ response: res, headers });
+      });
+    }
+    const page = await c.newPage();
+    await page.goto(`http://127.0.0.1:${server.address().port}/`);
+    await page.waitForFunction(() => window.flowlabPage && window.flowlabPage.config && window.flowlabPage.figures, null, { timeout: 120000 });
+    const worker = page.workers().filter((w) => /js\/worker\.js/.test(w.url())).pop();
+    const threads = await worker.evaluate(() => lab.module.threads());
+    const r = await page.evaluate(() => new Promise((resolve) => {
+      const t0 = performance.now();
+      document.getElementById('run').click();
+      const tick = () => {
+        const f = window.flowlabPage.figures, s = (performance.now() - t0) / 1000;
+        if (f && f.step > 0 && f.onSquares >= 0.9) resolve({ seconds: +s.toFixed(2), step: f.step, on_squares: f.onSquares });
+        else if (s > 300) resolve({ seconds: null, step: f && f.step, on_squares: f && f.onSquares });
+        else setTimeout(tick, 20);
+      };
+      tick();
+    }));
+    const link = await page.evaluate(() => location.hash.slice(1));
+    return { impl: 'flowlab-page-chromium', task: 'time-to-90', isolated, threads, ...r,
+      steps_per_s: r.seconds ? +(r.step / r.seconds).toFixed(1) : undefined, link, load1: +os.loadavg()[0].toFixed(2) };
+  } finally { await c.close(); }
+}
+
 try {
   const page = await ctx.newPage();
   page.on('pageerror', (e) => console.error('page error:', String(e)));
-  // The single-thread page, then (if build/wasm/mt exists) the pthreads one.
+  // The single-thread page, then (if web/gen/mt exists) the pthreads one.
   const pages = ['index.html', ...(fs.existsSync(path.join(MOUNTS['/gen-mt/'], 'flowlab.js')) ? ['mt.html'] : [])];
   for (const p of pages) {
     await page.goto(`http://127.0.0.1:${server.address().port}/bench/page/${p}${quick ? '?quick' : ''}`);
     await page.waitForFunction(() => window.benchResults || window.benchError, null, { timeout: 600000, polling: 500 });
     const { results, error } = await page.evaluate(() => ({ results: window.benchResults, error: window.benchError }));
     if (error) throw new Error(error);
-    for (const r of results) console.log(JSON.stringify({ ...r, chromium: ctx.browser()?.version() }));
+    for (const r of results) console.log(JSON.stringify({ ...r, chromium: ctx.browser()?.version(), load1: +os.loadavg()[0].toFixed(2) }));
   }
+  // The lab itself: wall time from Run to the first figures with ≥ 90 % of
+  // the samples on the squares, default link — cross-origin isolated (the
+  // pthreads module, a thread per core) and not (the single-thread module).
+  const lab = await serve(undefined, 0);
+  try {
+    for (const isolated of [true, false]) console.log(JSON.stringify(await timeTo90(lab, isolated)));
+  } finally { lab.close(); }
 } finally {
   await ctx.close();
+  await browser.close();
   server.close();
   fs.rmSync(userDataDir, { recursive: true, force: true });
 }

@@ -4,6 +4,7 @@
 //   node tests/bench/bench_node.mjs [--quick] [--skip-tfjs] [--ot]   (--ot: only the assignment lines)
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,7 +13,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes('--quick');
 const W = require('./workload.js');
 const { benchCfm, paramsOf = W.paramsOf } = require('./tfjs_cfm.js');
-const emit = (o) => console.log(JSON.stringify(o));
+const emit = (o) => console.log(JSON.stringify({ ...o, load1: +os.loadavg()[0].toFixed(2) }));
 const minS = quick ? 0.5 : 3;
 
 const FlowLab = require(path.join(here, '..', '..', 'web', 'js', 'api.js'));
@@ -33,11 +34,11 @@ for (const n of nets) emit({ impl: 'flowlab-wasm-node', task: 'train', ...W.trai
 emit({ impl: 'flowlab-wasm-node', ...W.sample(lab, {}) });
 assignments(quick ? [512] : [128, 256, 512, 1024], quick ? 0.3 : 1);
 
-// The pthreads build (build/wasm/mt, run.sh builds it): 1 and 2 threads
+// The pthreads build (web/gen/mt): 1 and 2 threads
 // inside the step, interleaved; bit-identical results (tests/native/test_parallel.cc).
-const mtDir = path.join(here, '..', '..', 'build', 'wasm', 'mt');
+const mtDir = path.join(here, '..', '..', 'web', 'gen', 'mt');
 if (fs.existsSync(path.join(mtDir, 'flowlab.js'))) {
-  const mt = await FlowLab.load({ gen: mtDir });
+  const mt = await FlowLab.load({ gen: mtDir, threads: 2 });
   for (const batch of quick ? [1024] : [256, 1024, 4096])
     for (const t of [1, 2]) {
       mt.module.setThreads(t);

@@ -120,7 +120,27 @@
     return r;
   }
 
-  const api = { peak, peakModule, train, sample, assignment, netName, paramsOf, now };
+  // Every analysis of the exercises with a neural or particle model, at its
+  // defaults on the exercise's default link (the untrained model costs the
+  // same as a trained one): seconds of one call, after a few training steps
+  // (V8 tiers the kernels up).
+  const ANALYSES = ['fm-checkerboard', 'fm-rings', 'fm-rings-cond', 'fm-ot', 'cov1d', 'realnvp'];
+  function analyses(lab, emit, extra = {}) {
+    for (const ex of ANALYSES) {
+      const exp = lab.create(`v=1&ex=${ex}`);
+      try {
+        exp.train(3);
+        for (const name of Object.keys(exp.analyses || {})) {
+          const t0 = now();
+          let error;
+          try { exp.analyze(name); } catch (e) { error = String(e.message || e); }
+          emit({ task: 'analysis', ex, name, seconds: +(now() - t0).toFixed(3), ...(error ? { error } : {}), ...extra });
+        }
+      } finally { exp.dispose(); }
+    }
+  }
+
+  const api = { peak, peakModule, train, sample, assignment, analyses, netName, paramsOf, now };
   if (typeof module !== 'undefined' && module.exports) module.exports = api;
   else root.FlowLabBench = api;
 })(typeof self !== 'undefined' ? self : this);

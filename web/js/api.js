@@ -119,9 +119,12 @@
   function register(ids, Kind) { for (const id of ids) kinds[id] = Kind; }
 
   // opts.factory: the module factory (default: global createFlowLab, or
-  // require('../gen/flowlab.js') in node); opts.base: URL of web/gen/.
+  // require('../gen/flowlab.js') in node); opts.base: URL of web/gen/;
+  // opts.threads: threads inside a step, for the pthreads module (gen/mt/),
+  // whose workers are preloaded (threads − 1 of them).
   async function load(opts = {}) {
-    const args = {};
+    const threads = Math.max(1, Math.min(64, opts.threads | 0));
+    const args = { threadPool: threads - 1 };
     let factory = opts.factory || root.createFlowLab;
     if (isNode) {
       const path = require('path');
@@ -132,9 +135,14 @@
     } else {
       const base = opts.base || new URL('../gen/', scriptUrl).href;
       args.locateFile = (file) => new URL(file, base).href;
+      // Loaded by importScripts, the module cannot tell its own URL, which
+      // its pthread workers load.
+      args.mainScriptUrlOrBlob = new URL('flowlab.js', base).href;
     }
     if (!factory) throw new Error('flowlab.js is not loaded (createFlowLab missing)');
-    return new Lab(await factory(args));
+    const module = await factory(args);
+    if (module.setThreads) module.setThreads(threads);
+    return new Lab(module);
   }
 
   // The family files, relative to this one (the worker and the page load

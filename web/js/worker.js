@@ -9,7 +9,7 @@
 //      {type:'pause'} | {type:'step'} | {type:'reset'} | {type:'refresh'}
 //      {type:'analyze', name, args} | {type:'restore', bytes, reason?} | {type:'export'}
 //      {type:'ping'} | {type:'poke', index, value} | {type:'save'} (post a checkpoint now)
-// Out: {type:'ready', schema} | {type:'config', config, link, issues, restoredStep?, reason?, ask?}
+// Out: {type:'ready', schema, threads} | {type:'config', config, link, issues, restoredStep?, reason?, ask?}
 //        ask: echoes the configure's ask (also on its error), so the page knows which edit it answers
 //      {type:'progress', step, total, losses, stepsPerSec, running}
 //      {type:'figures', data, seconds} | {type:'analysis', name, data}
@@ -20,7 +20,12 @@
 //      {type:'aborted', message}: the wasm module aborted (e.g. out of memory); it is
 //        unusable, this worker answers nothing more and the page replaces it
 'use strict';
-importScripts('../gen/flowlab.js', 'api.js');
+// Threads inside a step need SharedArrayBuffer (a cross-origin isolated page):
+// then the pthreads module with a thread per core the browser reports, else
+// the single-thread module. Both give the same bits.
+const THREADS = self.crossOriginIsolated ? Math.max(1, Math.min(64, navigator.hardwareConcurrency | 0)) : 1;
+const GEN = THREADS > 1 ? '../gen/mt/' : '../gen/';
+importScripts(`${GEN}flowlab.js`, 'api.js');
 importScripts(...FlowLab.families);
 
 const CHUNK_MS = 40;  // training time between message checks
@@ -244,7 +249,7 @@ function loopOnce() {
 
 const handlers = {
   init({ link, checkpoint: bytes, reason }) {
-    post({ type: 'ready', schema: lab.schema() });
+    post({ type: 'ready', schema: lab.schema(), threads: lab.module.threads() });
     if (bytes) {
       try {
         return restore(bytes, reason);
@@ -306,7 +311,7 @@ const handlers = {
 let ready = null;
 self.onmessage = async (e) => {
   try {
-    if (!ready) ready = FlowLab.load().then((l) => { lab = l; });
+    if (!ready) ready = FlowLab.load({ base: new URL(GEN, self.location.href).href, threads: THREADS }).then((l) => { lab = l; });
     await ready;
     if (aborted) return;
     // A command that changes the model or draws anew cancels sliced figures.

@@ -14,6 +14,7 @@
       : [{ hidden: 256, batch: 1024 }, { hidden: 256, batch: 256 }, { hidden: 256, batch: 4096 }];
     for (const n of nets) emit({ impl: 'flowlab-wasm-chromium', task: 'train', ...FlowLabBench.train(lab, { ...n, depth: 3, minS }) });
     emit({ impl: 'flowlab-wasm-chromium', ...FlowLabBench.sample(lab, {}) });
+    FlowLabBench.analyses(lab, (o) => emit({ impl: 'flowlab-wasm-chromium', threads: 1, ...o }));
     window.benchResults = out;
   } catch (e) {
     window.benchError = String(e && e.stack || e);
