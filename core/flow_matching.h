@@ -140,4 +140,21 @@ FieldAtZero field_at_zero(FlowMatching& fm, int m, double half, int n_data);
 // MLP dims {3, hidden × depth, 2} of a config.
 std::vector<int> hidden_dims(const Config& c);
 
+// sample() / sample_class() in slices of ODE steps, with the same bits:
+// begin, then steps over [0, steps) in any slices, then take the points.
+struct SampleSlices {
+  std::vector<float> x;
+  std::vector<int> c;  // classes (conditional), empty: unconditional
+  void begin(const FlowMatching& fm, int n, std::vector<int> classes = {}) {
+    x = fm.source_noise(n);
+    c = std::move(classes);
+  }
+  void steps(FlowMatching& fm, int steps, int from, int to, Solver s) {
+    const int* cls = c.empty() ? nullptr : c.data();
+    integrate_steps([&](const float* xx, float t, int m, float* v) {
+      if (cls) fm.velocity_class(xx, t, m, cls, v); else fm.velocity(xx, t, m, v);
+    }, x.data(), int(x.size() / 2), 2, 0.0f, 1.0f, steps, from, to, s);
+  }
+};
+
 }  // namespace flowlab

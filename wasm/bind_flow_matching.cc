@@ -40,15 +40,16 @@ struct FlowMatchingHandle {
   }
   // sample(n, steps, solver) in slices: sampleBegin, then sampleSteps over
   // [0, steps) in any slices, then sampleEnd: the bits of sample().
-  std::vector<float> job;
-  void sample_begin(int n) { job = model.source_noise(std::clamp(n, 1, 1000000)); }
+  // sampleClassBegin(n, cls) likewise for sampleClass(n, cls, steps, solver).
+  SampleSlices job;
+  void sample_begin(int n) { job.begin(model, std::clamp(n, 1, 1000000)); }
+  void sample_class_begin(int n, int cls) { n = std::clamp(n, 1, 1000000); job.begin(model, n, classes(n, cls)); }
   void sample_steps(int steps, int from, int to, int solver) {
-    integrate_steps([this](const float* xx, float t, int m, float* v) { model.velocity(xx, t, m, v); }, job.data(),
-                    int(job.size() / 2), 2, 0.0f, 1.0f, std::clamp(steps, 1, 100000), from, to, Solver(solver));
+    job.steps(model, std::clamp(steps, 1, 100000), from, to, Solver(solver));
   }
   val sample_end() {
-    out.swap(job);
-    job.clear();
+    out.swap(job.x);
+    job = {};
     return val(typed_memory_view(out.size(), out.data()));
   }
   // (steps + 1) × n × 2 positions from t = 0 to 1 of the first n noise points.
@@ -224,6 +225,7 @@ EMSCRIPTEN_BINDINGS(flowlab_flow_matching) {
       .function("sampleBegin", &FlowMatchingHandle::sample_begin)
       .function("sampleSteps", &FlowMatchingHandle::sample_steps)
       .function("sampleEnd", &FlowMatchingHandle::sample_end)
+      .function("sampleClassBegin", &FlowMatchingHandle::sample_class_begin)
       .function("step", &FlowMatchingHandle::step)
       .function("save", &FlowMatchingHandle::save)
       .function("load", &FlowMatchingHandle::load)

@@ -80,8 +80,14 @@ test('a wasm abort is detected: a new module, the run restored from the last goo
   await settle(page);
   await page.click('#step');
   await page.waitForFunction(() => window.flowlabPage.checkpointStep === 1);
-  // A million trajectories: one layer's activations alone (2 GB) exceed the 2 GB wasm heap
-  // (analysis arguments are not part of a link; the console can ask for them).
+  // A million trajectories from the console: the cost model refuses them, naming the argument.
+  await page.evaluate(() => window.flowlabPage.analyze('progression', { n: 1000000 }));
+  await page.waitForFunction(() => /with n = 1e\+06 .*lower its argument n/.test(document.getElementById('messages').textContent));
+  assert.equal(await page.evaluate(() => window.flowlabPage.workerStarts), 1);
+  // The same past the cost model (a hook in the worker: nothing in the page can skip it):
+  // one layer's activations alone (2 GB) exceed the 2 GB wasm heap.
+  const worker = page.workers().find((w) => w.url().endsWith('/js/worker.js'));
+  await worker.evaluate(() => { exp.analyze = function (name, args) { return this.analyses[name].call(this, args); }; });
   await page.evaluate(() => window.flowlabPage.analyze('progression', { n: 1000000 }));
   await page.waitForFunction(() => window.flowlabPage.workerStarts === 2, null, { timeout: LIMIT });
   await page.waitForFunction(() => window.flowlabPage.losses.length === 1 && window.flowlabPage.figures, null, { timeout: LIMIT });

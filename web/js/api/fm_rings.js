@@ -62,6 +62,18 @@
         return this.conditional ? 0 : preview ? Math.min(PREVIEW_POINTS, full) : full;
       }
       figuresOf(samples) { return { step: this.step, samples }; }
+      // The conditional model's figures in slices too (classes i mod 5).
+      figuresJob({ preview = false } = {}) {
+        if (!this.conditional) return Base.prototype.figuresJob.call(this, { preview });
+        const full = Math.max(3000, this.config.samples);
+        const n = preview ? Math.min(PREVIEW_POINTS, full) : full;
+        const [steps, solver] = this.ode();
+        this.handle.sampleClassBegin(n, -1);
+        return Base.odeJob(steps, (from, to) => this.handle.sampleSteps(steps, from, to, solver), () => {
+          const samples = this.handle.sampleEnd().slice();
+          return { step: this.step, done: this.step >= this.config.steps, samples, cls: -1, ...this.classQuality(samples, -1) };
+        });
+      }
       // Live figure: samples at t = 1 (conditional: classes i mod 5, ≥ 3000 points when not previewing).
       figures({ preview = false } = {}) {
         const full = Math.max(this.conditional ? 3000 : 1000, this.config.samples);
