@@ -100,8 +100,11 @@ std::vector<std::pair<std::string, Work>> analyses_of(const Config& c, const Ana
       add("trajectories", sampling(net, arg(a, "n", 10), 50, c.solver, 50));
       add("quantization", sampling(net, n, 500 + 100 + 50 + 20 + 10 + 5, 0));
       add("reverse", sampling(net, 5, 2 * 685, 0, 500));
-      if (ex == "fm-rings") add("density", seq(jvp_grid(arg(a, "m", 81), arg(a, "steps", 40)), 2 * 2 * 200 * (2 * forward(net, 5))));
-      else add("classSamples", sampling(net, arg(a, "n", std::max(3000.0, c.samples)), c.ode_steps, c.solver));
+      // Both rings exercises have every analysis (the conditional ones answer either model).
+      add("density", seq(jvp_grid(arg(a, "m", 81), arg(a, "steps", 40)), 2 * 2 * 200 * (2 * forward(net, 5))));
+      add("data", {0, 4 * 3 * c.rings_n});
+      add("classTrajectories", 5 * sampling(net, 1, 50, c.solver, 50));
+      add("classSamples", sampling(net, arg(a, "n", std::max(3000.0, c.samples)), c.ode_steps, c.solver));
     }
   } else if (ex == "realnvp") {
     const Net net = mlp(1, c.nvp_hidden, c.nvp_depth, 2);
@@ -126,11 +129,17 @@ std::vector<std::pair<std::string, Work>> analyses_of(const Config& c, const Ana
     const double states_nm = std::ldexp(1.0, int(std::min(std::min(n, m), 60.0))) * n * m;
     const double chain_sweeps = arg(a, "ksSum", 26) + arg(a, "pcdBurnIn", 100) + arg(a, "pcdSweeps", 20);
     add("gradient", {4 * states_nm + 5e8 + arg(a, "samples", 2000) * chain_sweeps * sweep, 8 * n * m * 3});
+    add("conditional", {std::ldexp(1.0, int(std::min(m, 60.0))) * 4 * n * m, 0});  // P(h | v) by enumeration
+    add("patterns", {rbm_exact(n, m) + arg(a, "rows", n) * 2 * m, 4 * arg(a, "rows", n)});  // rows: flat 0/1, n a pattern
   } else if (ex == "cov1d") {
     const Net net = mlp(2, c.cov_hidden, c.cov_depth, 1);
     const bool learned = c.cov_field == 3;
     const double n = arg(a, "n", 4000), steps = arg(a, "steps", 100);
     add("particles", learned ? 16 * steps * forward(net, n) : Work{n * steps * 40, 8 * n * (arg(a, "snapshots", 4) + 2)});
+    // ln q on m grid points (the learned field: each integrated back to t = 0, ~100 steps).
+    const double m = arg(a, "m", learned ? 81 : 241);
+    add("derivation", learned ? 2 * 16 * 100 * forward(net, m) : Work{2 * m * 100, 8 * m});
+    add("sweep", learned ? arg(a, "count", 12) * 16 * 100 * forward(net, 4) : Work{arg(a, "count", 12) * 400, 0});
   }
   return out;
 }

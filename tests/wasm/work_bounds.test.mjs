@@ -43,3 +43,11 @@ test('analysis arguments go through the cost model: refused before allocation, n
   assert.throws(() => cov.analyze('particles', { n: 1e7, steps: 1e5 }), /its arguments n, steps/);
   for (const e of [rings, rbm, nvp, cov]) e.dispose();
 });
+
+test('every analysis of every exercise is priced by the cost model', () => {
+  for (const ex of lab.exercises) {
+    const priced = Object.keys(JSON.parse(lab.module.linkCost(`v=1&ex=${ex}`)).analyses);
+    const kind = FlowLab.kinds[ex];
+    for (const name of Object.keys(kind.prototype.analyses || {})) assert.ok(priced.includes(name), `${ex}: ${name}`);
+  }
+});

@@ -328,7 +328,10 @@ function analyzeAside(name, args, seconds) {
     if (m.type === 'analysis') post(m);
     else fail(m.type === 'aborted' ? `The analysis '${name}' stopped: ${m.message}. The model is untouched.` : m.message);
   };
-  worker.onerror = (e) => { if (aside && aside.worker === worker) { endAside(); fail(`The analysis '${name}' failed: ${e.message}`); } };
+  worker.onerror = (e) => {
+    e.preventDefault();  // the helper's failure is not this worker's
+    if (aside && aside.worker === worker) { endAside(); fail(`The analysis '${name}' failed: ${e.message}`); }
+  };
   post({ type: 'busy', what, seconds, done: 0, steps: seconds, aside: true });
   worker.postMessage({ type: 'analyzeAside', bytes: exp.save(), name, args });
 }
@@ -354,7 +357,7 @@ self.onmessage = async (e) => {
     if (aborted) return;
     // A command that changes the model or draws anew cancels sliced figures.
     if (sliced && !['ping', 'analyze', 'export', 'poke'].includes(e.data && e.data.type)) sliced = null;
-    if (aside && !['ping', 'export', 'poke', 'save'].includes(e.data && e.data.type)) endAside();
+    if (aside && !['ping', 'export', 'poke', 'save', 'run', 'pause', 'step'].includes(e.data && e.data.type)) endAside();
     const h = handlers[e.data && e.data.type];
     if (h) h(e.data);
   } catch (err) {
