@@ -105,6 +105,9 @@ std::vector<std::pair<std::string, Work>> analyses_of(const Config& c, const Ana
       add("data", {0, 4 * 3 * c.rings_n});
       add("classTrajectories", 5 * sampling(net, 1, 50, c.solver, 50));
       add("classSamples", sampling(net, arg(a, "n", std::max(3000.0, c.samples)), c.ode_steps, c.solver));
+      // Per class: n samples at NFE 1 + 2 + 4 + 8 and an n × n assignment (≈ 4·n³).
+      const double n_w2 = std::min(2000.0, arg(a, "n", 500));
+      add("w2", {5 * (15 * forward(net, n_w2).flops + 4 * 4 * n_w2 * n_w2 * n_w2), 5 * 8.0 * n_w2 * n_w2});
     }
   } else if (ex == "realnvp") {
     const Net net = mlp(1, c.nvp_hidden, c.nvp_depth, 2);

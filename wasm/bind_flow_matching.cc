@@ -8,6 +8,7 @@
 #include "config.h"
 #include "datasets.h"
 #include "flow_matching.h"
+#include "fm_ot.h"
 #include "loglik.h"
 #include "ode.h"
 #include "quality.h"
@@ -123,6 +124,15 @@ struct FlowMatchingHandle {
     o.set("advice", q.advice);
     return o;
   }
+  // Conditional rings: exact per-class W2 of n samples at nfe Euler steps to ring data (core/fm_ot.h).
+  val class_w2(int nfe, int n) {
+    const ClassW2 w = flowlab::class_w2(model, std::clamp(nfe, 1, 1000), std::clamp(n, 2, 2000));
+    val o = val::object();
+    o.set("nfe", w.nfe);
+    o.set("mean", w.mean);
+    o.set("perClass", flowlab_bind::copy_f64(w.per_class));
+    return o;
+  }
   // ln p_1 of points (flat x,y pairs) by the instantaneous change of variables.
   val log_density(val points, int steps, int solver) {
     const std::vector<float> x = convertJSArrayToNumberVector<float>(points);
@@ -226,6 +236,7 @@ EMSCRIPTEN_BINDINGS(flowlab_flow_matching) {
       .function("sampleSteps", &FlowMatchingHandle::sample_steps)
       .function("sampleEnd", &FlowMatchingHandle::sample_end)
       .function("sampleClassBegin", &FlowMatchingHandle::sample_class_begin)
+      .function("classW2", &FlowMatchingHandle::class_w2)
       .function("step", &FlowMatchingHandle::step)
       .function("save", &FlowMatchingHandle::save)
       .function("load", &FlowMatchingHandle::load)

@@ -129,6 +129,13 @@
         const traj = [0, 1, 2, 3, 4].map((c) => this.trajectoriesClass(1, c, { steps }));
         return { step: this.step, steps, traj };
       },
+      // The exact per-class 2-Wasserstein distance of n samples to the ring's data after
+      // 1, 2, 4, 8 Euler steps (few steps: how straight each class's flow is; see the pairing field).
+      w2({ n = 500 } = {}) {
+        if (!this.conditional) throw new Error('the per-class W2 is for the class-conditional model (fm-rings-cond)');
+        const nfe = [1, 2, 4, 8].map((e) => this.handle.classW2(e, FlowLab.Experiment.intArg(n, 'n', 2, 2000)));
+        return { step: this.step, n, pairing: this.config.pairing, nfe };
+      },
       // Conditional Q3 with the control: ≥ 3000 samples of one class (0..4) or all (−1).
       classSamples({ cls = -1, n = Math.max(3000, this.config.samples) } = {}) {
         const samples = this.sampleClass(n, cls);
