@@ -35,6 +35,7 @@ const std::vector<FieldSpec>& config_schema() {
       {"rings_n", "ring points", "size of the fixed Olympic-rings data set", &Config::rings_n, 100, 200000, true, {}, "data", "fm-rings fm-rings-cond"},
       {"thickness", "ring thickness", "width of each ring's radius band", &Config::rings_thickness, 0, 1, false, {}, "data", "fm-rings fm-rings-cond"},
       {"embed", "class embedding", "width of the learned class embedding e_c", &Config::rings_embed, 1, 64, true, {}, "model", "fm-rings-cond"},
+      {"pairing", "x0–x1 pairing", "how a batch pairs noise x0 with data x1: independently, by minibatch OT across classes, or by OT within each class", &Config::rings_pairing, 0, 2, true, {"independent", "ot", "class-ot"}, "training", "fm-rings-cond"},
 
       {"dataset", "data", "training patterns", &Config::rbm_dataset, 0, 2, true, {"bars", "digits", "drawn"}, "data", "rbm"},
       {"side", "grid side", "pattern grid side (bars and stripes: 2–5)", &Config::rbm_side, 2, 16, true, {}, "data", "rbm"},

@@ -37,6 +37,9 @@ struct Config {
   double rings_n = 5000;
   double rings_thickness = 0.2;
   double rings_embed = 8;
+  // fm-rings-cond: how a batch pairs x0 with x1 — 0 independent (CFM), 1 minibatch
+  // OT across classes, 2 minibatch OT within each class (condition-aware).
+  double rings_pairing = 0;
 
   // RBM (sheet 000 §1).
   double rbm_dataset = 0;  // 0 bars and stripes, 1 noisy digits, 2 drawn patterns

@@ -68,10 +68,90 @@ double fm_figure_points(const Config& c) {
 
 }  // namespace
 
+namespace {
+
+double arg(const AnalysisArgs& a, const char* name, double fallback) {
+  const auto it = a.find(name);
+  return it == a.end() ? fallback : std::max(0.0, it->second);
+}
+
+// Each analysis of the config's exercise at the arguments `a` (the API's
+// defaults where absent): the work of its calls, in the order they run.
+std::vector<std::pair<std::string, Work>> analyses_of(const Config& c, const AnalysisArgs& a) {
+  std::vector<std::pair<std::string, Work>> out;
+  const std::string& ex = exercise_of(c);
+  auto add = [&](const char* name, Work w) { out.push_back({name, w}); };
+  if (is_fm(ex)) {
+    const Net net = fm_net(c);
+    auto jvp_grid = [&](double m, double steps) { return 2 * 2 * steps * (2 * forward(net, m * m)); };
+    if (ex == "fm-checkerboard") {
+      const double n = arg(a, "n", c.samples);
+      add("fig4", seq(sampling(net, n, 30, 1, 30), sampling(net, n, 21, 1)));
+      add("density", jvp_grid(arg(a, "m", 81), arg(a, "steps", 40)));
+      add("field0", forward(net, arg(a, "m", 11) * arg(a, "m", 11)));
+      const double k = arg(a, "k", 16);
+      add("quality", seq(sampling(net, c.samples, c.ode_steps, c.solver), jvp_grid(std::sqrt(32) * k, arg(a, "steps", 40))));
+    } else if (ex == "fm-ot") {
+      add("compare", 2 * seq(seq(sampling(net, arg(a, "nTraj", 200), 20, 1, 20), sampling(net, 500, 100, 1)),
+                             sampling(net, arg(a, "nQuality", 3000), 15, 0)));
+    } else {
+      const double n = arg(a, "n", 1000);
+      add("progression", sampling(net, n, 50, c.solver, 50));
+      add("trajectories", sampling(net, arg(a, "n", 10), 50, c.solver, 50));
+      add("quantization", sampling(net, n, 500 + 100 + 50 + 20 + 10 + 5, 0));
+      add("reverse", sampling(net, 5, 2 * 685, 0, 500));
+      // Both rings exercises have every analysis (the conditional ones answer either model).
+      add("density", seq(jvp_grid(arg(a, "m", 81), arg(a, "steps", 40)), 2 * 2 * 200 * (2 * forward(net, 5))));
+      add("data", {0, 4 * 3 * c.rings_n});
+      add("classTrajectories", 5 * sampling(net, 1, 50, c.solver, 50));
+      add("classSamples", sampling(net, arg(a, "n", std::max(3000.0, c.samples)), c.ode_steps, c.solver));
+      // Per class: n samples at NFE 1 + 2 + 4 + 8 and an n × n assignment (≈ 4·n³).
+      const double n_w2 = std::min(2000.0, arg(a, "n", 500));
+      add("w2", {5 * (15 * forward(net, n_w2).flops + 4 * 4 * n_w2 * n_w2 * n_w2), 5 * 8.0 * n_w2 * n_w2});
+    }
+  } else if (ex == "realnvp") {
+    const Net net = mlp(1, c.nvp_hidden, c.nvp_depth, 2);
+    const double L = c.nvp_layers;
+    auto pass = [&](double rows) {  // every coupling on `rows`, each layer's output kept
+      Work w = L * forward(net, rows);
+      w.bytes *= L;
+      return w;
+    };
+    const double n = arg(a, "n", 1000);
+    add("seeds", arg(a, "seeds", 3) * pass(n));
+    add("layers", pass(n));
+    add("points", pass(std::ceil(arg(a, "points", 10) / 2)));
+    add("density", pass(arg(a, "m", 120) * arg(a, "m", 120)));
+  } else if (ex == "rbm") {
+    const double n = rbm_visible(c), m = c.rbm_m, sweep = 4 * n * m + 60 * (n + m);
+    add("chains", {arg(a, "B", 16) * std::max(10.0, arg(a, "sweeps", 1)) * sweep, 4 * arg(a, "B", 16) * (n + m)});
+    add("reconstruct", {std::ceil(arg(a, "v", n) / std::max(n, 1.0)) * arg(a, "sweeps", 1) * sweep, 0});
+    add("coupling", {arg(a, "chains", 200) * (arg(a, "burnIn", 20) + arg(a, "sweeps", 50)) * sweep,
+                     4 * arg(a, "chains", 200) * (n + m)});
+    // Exact moments by enumeration, finite differences capped at ~6e7·8, CD/PCD chains.
+    const double states_nm = std::ldexp(1.0, int(std::min(std::min(n, m), 60.0))) * n * m;
+    const double chain_sweeps = arg(a, "ksSum", 26) + arg(a, "pcdBurnIn", 100) + arg(a, "pcdSweeps", 20);
+    add("gradient", {4 * states_nm + 5e8 + arg(a, "samples", 2000) * chain_sweeps * sweep, 8 * n * m * 3});
+    add("conditional", {std::ldexp(1.0, int(std::min(m, 60.0))) * 4 * n * m, 0});  // P(h | v) by enumeration
+    add("patterns", {rbm_exact(n, m) + arg(a, "rows", n) * 2 * m, 4 * arg(a, "rows", n)});  // rows: flat 0/1, n a pattern
+  } else if (ex == "cov1d") {
+    const Net net = mlp(2, c.cov_hidden, c.cov_depth, 1);
+    const bool learned = c.cov_field == 3;
+    const double n = arg(a, "n", 4000), steps = arg(a, "steps", 100);
+    add("particles", learned ? 16 * steps * forward(net, n) : Work{n * steps * 40, 8 * n * (arg(a, "snapshots", 4) + 2)});
+    // ln q on m grid points (the learned field: each integrated back to t = 0, ~100 steps).
+    const double m = arg(a, "m", learned ? 81 : 241);
+    add("derivation", learned ? 2 * 16 * 100 * forward(net, m) : Work{2 * m * 100, 8 * m});
+    add("sweep", learned ? arg(a, "count", 12) * 16 * 100 * forward(net, 4) : Work{arg(a, "count", 12) * 400, 0});
+  }
+  return out;
+}
+
+}  // namespace
+
 LinkCost link_cost(const Config& c) {
   LinkCost k;
   const std::string& ex = exercise_of(c);
-  auto add = [&](const char* name, Work w) { k.analyses.push_back({name, w}); };
   if (is_fm(ex)) {
     const Net net = fm_net(c);
     const bool ot = ex == "fm-ot";
@@ -82,22 +162,6 @@ LinkCost link_cost(const Config& c) {
     k.step = models * train_rows(net, batch);
     if (ot) k.step.flops += 4 * batch * batch * batch;
     k.figures = models * sampling(net, fm_figure_points(c), c.ode_steps, c.solver);
-    const Work jvp_grid = 2 * 2 * 40 * (2 * forward(net, 81 * 81));
-    if (ex == "fm-checkerboard") {
-      add("fig4", seq(sampling(net, c.samples, 30, 1, 30), sampling(net, c.samples, 21, 1)));
-      add("density", jvp_grid);
-      add("field0", forward(net, 121));
-    } else if (ot) {
-      add("compare", 2 * seq(seq(sampling(net, 200, 20, 1, 20), sampling(net, 500, 100, 1)),
-                                sampling(net, 3000, 15, 0)));
-    } else {
-      add("progression", sampling(net, 1000, 50, c.solver, 50));
-      add("trajectories", sampling(net, 10, 50, c.solver, 50));
-      add("quantization", sampling(net, 1000, 500 + 100 + 50 + 20 + 10 + 5, 0));
-      add("reverse", sampling(net, 5, 2 * 685, 0, 500));
-      if (ex == "fm-rings") add("density", seq(jvp_grid, 2 * 2 * 200 * (2 * forward(net, 5))));
-      else add("classSamples", sampling(net, std::max(3000.0, c.samples), c.ode_steps, c.solver));
-    }
   } else if (ex == "realnvp") {
     const Net net = mlp(1, c.nvp_hidden, c.nvp_depth, 2);
     const double L = c.nvp_layers, val = std::ceil(c.nvp_val_fraction * c.nvp_rings_n);
@@ -106,36 +170,25 @@ LinkCost link_cost(const Config& c) {
     k.step.bytes = L * std::max(2 * forward(net, c.nvp_batch).bytes, forward(net, val).bytes);
     k.figures = L * forward(net, 1000);
     k.figures.bytes *= L;
-    add("seeds", 3 * k.figures);
-    add("layers", k.figures);
-    add("points", L * forward(net, 5));
-    Work grid = L * forward(net, 120 * 120);
-    grid.bytes *= L;
-    add("density", grid);
   } else if (ex == "rbm") {
     const double n = rbm_visible(c), m = c.rbm_m, sweep = 4 * n * m + 60 * (n + m);
     k.model_bytes = 4 * (3 * n * m + 2 * (n + m) + c.rbm_batch * (n + m) + (c.rbm_n_train + c.rbm_n_test) * n);
     k.step = {c.rbm_batch * (c.rbm_k * sweep + 2 * n * m) + rbm_exact(n, m) + 2 * n * m,
               4 * c.rbm_batch * 3 * (n + m)};
     k.figures = {rbm_exact(n, m) + (c.rbm_n_train + c.rbm_n_test) * 2 * n * m, 4 * n * m};
-    add("chains", {16 * 10 * sweep, 0});
-    add("coupling", {200 * 70 * sweep, 0});
-    // Exact moments by enumeration, finite differences capped at ~6e7·8, CD/PCD chains.
-    const double states_nm = std::ldexp(1.0, int(std::min(std::min(n, m), 60.0))) * n * m;
-    add("gradient", {4 * states_nm + 5e8 + 2000 * 146 * sweep, 8 * n * m * 3});
   } else if (ex == "cov1d") {
     const Net net = mlp(2, c.cov_hidden, c.cov_depth, 1);
     const bool learned = c.cov_field == 3;
     k.model_bytes = learned ? 16 * net.P : 0;
     k.step = learned ? train_rows(net, c.cov_batch) : Work{};
     k.figures = learned ? 3 * (2 * forward(net, 201)) : Work{};
-    add("particles", learned ? 16 * 100 * forward(net, 4000) : Work{4000 * 100 * 40, 0});
   }
+  k.analyses = analyses_of(c, {});
   return k;
 }
 
-Work analysis_cost(const Config& c, const std::string& name) {
-  for (const auto& a : link_cost(c).analyses)
+Work analysis_cost(const Config& c, const std::string& name, const AnalysisArgs& args) {
+  for (const auto& a : analyses_of(c, args))
     if (a.first == name) return a.second;
   return {};
 }
@@ -243,11 +296,9 @@ void limit_work(Config& c, std::vector<ParseIssue>* issues) {
   }
 }
 
-std::string analysis_refusal(const Config& c, const std::string& name) {
+std::string analysis_refusal(const Config& c, const std::string& name, const AnalysisArgs& args) {
   const LinkCost k = link_cost(c);
-  Work w;
-  for (const auto& a : k.analyses)
-    if (a.first == name) w = a.second;
+  const Work w = analysis_cost(c, name, args);
   if (w.flops <= kAnalysisFlops && k.model_bytes + w.bytes <= kMemoryBytes) return "";
   const std::string& ex = exercise_of(c);
   std::string fields;
@@ -255,8 +306,28 @@ std::string analysis_refusal(const Config& c, const std::string& name) {
   else if (ex == "realnvp") fields = "layers, hidden or depth";
   else if (ex == "rbm") fields = "m (hidden units)";
   else fields = "hidden or depth";
-  return "the analysis '" + name + "' would take " + gflop(w.flops) + " and " + megabytes(k.model_bytes + w.bytes) +
-         " (budget " + budget(kAnalysisFlops) + ", " + megabytes(kMemoryBytes) + "): lower " + fields + " to run it";
+  // The arguments that were given and raise the work above the defaults' are named first.
+  const Work plain = analysis_cost(c, name, {});
+  std::string given, names;
+  int count = 0;
+  for (const auto& [arg, value] : args) {
+    const Work alone = analysis_cost(c, name, {{arg, value}});
+    if (alone.flops > plain.flops || alone.bytes > plain.bytes) {
+      // An array argument's sum (e.g. RBM ks) is named by the array.
+      const bool sum = arg.size() > 3 && arg.compare(arg.size() - 3, 3, "Sum") == 0;
+      const std::string base = sum ? arg.substr(0, arg.size() - 3) : arg;
+      char v[64];
+      std::snprintf(v, sizeof v, sum ? " summing to %g" : " = %g", value);
+      given += (given.empty() ? "" : ", ") + base + v;
+      names += (names.empty() ? "" : ", ") + base;
+      ++count;
+    }
+  }
+  std::string what = "the analysis '" + name + "'";
+  if (count) what += " with " + given;
+  const std::string lower = count ? (count > 1 ? "its arguments " : "its argument ") + names + " or the link's " + fields : fields;
+  return what + " would take " + gflop(w.flops) + " and " + megabytes(k.model_bytes + w.bytes) + " (budget " +
+         budget(kAnalysisFlops) + ", " + megabytes(kMemoryBytes) + "): lower " + lower + " to run it";
 }
 
 }  // namespace flowlab

@@ -36,6 +36,7 @@
 //   kMemoryBytes     model + the largest workspace; the module may grow to 2 GB
 //                    but a vector's reallocation needs old + new at once
 #pragma once
+#include <map>
 #include <string>
 #include <vector>
 
@@ -63,16 +64,23 @@ struct LinkCost {
   std::vector<std::pair<std::string, Work>> analyses;  // each analysis with its default arguments
 };
 
+// An analysis's arguments (what the API's analyze(name, args) was given): a
+// number by name; an array argument `a` as a = its length and aSum = the sum of
+// its entries. Absent arguments take the API's defaults.
+using AnalysisArgs = std::map<std::string, double>;
+
 LinkCost link_cost(const Config& c);
-// The work of one analysis of the config's exercise; {0, 0} if unknown.
-Work analysis_cost(const Config& c, const std::string& name);
+// The work of one analysis of the config's exercise with these arguments;
+// {0, 0} if unknown (then it is cheap: a few rows).
+Work analysis_cost(const Config& c, const std::string& name, const AnalysisArgs& args = {});
 
 // Lowers the fields whose work exceeds a budget (memory, one training step,
 // the figures), each to the largest value that fits, and reports each one by
 // name with the work it would have asked for. Analyses are not lowered here:
 // the page refuses one that does not fit (see analysis_refusal).
 void limit_work(Config& c, std::vector<ParseIssue>* issues);
-// "" if the analysis fits the budget, otherwise why not (naming the fields).
-std::string analysis_refusal(const Config& c, const std::string& name);
+// "" if the analysis fits the budget, otherwise why not (naming the link's
+// fields and the arguments that would make it fit).
+std::string analysis_refusal(const Config& c, const std::string& name, const AnalysisArgs& args = {});
 
 }  // namespace flowlab

@@ -25,6 +25,7 @@ FlowMatching::FlowMatching(const Config& c)
     Rng data(uint64_t(c.seed), kStreamData);
     use_rings(make_rings(data, c.i(&Config::rings_n), float(c.rings_thickness)),
               ex == "fm-rings-cond" ? c.i(&Config::rings_embed) : 0);
+    if (ex == "fm-rings-cond" && c.rings_pairing > 0) set_ot_pairing(true, c.i(&Config::rings_pairing) == 2);
   }
 }
 
@@ -67,14 +68,17 @@ float FlowMatching::train_step() {
   if (rings_.size()) draw_rings(n); else draw_x1_(ts_.rng, n, x1_.data());
   sample_normal(ts_.rng, n, x0_.data());
   for (int i = 0; i < n; ++i) t_[i] = ts_.rng.uniform();
-  if (ot_) {  // x1_i ← x1_σ(i), σ the optimal assignment of x0 to x1
-    const Assignment a = solve_assignment_auction(squared_distances(x0_.data(), x1_.data(), n), n);
-    const std::vector<float> x1 = x1_;
-    const std::vector<int> c = c_;
-    for (int i = 0; i < n; ++i) {
-      x1_[2 * i] = x1[2 * a.col[i]], x1_[2 * i + 1] = x1[2 * a.col[i] + 1];
-      if (embed_) c_[i] = c[a.col[i]];
+  if (ot_by_class_ && embed_) {  // within each class k: the rows of class k among themselves
+    for (int k = 0; k < Rings::kClasses; ++k) {
+      std::vector<int> rows;
+      for (int i = 0; i < n; ++i)
+        if (c_[i] == k) rows.push_back(i);
+      pair_rows(rows);
     }
+  } else if (ot_) {
+    std::vector<int> rows(n);
+    for (int i = 0; i < n; ++i) rows[i] = i;
+    pair_rows(rows);
   }
   const double loss = loss_and_grad(x0_.data(), x1_.data(), t_.data(), embed_ ? c_.data() : nullptr, n, &grad_);
   adam_.step(net_.params(), grad_.data(), current_lr());
@@ -83,6 +87,27 @@ float FlowMatching::train_step() {
   const float l = float(loss);
   ts_.losses.push_back(l);
   return l;
+}
+
+// Minibatch OT over the batch rows `rows`: x1_i ← x1_σ(i) (with its class), σ the
+// optimal assignment of those rows' x0 to their x1.
+void FlowMatching::pair_rows(const std::vector<int>& rows) {
+  const int m = int(rows.size());
+  if (m < 2) return;
+  std::vector<float> a(2 * size_t(m)), b(2 * size_t(m));
+  std::vector<int> c(m);
+  for (int j = 0; j < m; ++j) {
+    const int i = rows[j];
+    a[2 * j] = x0_[2 * i], a[2 * j + 1] = x0_[2 * i + 1];
+    b[2 * j] = x1_[2 * i], b[2 * j + 1] = x1_[2 * i + 1];
+    if (embed_) c[j] = c_[i];
+  }
+  const Assignment s = solve_assignment_auction(squared_distances(a.data(), b.data(), m), m);
+  for (int j = 0; j < m; ++j) {
+    const int i = rows[j];
+    x1_[2 * i] = b[2 * s.col[j]], x1_[2 * i + 1] = b[2 * s.col[j] + 1];
+    if (embed_) c_[i] = c[s.col[j]];
+  }
 }
 
 // x1 and its class from the fixed rings data set, uniformly with replacement.

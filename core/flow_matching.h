@@ -71,7 +71,9 @@ class FlowMatching {
   // Minibatch OT (sheet 000 §3(c)): pair each batch's x0 and x1 by an exact
   // optimal assignment under ‖x0 − x1‖² before ψ_t (no extra random draws, so
   // the batches are the independent coupling's, reordered).
-  void set_ot_pairing(bool on) { ot_ = on; }
+  // Minibatch OT pairing of x0 and x1; by_class: only within each class of a
+  // conditional model (condition-aware OT: x0 given c stays N(0, I)).
+  void set_ot_pairing(bool on, bool by_class = false) { ot_ = on, ot_by_class_ = on && by_class; }
   bool ot_pairing() const { return ot_; }
 
   Mlp& net() { return net_; }
@@ -114,13 +116,14 @@ class FlowMatching {
   std::vector<float> x0_, x1_, t_, in_, dout_, grad_;
   Rings rings_;
   int embed_ = 0;
-  bool ot_ = false;
+  bool ot_ = false, ot_by_class_ = false;
   std::vector<float> emb_, emb_grad_, dx_, dir_, jvp_y_, jvp_u_;
   Adam emb_adam_;
   std::vector<int> c_;
   int in_dim() const { return 3 + embed_; }
   void fill_input(const float* x, const float* t, float t_all, int n, const int* c);
   void draw_rings(int n);
+  void pair_rows(const std::vector<int>& rows);
 };
 
 // Sheet 000 §3(b): the learned v(x, t = 0) against the optimum on an m × m
@@ -142,5 +145,22 @@ FieldAtZero field_at_zero(FlowMatching& fm, int m, double half, int n_data);
 
 // MLP dims {3, hidden × depth, 2} of a config.
 std::vector<int> hidden_dims(const Config& c);
+
+// sample() / sample_class() in slices of ODE steps, with the same bits:
+// begin, then steps over [0, steps) in any slices, then take the points.
+struct SampleSlices {
+  std::vector<float> x;
+  std::vector<int> c;  // classes (conditional), empty: unconditional
+  void begin(const FlowMatching& fm, int n, std::vector<int> classes = {}) {
+    x = fm.source_noise(n);
+    c = std::move(classes);
+  }
+  void steps(FlowMatching& fm, int steps, int from, int to, Solver s) {
+    const int* cls = c.empty() ? nullptr : c.data();
+    integrate_steps([&](const float* xx, float t, int m, float* v) {
+      if (cls) fm.velocity_class(xx, t, m, cls, v); else fm.velocity(xx, t, m, v);
+    }, x.data(), int(x.size() / 2), 2, 0.0f, 1.0f, steps, from, to, s);
+  }
+};
 
 }  // namespace flowlab

@@ -114,4 +114,28 @@ Quality quality(FlowMatching& fm, int nfe, int n) {
   return q;
 }
 
+ClassW2 class_w2(FlowMatching& fm, int nfe, int n) {
+  ClassW2 w;
+  w.nfe = nfe;
+  const Rings& data = fm.rings();
+  Rng r(fm.seed(), kStreamEval);
+  for (int k = 0; k < Rings::kClasses; ++k) {
+    std::vector<int> of_k;
+    for (int j = 0; j < data.size(); ++j)
+      if (data.label[j] == k) of_k.push_back(j);
+    if (of_k.empty()) return w;
+    std::vector<float> ring(2 * size_t(n));
+    for (int i = 0; i < n; ++i) {
+      const int j = of_k[r.below(uint32_t(of_k.size()))];
+      ring[2 * i] = data.x[2 * j], ring[2 * i + 1] = data.x[2 * j + 1];
+    }
+    const std::vector<int> c(n, k);
+    const std::vector<float> x = fm.sample_class(n, c.data(), nfe, Solver::Euler);
+    const double w2 = std::sqrt(solve_assignment_auction(squared_distances(x.data(), ring.data(), n), n).cost / n);
+    w.per_class.push_back(w2);
+    w.mean += w2 / Rings::kClasses;
+  }
+  return w;
+}
+
 }  // namespace flowlab

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "datasets.h"
 #include "flow_matching.h"
+#include "fm_ot.h"
 #include "loglik.h"
 #include "ode.h"
 #include "quality.h"
@@ -39,15 +40,16 @@ struct FlowMatchingHandle {
   }
   // sample(n, steps, solver) in slices: sampleBegin, then sampleSteps over
   // [0, steps) in any slices, then sampleEnd: the bits of sample().
-  std::vector<float> job;
-  void sample_begin(int n) { job = model.source_noise(std::clamp(n, 1, 1000000)); }
+  // sampleClassBegin(n, cls) likewise for sampleClass(n, cls, steps, solver).
+  SampleSlices job;
+  void sample_begin(int n) { job.begin(model, std::clamp(n, 1, 1000000)); }
+  void sample_class_begin(int n, int cls) { n = std::clamp(n, 1, 1000000); job.begin(model, n, classes(n, cls)); }
   void sample_steps(int steps, int from, int to, int solver) {
-    integrate_steps([this](const float* xx, float t, int m, float* v) { model.velocity(xx, t, m, v); }, job.data(),
-                    int(job.size() / 2), 2, 0.0f, 1.0f, std::clamp(steps, 1, 100000), from, to, Solver(solver));
+    job.steps(model, std::clamp(steps, 1, 100000), from, to, Solver(solver));
   }
   val sample_end() {
-    out.swap(job);
-    job.clear();
+    out.swap(job.x);
+    job = {};
     return val(typed_memory_view(out.size(), out.data()));
   }
   // (steps + 1) × n × 2 positions from t = 0 to 1 of the first n noise points.
@@ -119,6 +121,15 @@ struct FlowMatchingHandle {
     o.set("n", q.n);
     o.set("ok", q.ok);
     o.set("advice", q.advice);
+    return o;
+  }
+  // Conditional rings: exact per-class W2 of n samples at nfe Euler steps to ring data (core/fm_ot.h).
+  val class_w2(int nfe, int n) {
+    const ClassW2 w = flowlab::class_w2(model, std::clamp(nfe, 1, 1000), std::clamp(n, 2, 2000));
+    val o = val::object();
+    o.set("nfe", w.nfe);
+    o.set("mean", w.mean);
+    o.set("perClass", flowlab_bind::copy_f64(w.per_class));
     return o;
   }
   // ln p_1 of points (flat x,y pairs) by the instantaneous change of variables.
@@ -199,6 +210,8 @@ EMSCRIPTEN_BINDINGS(flowlab_flow_matching) {
       .function("sampleBegin", &FlowMatchingHandle::sample_begin)
       .function("sampleSteps", &FlowMatchingHandle::sample_steps)
       .function("sampleEnd", &FlowMatchingHandle::sample_end)
+      .function("sampleClassBegin", &FlowMatchingHandle::sample_class_begin)
+      .function("classW2", &FlowMatchingHandle::class_w2)
       .function("sampleClass", &FlowMatchingHandle::sample_class)
       .function("trajectoriesClass", &FlowMatchingHandle::trajectories_class)
       .function("ringsData", &FlowMatchingHandle::rings_data)

@@ -44,6 +44,17 @@ struct FmOtHandle {
   val sample(int which, int n, int steps, int solver) {
     return copy_f32(pair.model(which).sample(n, steps, Solver(solver)));
   }
+  // sample(which, n, steps, solver) in slices of ODE steps (the same bits).
+  SampleSlices jobs[2];
+  void sample_begin(int which, int n) { jobs[which & 1].begin(pair.model(which & 1), std::clamp(n, 1, 1000000)); }
+  void sample_steps(int which, int steps, int from, int to, int solver) {
+    jobs[which & 1].steps(pair.model(which & 1), std::clamp(steps, 1, 100000), from, to, Solver(solver));
+  }
+  val sample_end(int which) {
+    const val v = copy_f32(jobs[which & 1].x);
+    jobs[which & 1] = {};
+    return v;
+  }
   val trajectories(int which, int n, int steps, int solver) {
     pair.model(which).sample(n, steps, Solver(solver), &out);
     return copy_f32(out);
@@ -100,6 +111,9 @@ EMSCRIPTEN_BINDINGS(flowlab_fm_ot) {
       .function("lossesOf", &FmOtHandle::losses_of)
       .function("sample", &FmOtHandle::sample)
       .function("trajectories", &FmOtHandle::trajectories)
+      .function("sampleBegin", &FmOtHandle::sample_begin)
+      .function("sampleSteps", &FmOtHandle::sample_steps)
+      .function("sampleEnd", &FmOtHandle::sample_end)
       .function("straightness", &FmOtHandle::straightness)
       .function("quality", &FmOtHandle::quality);
 }

@@ -28,6 +28,27 @@ async function settle(page) {
 }
 const text = (page) => page.$eval('#messages', (e) => e.textContent);
 
+// Each analysis of the page's exercise (those that need no input): it ends in
+// its data, a message, or — run aside because it is long — progress reports
+// while the worker answers; the next analysis cancels it. Returns what each did.
+async function everyAnalysis(page) {
+  const names = await page.evaluate(() => Object.keys(window.FlowLab.kinds[window.flowlabPage.config.ex].prototype.analyses)
+    .filter((n) => !['reconstruct', 'patterns', 'conditional'].includes(n)));
+  const outcome = {};
+  for (const name of names) {
+    const before = await page.evaluate(() => ({ msg: document.getElementById('messages').textContent, progress: window.flowlabPage.analysisProgress }));
+    await page.evaluate((n) => { delete window.flowlabPage.analyses[n]; window.flowlabPage.analyze(n, {}); }, name);
+    const h = await page.waitForFunction(({ n, msg, progress }) => {
+      const p = window.flowlabPage;
+      if (p.analyses[n]) return 'data';
+      if (document.getElementById('messages').textContent !== msg) return 'message';
+      return p.analysisProgress >= progress + 2 ? 'aside' : false;
+    }, { n: name, ...before }, { timeout: LIMIT });
+    outcome[name] = await h.jsonValue();
+  }
+  return outcome;
+}
+
 for (const { link, lowered } of LINKS) {
   test(`bounded: #${link}`, async () => {
     const ctx = await b.newContext();
@@ -49,7 +70,9 @@ for (const { link, lowered } of LINKS) {
       await page.click('#step');
       await page.waitForFunction((n) => window.flowlabPage.losses.length === n + 1, before, { timeout: LIMIT });
     }
-    // Still one worker a few watchdog periods later.
+    const analyses = await everyAnalysis(page);
+    console.log(`  analyses: ${JSON.stringify(analyses)}`);
+    // Still one worker a few watchdog periods later (pinged every second).
     await page.waitForTimeout(3000);
     assert.equal(await page.evaluate(() => window.flowlabPage.workerStarts), 1);
     await page.close();
@@ -75,13 +98,53 @@ test('long figures run in slices: progress shown, pings answered, a new link can
   await page.close();
 });
 
+test('a long analysis runs aside: progress shown, the worker trains meanwhile, a new command cancels it', async () => {
+  const page = await b.open('v=1&hidden=512&depth=5&samples=1000&ode_steps=4');
+  await settle(page);
+  await page.evaluate(() => window.flowlabPage.analyze('density', { m: 8 }));
+  await page.waitForFunction(() => window.flowlabPage.analysisProgress >= 2, null, { timeout: LIMIT });
+  assert.match(await page.$eval('#stats', (e) => e.textContent), /the analysis 'density': [\d.]+ s of ≈ [\d.]+ s/);
+  // The worker answers: a training step is done while the analysis runs.
+  await page.click('#step');
+  await page.waitForFunction(() => window.flowlabPage.losses.length === 1, null, { timeout: LIMIT });
+  const progress = await page.evaluate(() => window.flowlabPage.analysisProgress);
+  // A light analysis now: the long one is dropped (no more progress), the new one answers.
+  await page.evaluate(() => window.flowlabPage.analyze('field0', {}));
+  await page.waitForFunction(() => window.flowlabPage.analyses.field0, null, { timeout: LIMIT });
+  await page.waitForTimeout(1500);
+  assert.ok(await page.evaluate(() => window.flowlabPage.analysisProgress) <= progress + 1);
+  assert.equal(await page.evaluate(() => window.flowlabPage.analyses.density), undefined);
+  assert.equal(await page.evaluate(() => window.flowlabPage.workerStarts), 1);
+  await page.close();
+});
+
+test('fm-ot and conditional-rings figures run in slices too', async () => {
+  for (const ex of ['fm-ot', 'fm-rings-cond']) {
+    const page = await b.open(`v=1&ex=${ex}&samples=20000&ode_steps=300`);
+    await page.waitForFunction(() => window.flowlabPage.figureSlices >= 2, null, { timeout: LIMIT });
+    assert.match(await page.$eval('#stats', (e) => e.textContent), /\d+ \/ \d+ ODE steps/);
+    await settle(page);
+    assert.equal(await page.evaluate(() => window.flowlabPage.workerStarts), 1);
+    await page.close();
+  }
+});
+
 test('a wasm abort is detected: a new module, the run restored from the last good checkpoint, the page says so', async () => {
   const page = await b.open('v=1&ex=fm-rings&hidden=512&depth=1&batch=64&samples=1000&ode_steps=1&solver=euler');
   await settle(page);
   await page.click('#step');
   await page.waitForFunction(() => window.flowlabPage.checkpointStep === 1);
-  // A million trajectories: one layer's activations alone (2 GB) exceed the 2 GB wasm heap
-  // (analysis arguments are not part of a link; the console can ask for them).
+  // A million trajectories from the console: the cost model refuses them, naming the argument.
+  await page.evaluate(() => window.flowlabPage.analyze('progression', { n: 1000000 }));
+  await page.waitForFunction(() => /with n = 1e\+06 .*lower its argument n/.test(document.getElementById('messages').textContent));
+  assert.equal(await page.evaluate(() => window.flowlabPage.workerStarts), 1);
+  // The same past the cost model (a hook in the worker: nothing in the page can skip it):
+  // one layer's activations alone (2 GB) exceed the 2 GB wasm heap.
+  const worker = page.workers().find((w) => w.url().endsWith('/js/worker.js'));
+  await worker.evaluate(() => {
+    exp.analyze = function (name, args) { return this.analyses[name].call(this, args); };
+    exp.analysisCost = () => ({ seconds: 0 });  // in this worker's own module, not aside
+  });
   await page.evaluate(() => window.flowlabPage.analyze('progression', { n: 1000000 }));
   await page.waitForFunction(() => window.flowlabPage.workerStarts === 2, null, { timeout: LIMIT });
   await page.waitForFunction(() => window.flowlabPage.losses.length === 1 && window.flowlabPage.figures, null, { timeout: LIMIT });

@@ -110,3 +110,28 @@ TEST_CASE("cost: an analysis beyond the budget is refused with the fields to low
   CHECK(why.find("hidden or depth") != std::string::npos);
   CHECK(analysis_refusal(c, "field0").empty());
 }
+
+TEST_CASE("cost: an analysis's arguments go through the model; the refusal names them") {
+  std::vector<ParseIssue> issues;
+  const Config rings = parse_link("v=1&ex=fm-rings", &issues);
+  CHECK(analysis_refusal(rings, "progression", {{"n", 1000}}).empty());
+  CHECK(analysis_cost(rings, "progression", {{"n", 2000}}).flops == doctest::Approx(2 * analysis_cost(rings, "progression").flops).epsilon(0.01));
+  // A million trajectories of 50 steps: 2 GB of positions alone.
+  const std::string why = analysis_refusal(rings, "progression", {{"n", 1e6}});
+  CHECK(why.find("with n = 1e+06") != std::string::npos);
+  CHECK(why.find("lower its argument n or the link's hidden or depth") != std::string::npos);
+  // Arguments that do not raise the work are not blamed.
+  const Config cb = parse_link("v=1", &issues);
+  const std::string grid = analysis_refusal(cb, "density", {{"m", 300}, {"steps", 1000}, {"extent", 2}});
+  CHECK(grid.find("its arguments m, steps or") != std::string::npos);
+  CHECK(grid.find("extent") == std::string::npos);
+  CHECK(analysis_refusal(cb, "density", {{"m", 11}}).empty());
+  // Every exercise: each analysis grows with each of its size arguments.
+  const Config rbm = parse_link("v=1&ex=rbm", &issues);
+  CHECK(analysis_cost(rbm, "coupling", {{"sweeps", 5000}}).flops > analysis_cost(rbm, "coupling").flops);
+  CHECK(!analysis_refusal(rbm, "chains", {{"B", 256}, {"sweeps", 1e9}}).empty());
+  const Config nvp = parse_link("v=1&ex=realnvp", &issues);
+  CHECK(!analysis_refusal(nvp, "seeds", {{"n", 1e6}, {"seeds", 100}}).empty());
+  const Config cov = parse_link("v=1&ex=cov1d", &issues);
+  CHECK(!analysis_refusal(cov, "particles", {{"n", 1e7}, {"steps", 1e5}}).empty());
+}

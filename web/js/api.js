@@ -105,15 +105,33 @@
       if (error) throw new Error(`cannot restore: ${error}`);
     }
     dispose() { this.handle.delete(); this.handle = null; }
+    // Every analysis, from the page or the console, is priced by the core's
+    // cost model (core/cost.h) with its arguments and refused before any
+    // allocation when it does not fit.
     analyze(name, args = {}) {
       const fn = this.analyses && this.analyses[name];
       if (!fn) throw new Error(`unknown analysis '${name}'`);
+      const refusal = this.module.analysisRefusal(this.link, name, argsOf(args));
+      if (refusal) throw new Error(`${refusal[0].toUpperCase()}${refusal.slice(1)}.`);
       return fn.call(this, args);
     }
+    // {flops, bytes, seconds} of analyze(name, args) by the cost model.
+    analysisCost(name, args = {}) { return JSON.parse(this.module.analysisCost(this.link, name, argsOf(args))); }
     static intArg(value, name, lo, hi) {
       if (!(Number.isInteger(value) && value >= lo && value <= hi)) throw new Error(`${name} must be an integer in [${lo}, ${hi}]`);
       return value;
     }
+  }
+
+  // Analysis arguments for the cost model: numbers by name, an array `a` as
+  // a=length&aSum=sum (e.g. RBM ks, RealNVP seeds or points).
+  function argsOf(args) {
+    const parts = [];
+    for (const [k, v] of Object.entries(args || {})) {
+      if (typeof v === 'number') parts.push(`${k}=${v}`);
+      else if (Array.isArray(v) || ArrayBuffer.isView(v)) parts.push(`${k}=${v.length}`, `${k}Sum=${Array.prototype.reduce.call(v, (s, x) => s + Number(x), 0)}`);
+    }
+    return parts.join('&');
   }
 
   function register(ids, Kind) { for (const id of ids) kinds[id] = Kind; }

@@ -46,6 +46,7 @@ window.flowlabPage = {
   workerStarts: 0,  // how many workers this page has started (a restart loop shows here)
   gaveUp: false,    // the watchdog stopped restarting
   figureSlices: 0,  // progress reports of sliced figures
+  analysisProgress: 0,  // progress reports of analyses run aside
   analyses: {},
   // For tests of worker-failure recovery: kill the worker as a crash would.
   killWorker() { worker.terminate(); },
@@ -167,7 +168,8 @@ const onMessage = {
     pendingFigures = data;
     queueFrame();
   },
-  analysis({ name, data }) {
+  analysis({ name, data, seconds }) {
+    if (stats.has('analysis')) stat('analysis', `'${name}' in ${seconds.toFixed(1)} s`);
     window.flowlabPage.analyses[name] = data;
     if (view) view.analysis(name, data);
   },
@@ -195,8 +197,11 @@ const onMessage = {
   },
   pong() {},
   // A long call starts: wait for it (generously: slow machines) before calling the worker dead.
-  busy({ seconds, done, steps }) {
+  busy({ what, seconds, done, steps, aside }) {
     patience = Math.max(15000, 4000 * seconds + 10000);
+    // An analysis in the worker's helper: time so far of the estimate (the worker answers meanwhile).
+    if (aside) window.flowlabPage.analysisProgress++;
+    if (aside) return stat('analysis', `${what}: ${done.toFixed(1)} s of ≈ ${steps.toFixed(1)} s`);
     if (steps) stat('figures', `${done} / ${steps} ODE steps`);
     if (steps) window.flowlabPage.figureSlices++;
   },

@@ -8,6 +8,8 @@
 // In:  {type:'init', link, checkpoint?} | {type:'configure', link, keep?, from?, reason?, ask?} | {type:'run'}
 //      {type:'pause'} | {type:'step'} | {type:'reset'} | {type:'refresh'}
 //      {type:'analyze', name, args} | {type:'restore', bytes, reason?} | {type:'export'}
+//      {type:'analyzeAside', bytes, name, args}: (to a helper instance of this script) run one
+//        analysis on the checkpoint `bytes`, answer {type:'analysis'} or {type:'error'}
 //      {type:'ping'} | {type:'poke', index, value} | {type:'save'} (post a checkpoint now)
 // Out: {type:'ready', schema, threads} | {type:'config', config, link, issues, restoredStep?, reason?, ask?}
 //        ask: echoes the configure's ask (also on its error), so the page knows which edit it answers
@@ -16,7 +18,8 @@
 //      {type:'checkpoint', bytes, step, link} | {type:'export', bytes, name}
 //      {type:'error', message} | {type:'pong'}
 //      {type:'busy', what, seconds, done?, steps?}: work of about `seconds` (core/cost.h)
-//        starts or goes on (sliced figures: `done` of `steps` ODE steps)
+//        starts or goes on (sliced figures: `done` of `steps` ODE steps; an analysis
+//        aside: `seconds` left by the estimate, `done` seconds so far of `steps` estimated)
 //      {type:'aborted', message}: the wasm module aborted (e.g. out of memory); it is
 //        unusable, this worker answers nothing more and the page replaces it
 'use strict';
@@ -297,15 +300,58 @@ const handlers = {
   reset() { configure(exp.link); },
   refresh() { if (!running) figures(false); },
   analyze({ name, args }) {
-    // Refused before any allocation when core/cost.h says it would not fit.
-    const refusal = lab.module.analysisRefusal(exp.link, name);
-    if (refusal) return fail(`${refusal[0].toUpperCase()}${refusal.slice(1)}.`);
-    busy(`the analysis '${name}'`, cost && cost.analyses[name] ? cost.analyses[name].seconds : 0);
+    // exp.analyze refuses it before any allocation when core/cost.h says it would not fit.
+    const seconds = exp.analysisCost(name, args).seconds;
+    if (seconds > 0.5 && !(exp.inPlaceAnalyses || []).includes(name)) return analyzeAside(name, args, seconds);
+    busy(`the analysis '${name}'`, seconds);
     const t0 = performance.now();
     const data = exp.analyze(name, args);
     if (hasNonFinite(data)) return fail(`The analysis '${name}' produced NaN/Inf: the model diverged.`);
     post({ type: 'analysis', name, data, seconds: (performance.now() - t0) / 1000 });
   },
+};
+
+// Analyses longer than ~0.5 s run in a helper instance of this script on a
+// checkpoint of the model (the same wasm: the same bits): this worker keeps
+// answering and training, and the next command that changes the model or
+// draws anew cancels the analysis by ending the helper. An analysis that
+// changes the experiment (exp.inPlaceAnalyses) runs here.
+let aside = null;  // {worker, timer}
+function analyzeAside(name, args, seconds) {
+  endAside();
+  const what = `the analysis '${name}'`;
+  const worker = new Worker(self.location.href);
+  const t0 = performance.now();
+  const timer = setInterval(() => {
+    const done = (performance.now() - t0) / 1000;
+    post({ type: 'busy', what, seconds: Math.max(0, seconds - done), done, steps: seconds, aside: true });
+  }, 500);
+  aside = { worker, timer };
+  worker.onmessage = ({ data: m }) => {
+    if (!aside || aside.worker !== worker || !['analysis', 'error', 'aborted'].includes(m.type)) return;
+    endAside();
+    if (m.type === 'analysis') post(m);
+    else fail(m.type === 'aborted' ? `The analysis '${name}' stopped: ${m.message}. The model is untouched.` : m.message);
+  };
+  worker.onerror = (e) => {
+    e.preventDefault();  // the helper's failure is not this worker's
+    if (aside && aside.worker === worker) { endAside(); fail(`The analysis '${name}' failed: ${e.message}`); }
+  };
+  post({ type: 'busy', what, seconds, done: 0, steps: seconds, aside: true });
+  worker.postMessage({ type: 'analyzeAside', bytes: exp.save(), name, args });
+}
+function endAside() {
+  if (!aside) return;
+  clearInterval(aside.timer);
+  aside.worker.terminate();
+  aside = null;
+}
+handlers.analyzeAside = ({ bytes, name, args }) => {
+  exp = lab.restore(bytes);
+  const t0 = performance.now();
+  const data = exp.analyze(name, args);
+  if (hasNonFinite(data)) return fail(`The analysis '${name}' produced NaN/Inf: the model diverged.`);
+  post({ type: 'analysis', name, data, seconds: (performance.now() - t0) / 1000 });
 };
 
 let ready = null;
@@ -316,6 +362,7 @@ self.onmessage = async (e) => {
     if (aborted) return;
     // A command that changes the model or draws anew cancels sliced figures.
     if (sliced && !['ping', 'analyze', 'export', 'poke'].includes(e.data && e.data.type)) sliced = null;
+    if (aside && !['ping', 'export', 'poke', 'save', 'run', 'pause', 'step'].includes(e.data && e.data.type)) endAside();
     const h = handlers[e.data && e.data.type];
     if (h) h(e.data);
   } catch (err) {

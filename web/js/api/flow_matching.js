@@ -60,16 +60,23 @@
       if (!n) return null;
       const [steps, solver] = this.ode();
       this.handle.sampleBegin(FlowLab.Experiment.intArg(n, 'n', 1, 1e6));
+      return FlowMatchingExperiment.odeJob(steps, (from, to) => this.handle.sampleSteps(steps, from, to, solver),
+        () => this.figuresOf(this.handle.sampleEnd().slice()));
+    }
+    // A job of `steps` ODE steps: run(from, to) integrates [from, to); end()
+    // gives the result once all are done.
+    static odeJob(steps, run, end) {
       let done = 0;
       return {
         steps,
         get done() { return done; },
         advance: (k) => {
-          this.handle.sampleSteps(steps, done, done + k, solver);
-          done = Math.min(steps, done + k);
+          const to = Math.min(steps, done + k);
+          run(done, to);
+          done = to;
           return done >= steps;
         },
-        result: () => this.figuresOf(this.handle.sampleEnd().slice()),
+        result: end,
       };
     }
   }

@@ -36,11 +36,23 @@
     onSquares(points) { return this.module.checkerboardFraction(Array.from(points)); }
     figures({ preview = false } = {}) {
       const n = preview ? Math.min(PREVIEW_POINTS, this.config.samples) : this.config.samples;
-      const models = MODELS.map((name, w) => {
-        const samples = this.sample(w, n);
-        return { name, samples, onSquares: this.onSquares(samples) };
-      });
+      return this.figuresOf(MODELS.map((_, w) => this.sample(w, n)));
+    }
+    figuresOf(samples) {
+      const models = MODELS.map((name, w) => ({ name, samples: samples[w], onSquares: this.onSquares(samples[w]) }));
       return { step: this.step, models, lossesIndependent: this.losses(0, 0), lossesOt: this.losses(0, 1) };
+    }
+    // figures() in slices of ODE steps (both models, one after the other), the same bits.
+    figuresJob({ preview = false } = {}) {
+      const n = preview ? Math.min(PREVIEW_POINTS, this.config.samples) : this.config.samples;
+      const [steps, solver] = this.ode();
+      for (const w of [0, 1]) this.handle.sampleBegin(w, FlowLab.Experiment.intArg(n, 'n', 1, 1e6));
+      return FlowLab.FlowMatchingExperiment.odeJob(2 * steps, (from, to) => {
+        for (const w of [0, 1]) {  // model w holds steps [w·steps, (w + 1)·steps) of the job
+          const a = Math.max(from - w * steps, 0), b = Math.min(to - w * steps, steps);
+          if (a < b) this.handle.sampleSteps(w, steps, a, b, solver);
+        }
+      }, () => this.figuresOf([0, 1].map((w) => this.handle.sampleEnd(w))));
     }
   }
   FmOtExperiment.prototype.analyses = {

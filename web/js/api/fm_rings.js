@@ -62,6 +62,18 @@
         return this.conditional ? 0 : preview ? Math.min(PREVIEW_POINTS, full) : full;
       }
       figuresOf(samples) { return { step: this.step, samples }; }
+      // The conditional model's figures in slices too (classes i mod 5).
+      figuresJob({ preview = false } = {}) {
+        if (!this.conditional) return Base.prototype.figuresJob.call(this, { preview });
+        const full = Math.max(3000, this.config.samples);
+        const n = preview ? Math.min(PREVIEW_POINTS, full) : full;
+        const [steps, solver] = this.ode();
+        this.handle.sampleClassBegin(n, -1);
+        return Base.odeJob(steps, (from, to) => this.handle.sampleSteps(steps, from, to, solver), () => {
+          const samples = this.handle.sampleEnd().slice();
+          return { step: this.step, done: this.step >= this.config.steps, samples, cls: -1, ...this.classQuality(samples, -1) };
+        });
+      }
       // Live figure: samples at t = 1 (conditional: classes i mod 5, ≥ 3000 points when not previewing).
       figures({ preview = false } = {}) {
         const full = Math.max(this.conditional ? 3000 : 1000, this.config.samples);
@@ -116,6 +128,13 @@
         const steps = 50;
         const traj = [0, 1, 2, 3, 4].map((c) => this.trajectoriesClass(1, c, { steps }));
         return { step: this.step, steps, traj };
+      },
+      // The exact per-class 2-Wasserstein distance of n samples to the ring's data after
+      // 1, 2, 4, 8 Euler steps (few steps: how straight each class's flow is; see the pairing field).
+      w2({ n = 500 } = {}) {
+        if (!this.conditional) throw new Error('the per-class W2 is for the class-conditional model (fm-rings-cond)');
+        const nfe = [1, 2, 4, 8].map((e) => this.handle.classW2(e, FlowLab.Experiment.intArg(n, 'n', 2, 2000)));
+        return { step: this.step, n, pairing: this.config.pairing, nfe };
       },
       // Conditional Q3 with the control: ≥ 3000 samples of one class (0..4) or all (−1).
       classSamples({ cls = -1, n = Math.max(3000, this.config.samples) } = {}) {

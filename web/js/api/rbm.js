@@ -105,6 +105,9 @@
     },
   };
 
+  // They change the experiment (its chains, its training set): never on a copy.
+  RbmExperiment.prototype.inPlaceAnalyses = ['chains', 'patterns'];
+
   FlowLab.register(['rbm'], RbmExperiment);
   FlowLab.RbmExperiment = RbmExperiment;
 })(typeof self !== 'undefined' ? self : globalThis);
