@@ -50,6 +50,8 @@
   class Lab {
     constructor(module) { this.module = module; }
     modelKey(link) { return modelKey(link, this.schema()); }
+    // The five points of sheet 003 §1.5 (core/datasets.h) as [x, y, …].
+    get sheetPoints() { return Array.from(this.module.sheetPoints()); }
     get exercises() { return this.schema().find((f) => f.name === 'ex').choices; }
     parseLink(link) { return JSON.parse(this.module.parseLink(String(link || ''))); }
     schema() { return JSON.parse(this.module.schema()); }

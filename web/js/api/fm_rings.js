@@ -24,8 +24,6 @@
     const Base = FlowLab.FlowMatchingExperiment;
     const PREVIEW_POINTS = 2000;
     const DTS = [0.002, 0.02, 0.05, 0.1, 0.2];
-    // Seed 003 §1.5: three inliers, two outliers.
-    const REVERSE_POINTS = [-0.68536588, 1.04613213, -0.83722729, 1.48307046, 0.71348099, -0.03766172, -1.44, -1.44, 1.8, 1.8];
     const classArg = (cls) => FlowLab.Experiment.intArg(cls, 'class', -1, 4);
 
     class RingsExperiment extends Base {
@@ -92,6 +90,7 @@
       // Q5: the five points from t = 1 back to 0 and forward again, Euler per Δt;
       // round-trip error ‖ψ(ψ⁻¹(x)) − x‖ per point.
       reverse() {
+        const REVERSE_POINTS = this.lab.sheetPoints;  // sheet 003 §1.5: three inliers, two outliers
         const runs = DTS.map((dt) => {
           const steps = Math.round(1 / dt);
           const back = this.flow(REVERSE_POINTS, 1, 0, { steps, solver: 'euler' });
@@ -107,7 +106,8 @@
       density(args) {
         if (this.conditional) throw new Error('the log-density analysis is for the unconditional model (fm-rings)');
         const g = FlowLab.FlowMatchingExperiment.prototype.analyses.density.call(this, args);
-        return { ...g, points: Float32Array.from(REVERSE_POINTS), logpPoints: this.handle.logDensity(REVERSE_POINTS, 200, 1) };
+        const points = this.lab.sheetPoints;
+        return { ...g, points: Float32Array.from(points), logpPoints: this.handle.logDensity(points, 200, 1) };
       },
       // Conditional Q1: the training data coloured by class.
       data() { return { step: this.step, ...this.data() }; },
