@@ -39,12 +39,7 @@
       }
       nearestRing(points) { return this.handle.nearestRing(Array.from(points)).slice(); }
       // Fraction of points whose nearest ring is the one asked for (cls, or i mod 5 for −1).
-      accuracy(points, cls = -1) {
-        const near = this.nearestRing(points);
-        let hit = 0;
-        for (let i = 0; i < near.length; ++i) hit += near[i] === (cls >= 0 ? cls : i % 5);
-        return near.length ? hit / near.length : 0;
-      }
+      accuracy(points, cls = -1) { return this.classQuality(points, cls).accuracy; }
 
       // Accuracy of samples asked for cls against the data's own nearest-ring
       // ceiling, with the verdict (core/quality.h): { accuracy, quality }.
