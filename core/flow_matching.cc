@@ -191,6 +191,21 @@ void FlowMatching::flow(float* x, int n, float t0, float t1, int steps, Solver s
             2, t0, t1, steps, s, traj);
 }
 
+RoundTrip round_trip(FlowMatching& fm, const float* x, int n, int steps) {
+  RoundTrip r;
+  const size_t len = 2 * size_t(n);
+  std::vector<float> y(x, x + len), fwd;
+  fm.flow(y.data(), n, 1.0f, 0.0f, steps, Solver::Euler, &r.back);
+  r.x0 = y;
+  fm.flow(y.data(), n, 0.0f, 1.0f, steps, Solver::Euler, &fwd);
+  for (int i = 0; i < n; ++i) {
+    r.errors.push_back(std::hypot(double(y[2 * i]) - x[2 * i], double(y[2 * i + 1]) - x[2 * i + 1]));
+    r.mean += r.errors.back();
+  }
+  r.mean /= n;
+  return r;
+}
+
 std::vector<float> FlowMatching::source_noise(int n) const {
   Rng r(seed_, kStreamSample);
   std::vector<float> x(2 * size_t(n));

@@ -85,16 +85,13 @@
       // Q5: the five points from t = 1 back to 0 and forward again, Euler per Δt;
       // round-trip error ‖ψ(ψ⁻¹(x)) − x‖ per point.
       reverse() {
-        const REVERSE_POINTS = this.lab.sheetPoints;  // sheet 003 §1.5: three inliers, two outliers
+        const points = this.lab.sheetPoints;  // sheet 003 §1.5: three inliers, two outliers
         const runs = DTS.map((dt) => {
           const steps = Math.round(1 / dt);
-          const back = this.flow(REVERSE_POINTS, 1, 0, { steps, solver: 'euler' });
-          const x0 = back.slice(steps * 10);
-          const fwd = this.flow(x0, 0, 1, { steps, solver: 'euler' }).slice(steps * 10);
-          const errors = [0, 1, 2, 3, 4].map((i) => Math.hypot(fwd[2 * i] - REVERSE_POINTS[2 * i], fwd[2 * i + 1] - REVERSE_POINTS[2 * i + 1]));
-          return { dt, steps, back, x0, errors, mean: errors.reduce((s, e) => s + e, 0) / 5 };
+          const r = this.handle.roundTrip(points, steps);
+          return { dt, steps, back: r.back, x0: r.x0, errors: Array.from(r.errors), mean: r.mean };
         });
-        return { step: this.step, points: Float32Array.from(REVERSE_POINTS), runs };
+        return { step: this.step, points: Float32Array.from(points), runs };
       },
       // ln p_1 on a grid and of the five points of sheet 003 §1.5 (200 midpoint
       // steps), by the instantaneous change of variables.
