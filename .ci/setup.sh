@@ -30,7 +30,8 @@ install_apt() {
 }
 
 build_wasm() {
-  # TOOLCHAIN.md: acorn is found only with NODE_PATH (CMake also sets it per call).
+  # em++ -O1 and above needs acorn, which Debian installs where node does not
+  # look: NODE_PATH (CMake also sets it per call).
   export NODE_PATH=/usr/share/nodejs
   emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release >/dev/null
   cmake --build build/wasm -j"$(nproc)"

@@ -2,6 +2,7 @@
 // derivation steps, and particles carrying ln q. See cov1d.h for the math.
 #include "cov1d.h"
 
+#include "cfm.h"
 #include "run_file.h"
 
 #include <algorithm>
@@ -87,7 +88,7 @@ Cov1dOptions clamp_options(const Cov1dOptions& in) {
   return o;
 }
 
-Cov1d::Cov1d(const Cov1dOptions& o) : o_(o), ts_{Rng(o.seed, kStreamTrain)} {
+Cov1d::Cov1d(const Cov1dOptions& o) : o_(o), ts_(o.seed, kStreamTrain) {
   if (field() == Field1D::Learned) {
     std::vector<int> dims = {2};
     for (int l = 0; l < std::max(1, o_.depth); ++l) dims.push_back(o_.hidden);
@@ -159,24 +160,21 @@ void Cov1d::sample_target(Rng& rng, int n, float* x1) const {
 double Cov1d::train(int steps) {
   if (field() != Field1D::Learned || steps <= 0) return 0.0;
   const int B = o_.batch;
-  std::vector<float> x0(B), x1(B), t(B), in(2 * size_t(B)), dout(B), grad(net_.num_params());
+  std::vector<float> x0(B), x1(B), t(B), xt(B), in(2 * size_t(B)), dout(B), grad(net_.num_params());
   double total = 0;
   for (int s = 0; s < steps; ++s) {
     sample_target(ts_.rng, B, x1.data());
     for (int i = 0; i < B; ++i) x0[i] = float(o_.mu0 + o_.sigma0 * ts_.rng.normal());
     for (int i = 0; i < B; ++i) t[i] = ts_.rng.uniform();
-    // L_CFM: v_θ(ψ_t, t) regressed on x1 − x0 at ψ_t = (1 − t) x0 + t x1.
+    // L_CFM: v_θ(ψ_t, t) regressed on x1 − x0.
+    cfm_path(x0.data(), x1.data(), t.data(), B, 1, xt.data());
     for (int i = 0; i < B; ++i) {
-      in[2 * i] = (1 - t[i]) * x0[i] + t[i] * x1[i];
+      in[2 * i] = xt[i];
       in[2 * i + 1] = t[i];
     }
     const float* v = net_.forward(in.data(), B);
-    double loss = 0;
-    for (int i = 0; i < B; ++i) {
-      const float e = v[i] - (x1[i] - x0[i]);
-      loss += double(e) * e;
-      dout[i] = 2.0f * e / float(B);
-    }
+    const double loss = cfm_residual(v, x0.data(), x1.data(), B, 1, dout.data());
+    for (float& e : dout) e = 2.0f * e / float(B);
     std::fill(grad.begin(), grad.end(), 0.0f);
     net_.backward(dout.data(), grad.data());
     adam_.step(net_.params(), grad.data(), o_.lr);
@@ -338,18 +336,6 @@ Particles Cov1d::push(const std::vector<double>& z0, double T, int steps, int so
       p.max_abs_err = std::max(p.max_abs_err, std::fabs(p.log_q[off + i] - p.log_q_exact[off + i]));
   }
   return p;
-}
-
-std::vector<double> histogram(const std::vector<double>& x, size_t offset, size_t n, double lo, double hi,
-                              int bins) {
-  std::vector<double> h(std::max(1, bins), 0.0);
-  const double w = (hi - lo) / h.size();
-  for (size_t i = offset; i < offset + n && i < x.size(); ++i) {
-    const double k = std::floor((x[i] - lo) / w);
-    if (k >= 0 && k < double(h.size())) h[size_t(k)] += 1;
-  }
-  for (auto& c : h) c /= double(n) * w;
-  return h;
 }
 
 }  // namespace flowlab

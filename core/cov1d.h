@@ -17,6 +17,7 @@
 //   two-mode split      f = β (z − z³)      z² = u0 e^{2βt} / (1 − u0 + u0 e^{2βt}), u0 = z0²
 // Everything except the MLP is double precision.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -148,6 +149,16 @@ class Cov1d {
   Adam adam_;
   TrainState ts_;
 };
+
+// Least-squares slope of ln y against ln x over the pairs where both logs are
+// finite: the order of an error in δt.
+double log_log_slope(const std::vector<double>& x, const std::vector<double>& y);
+// The window of a histogram of x: its order statistics at 0.2 % and 99.8 %,
+// widened by 15 % of their distance on each side.
+std::array<double, 2> histogram_window(std::vector<double> x);
+// L1 distance Σ_i |h_i − q_i| · width between a density histogram and a
+// density q at its bin centres.
+double l1_distance(const std::vector<double>& h, const std::vector<double>& q, double width);
 
 // Density histogram of x over [lo, hi) in `bins` bins (counts / (n · width)).
 std::vector<double> histogram(const std::vector<double>& x, size_t offset, size_t n, double lo, double hi,

@@ -21,6 +21,13 @@ int checkerboard_cell(float x, float y);
 // (4,0), (1,−1), (3,−1) — blue, black, red, yellow, green — points uniform in
 // angle and in radius within [1 − thickness/2, 1 + thickness/2]. A fixed data
 // set of n points; each axis is standardised (minus mean, over std).
+// Sheet 003 §1.5: five points (x, y) in the rings' standardised coordinates,
+// three on the rings and two off them, where both rings exercises (flow
+// matching and RealNVP) evaluate their models.
+inline constexpr int kSheetPointCount = 5;
+inline constexpr float kSheetPoints[2 * kSheetPointCount] = {
+    -0.68536588f, 1.04613213f, -0.83722729f, 1.48307046f, 0.71348099f, -0.03766172f, -1.44f, -1.44f, 1.8f, 1.8f};
+
 struct Rings {
   static constexpr int kClasses = 5;
   static constexpr float kCentres[kClasses][2] = {{0, 0}, {2, 0}, {4, 0}, {1, -1}, {3, -1}};

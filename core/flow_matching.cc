@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "cfm.h"
 #include "run_file.h"
 #include "datasets.h"
 #include "loglik.h"
@@ -50,7 +51,7 @@ void FlowMatching::use_rings(Rings data, int embed) {
 
 FlowMatching::FlowMatching(std::vector<int> hidden, float lr, int batch, uint64_t seed,
                            Sampler draw_x1)
-    : lr_(lr), batch_(batch), seed_(seed), draw_x1_(std::move(draw_x1)), ts_{Rng(seed, kStreamTrain)} {
+    : lr_(lr), batch_(batch), seed_(seed), draw_x1_(std::move(draw_x1)), ts_(seed, kStreamTrain) {
   std::vector<int> dims = {3};
   dims.insert(dims.end(), hidden.begin(), hidden.end());
   dims.push_back(2);
@@ -141,18 +142,13 @@ double FlowMatching::loss_and_grad(const float* x0, const float* x1, const float
                                    std::vector<float>* grad) {
   // Network input [ψ_t(x0), t, e_c]; regression target u = x1 − x0.
   std::vector<float> xt(2 * size_t(n));
-  for (int i = 0; i < n; ++i)
-    for (int k = 0; k < 2; ++k) xt[2 * i + k] = (1.0f - t[i]) * x0[2 * i + k] + t[i] * x1[2 * i + k];
+  cfm_path(x0, x1, t, n, 2, xt.data());
   fill_input(xt.data(), t, 0.0f, n, c);
   const float* v = net_.forward(in_.data(), n);
   dout_.resize(2 * size_t(n));
-  double loss = 0.0;
+  const double loss = cfm_residual(v, x0, x1, n, 2, dout_.data());
   const float scale = 2.0f / float(n);
-  for (int i = 0; i < 2 * n; ++i) {
-    const float e = v[i] - (x1[i] - x0[i]);
-    loss += double(e) * e;
-    dout_[i] = scale * e;
-  }
+  for (float& e : dout_) e *= scale;
   const size_t P = net_.num_params();
   grad->assign(P + emb_.size(), 0.0f);
   if (embed_) dx_.resize(size_t(in_dim()) * n);
@@ -218,6 +214,21 @@ void FlowMatching::flow(float* x, int n, float t0, float t1, int steps, Solver s
                         std::vector<float>* traj) {
   integrate([this](const float* xx, float t, int m, float* v) { velocity(xx, t, m, v); }, x, n,
             2, t0, t1, steps, s, traj);
+}
+
+RoundTrip round_trip(FlowMatching& fm, const float* x, int n, int steps) {
+  RoundTrip r;
+  const size_t len = 2 * size_t(n);
+  std::vector<float> y(x, x + len), fwd;
+  fm.flow(y.data(), n, 1.0f, 0.0f, steps, Solver::Euler, &r.back);
+  r.x0 = y;
+  fm.flow(y.data(), n, 0.0f, 1.0f, steps, Solver::Euler, &fwd);
+  for (int i = 0; i < n; ++i) {
+    r.errors.push_back(std::hypot(double(y[2 * i]) - x[2 * i], double(y[2 * i + 1]) - x[2 * i + 1]));
+    r.mean += r.errors.back();
+  }
+  r.mean /= n;
+  return r;
 }
 
 std::vector<float> FlowMatching::source_noise(int n) const {

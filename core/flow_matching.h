@@ -143,6 +143,16 @@ struct FieldAtZero {
 };
 FieldAtZero field_at_zero(FlowMatching& fm, int m, double half, int n_data);
 
+// Sheet 003 §2 Q5: n points x flowed from t = 1 back to 0 and forward again,
+// `steps` Euler steps each way. back: the backward trajectory, (steps + 1) × n × 2;
+// x0 its end; errors: the round-trip error ‖ψ(ψ⁻¹(x)) − x‖ of each point.
+struct RoundTrip {
+  std::vector<float> back, x0;
+  std::vector<double> errors;
+  double mean = 0;
+};
+RoundTrip round_trip(FlowMatching& fm, const float* x, int n, int steps);
+
 // MLP dims {3, hidden × depth, 2} of a config.
 std::vector<int> hidden_dims(const Config& c);
 

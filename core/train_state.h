@@ -9,6 +9,7 @@
 namespace flowlab {
 
 struct TrainState {
+  TrainState(uint64_t seed, uint64_t stream) : rng(seed, stream) {}
   Rng rng;  // every random draw of training comes from this stream
   long step = 0;
   std::vector<float> losses;  // losses[i]: the loss of step i + 1

@@ -126,10 +126,24 @@ val cov1d_histogram(val xs, double lo, double hi, int bins) {
   return copy_f64(histogram(x, 0, x.size(), lo, hi, bins));
 }
 
+double cov1d_log_log_slope(val xs, val ys) {
+  return log_log_slope(convertJSArrayToNumberVector<double>(xs), convertJSArrayToNumberVector<double>(ys));
+}
+val cov1d_histogram_window(val xs) {
+  const std::array<double, 2> w = histogram_window(convertJSArrayToNumberVector<double>(xs));
+  return copy_f64({w[0], w[1]});
+}
+double cov1d_l1_distance(val h, val q, double width) {
+  return l1_distance(convertJSArrayToNumberVector<double>(h), convertJSArrayToNumberVector<double>(q), width);
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(flowlab_cov1d) {
   function("cov1dHistogram", &cov1d_histogram);
+  function("cov1dLogLogSlope", &cov1d_log_log_slope);
+  function("cov1dHistogramWindow", &cov1d_histogram_window);
+  function("cov1dL1Distance", &cov1d_l1_distance);
   flowlab_bind::bind_contract<Cov1dHandle>("Cov1d")
       .constructor<val>()
       .function("field", &Cov1dHandle::field)

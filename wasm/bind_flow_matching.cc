@@ -64,6 +64,17 @@ struct FlowMatchingHandle {
     model.flow(x.data(), int(x.size() / 2), t0, t1, steps, Solver(solver), &out);
     return val(typed_memory_view(out.size(), out.data()));
   }
+  // round_trip (core/flow_matching.h) of points (flat x,y pairs): {back, x0, errors, mean}.
+  val round_trip(val points, int steps) {
+    const std::vector<float> x = convertJSArrayToNumberVector<float>(points);
+    const RoundTrip r = flowlab::round_trip(model, x.data(), int(x.size() / 2), std::clamp(steps, 1, 100000));
+    val o = val::object();
+    o.set("back", flowlab_bind::copy_f32(r.back));
+    o.set("x0", flowlab_bind::copy_f32(r.x0));
+    o.set("errors", flowlab_bind::copy_f64(r.errors));
+    o.set("mean", r.mean);
+    return o;
+  }
   // v(x, t) at given points (flat x,y pairs).
   val velocity(val points, float t) {
     std::vector<float> x = convertJSArrayToNumberVector<float>(points);
@@ -202,6 +213,7 @@ EMSCRIPTEN_BINDINGS(flowlab_flow_matching) {
       .function("trajectories", &FlowMatchingHandle::trajectories)
       .function("flow", &FlowMatchingHandle::flow)
       .function("velocity", &FlowMatchingHandle::velocity)
+      .function("roundTrip", &FlowMatchingHandle::round_trip)
       .function("fieldAtZero", &FlowMatchingHandle::field_at_zero)
       .function("checkerboardQuality", &FlowMatchingHandle::checkerboard_quality)
       .function("classQuality", &FlowMatchingHandle::class_quality)

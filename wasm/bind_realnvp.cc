@@ -127,7 +127,11 @@ struct RealNvpHandle {
 
 }  // namespace
 
+// The five points of sheet 003 §1.5 (core/datasets.h), x, y pairs.
+val sheet_points() { return val(typed_memory_view(size_t(2 * kSheetPointCount), kSheetPoints)).call<val>("slice"); }
+
 EMSCRIPTEN_BINDINGS(flowlab_realnvp) {
+  function("sheetPoints", &sheet_points);
   flowlab_bind::bind_contract<RealNvpHandle>("RealNvp")
       .constructor<val>()
       .function("layers", &RealNvpHandle::layers)

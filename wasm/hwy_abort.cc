@@ -1,5 +1,5 @@
 // Debian's libhwy is x86-64 only, so the one symbol the Highway headers need
-// at link time is defined here for the wasm build (TOOLCHAIN.md).
+// at link time (hwy::Abort, reached by HWY_ASSERT) is defined here for the wasm build.
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>

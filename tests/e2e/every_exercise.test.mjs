@@ -1,4 +1,4 @@
-// One mechanism for every exercise (issue 7): each exercise in the link
+// One mechanism for every exercise: each exercise in the link
 // schema has a view, trains a step in the worker, survives a reload (its
 // checkpoint restores), rolls back on NaN, refuses script payloads in each of
 // its fields, and gives the same bits in node and in Chromium.

@@ -50,6 +50,8 @@
   class Lab {
     constructor(module) { this.module = module; }
     modelKey(link) { return modelKey(link, this.schema()); }
+    // The five points of sheet 003 §1.5 (core/datasets.h) as [x, y, …].
+    get sheetPoints() { return Array.from(this.module.sheetPoints()); }
     get exercises() { return this.schema().find((f) => f.name === 'ex').choices; }
     parseLink(link) { return JSON.parse(this.module.parseLink(String(link || ''))); }
     schema() { return JSON.parse(this.module.schema()); }
@@ -148,7 +150,7 @@
       const path = require('path');
       const gen = opts.gen || path.join(__dirname, '..', 'gen');
       factory = factory || require(path.join(gen, 'flowlab.js'));
-      // Emscripten 3.1.6 cannot fetch in node 18+ (TOOLCHAIN.md): hand it the bytes.
+      // Emscripten 3.1.6's loader fetches the .wasm, which fails in node 18+ (fixed in 3.1.11): hand it the bytes.
       args.wasmBinary = require('fs').readFileSync(path.join(gen, 'flowlab.wasm'));
     } else {
       const base = opts.base || new URL('../gen/', scriptUrl).href;

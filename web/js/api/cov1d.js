@@ -35,13 +35,6 @@
     }
   }
   const grid = (lo, hi, m) => Float64Array.from({ length: m }, (_, i) => lo + ((hi - lo) * i) / (m - 1));
-  // Least-squares slope of ln y against ln x (the order of an error in δt).
-  function logSlope(xs, ys) {
-    const p = xs.map((x, i) => [Math.log(x), Math.log(ys[i])]).filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b));
-    const mx = p.reduce((s, [a]) => s + a, 0) / p.length, my = p.reduce((s, [, b]) => s + b, 0) / p.length;
-    const sxy = p.reduce((s, [a, b]) => s + (a - mx) * (b - my), 0), sxx = p.reduce((s, [a]) => s + (a - mx) ** 2, 0);
-    return sxy / sxx;
-  }
 
   Cov1dExperiment.prototype.analyses = {
     // The four steps at one (z, Δz, δt), with q(·, t) and q(·, t + δt) on a
@@ -55,8 +48,8 @@
     // δt → 0: the three rates against δt, and their order (slope in log–log).
     sweep({ z = 0.5, dz = 1e-6, t = 0, dtMax = 0.5, count = 12 } = {}) {
       const rows = this.dtSweep(z, dz, t, dtMax, count);
-      const dts = rows.map((r) => r.dt);
-      return { rows, slopeLinear: logSlope(dts, rows.map((r) => r.errLinear)), slopeTrue: logSlope(dts, rows.map((r) => r.errTrue)) };
+      const dts = rows.map((r) => r.dt), slope = (ys) => this.module.cov1dLogLogSlope(dts, ys);
+      return { rows, slopeLinear: slope(rows.map((r) => r.errLinear)), slopeTrue: slope(rows.map((r) => r.errTrue)) };
     },
     // Particles pushed to T with ln q carried along each, the histogram of
     // their end points, and the density q(·, T) of the flow on a grid (the
@@ -64,15 +57,12 @@
     particles({ n = 4000, T = 1, steps = 100, solver = 1, snapshots = 4, bins = 40 } = {}) {
       const p = this.push(n, T, steps, solver, snapshots);
       const end = p.z.slice(snapshots * n);
-      const sorted = Float64Array.from(end).sort();
-      const lo = sorted[Math.floor(0.002 * (n - 1))], hi = sorted[Math.ceil(0.998 * (n - 1))];
-      const pad = 0.15 * (hi - lo);
-      const [a, b] = [lo - pad, hi + pad];
+      const [a, b] = this.module.cov1dHistogramWindow(Array.from(end));
       const hist = this.module.cov1dHistogram(Array.from(end), a, b, bins);
       const centres = grid(a + (b - a) / (2 * bins), b - (b - a) / (2 * bins), bins);
       const qCentres = this.logQ(centres, T).map(Math.exp);
       // L1 distance between the histogram and q(·, T) (both densities on [a, b)).
-      const l1 = hist.reduce((s, h, i) => s + Math.abs(h - qCentres[i]), 0) * ((b - a) / bins);
+      const l1 = this.module.cov1dL1Distance(hist, Array.from(qCentres), (b - a) / bins);
       const xs = grid(a, b, this.analytic ? 241 : 81);
       // No closed form for the learned field: its exact columns are absent (not NaN).
       const exact = this.analytic ? {} : { logQExact: null, maxAbsErr: null };

@@ -24,8 +24,6 @@
     const Base = FlowLab.FlowMatchingExperiment;
     const PREVIEW_POINTS = 2000;
     const DTS = [0.002, 0.02, 0.05, 0.1, 0.2];
-    // Seed 003 §1.5: three inliers, two outliers.
-    const REVERSE_POINTS = [-0.68536588, 1.04613213, -0.83722729, 1.48307046, 0.71348099, -0.03766172, -1.44, -1.44, 1.8, 1.8];
     const classArg = (cls) => FlowLab.Experiment.intArg(cls, 'class', -1, 4);
 
     class RingsExperiment extends Base {
@@ -41,12 +39,7 @@
       }
       nearestRing(points) { return this.handle.nearestRing(Array.from(points)).slice(); }
       // Fraction of points whose nearest ring is the one asked for (cls, or i mod 5 for −1).
-      accuracy(points, cls = -1) {
-        const near = this.nearestRing(points);
-        let hit = 0;
-        for (let i = 0; i < near.length; ++i) hit += near[i] === (cls >= 0 ? cls : i % 5);
-        return near.length ? hit / near.length : 0;
-      }
+      accuracy(points, cls = -1) { return this.classQuality(points, cls).accuracy; }
 
       // Accuracy of samples asked for cls against the data's own nearest-ring
       // ceiling, with the verdict (core/quality.h): { accuracy, quality }.
@@ -104,22 +97,21 @@
       // Q5: the five points from t = 1 back to 0 and forward again, Euler per Δt;
       // round-trip error ‖ψ(ψ⁻¹(x)) − x‖ per point.
       reverse() {
+        const points = this.lab.sheetPoints;  // sheet 003 §1.5: three inliers, two outliers
         const runs = DTS.map((dt) => {
           const steps = Math.round(1 / dt);
-          const back = this.flow(REVERSE_POINTS, 1, 0, { steps, solver: 'euler' });
-          const x0 = back.slice(steps * 10);
-          const fwd = this.flow(x0, 0, 1, { steps, solver: 'euler' }).slice(steps * 10);
-          const errors = [0, 1, 2, 3, 4].map((i) => Math.hypot(fwd[2 * i] - REVERSE_POINTS[2 * i], fwd[2 * i + 1] - REVERSE_POINTS[2 * i + 1]));
-          return { dt, steps, back, x0, errors, mean: errors.reduce((s, e) => s + e, 0) / 5 };
+          const r = this.handle.roundTrip(points, steps);
+          return { dt, steps, back: r.back, x0: r.x0, errors: Array.from(r.errors), mean: r.mean };
         });
-        return { step: this.step, points: Float32Array.from(REVERSE_POINTS), runs };
+        return { step: this.step, points: Float32Array.from(points), runs };
       },
       // ln p_1 on a grid and of the five points of sheet 003 §1.5 (200 midpoint
       // steps), by the instantaneous change of variables.
       density(args) {
         if (this.conditional) throw new Error('the log-density analysis is for the unconditional model (fm-rings)');
         const g = FlowLab.FlowMatchingExperiment.prototype.analyses.density.call(this, args);
-        return { ...g, points: Float32Array.from(REVERSE_POINTS), logpPoints: this.handle.logDensity(REVERSE_POINTS, 200, 1) };
+        const points = this.lab.sheetPoints;
+        return { ...g, points: Float32Array.from(points), logpPoints: this.handle.logDensity(points, 200, 1) };
       },
       // Conditional Q1: the training data coloured by class.
       data() { return { step: this.step, ...this.data() }; },

@@ -8,9 +8,7 @@
 (function (root) {
   'use strict';
   const FlowLab = root.FlowLab || require('../api.js');
-  // Seed 003 §1.5: three points on the rings, two off them.
-  const POINTS = [-0.68536588, 1.04613213, -0.83722729, 1.48307046, 0.71348099, -0.03766172, -1.44, -1.44, 1.8, 1.8];
-  // The sheet's model at those points (§1.5), for comparison.
+  // The sheet's model at its five points (§1.5, lab.sheetPoints), for comparison.
   const SHEET_LOGP = [-1.7171, -1.81, -1.78, -19.98, -13.4];
 
   class RealNvpExperiment extends FlowLab.Experiment {
@@ -31,10 +29,11 @@
     // (model; exact density of the data, null off the rings where it is −∞, so
     // that the page's NaN/Inf guard does not mistake it for divergence).
     quality() {
+      const points = this.lab.sheetPoints;
       // Before the first step there is no validation loss yet: null (NaN would read as divergence).
       const v = this.validation(), valLoss = v.length ? v[v.length - 3] : null, entropy = this.entropy;
-      return { step: this.step, entropy, valLoss, gap: valLoss === null ? null : valLoss - entropy, logp: this.logProb(POINTS).logp,
-        exact: Array.from(this.handle.exactLogProb(POINTS), (v) => (Number.isFinite(v) ? v : null)), sheet: SHEET_LOGP };
+      return { step: this.step, entropy, valLoss, gap: valLoss === null ? null : valLoss - entropy, logp: this.logProb(points).logp,
+        exact: Array.from(this.handle.exactLogProb(points), (v) => (Number.isFinite(v) ? v : null)), sheet: SHEET_LOGP };
     }
 
     figures({ preview = false } = {}) {
@@ -52,7 +51,7 @@
       return { step: this.step, layers: this.layers, n, points: this.sample(n, seed, { layers: true }) };
     },
     // Q5: the five points through the inverse, and their log p split in two.
-    points({ points = POINTS } = {}) {
+    points({ points = this.lab.sheetPoints } = {}) {
       return { step: this.step, layers: this.layers, points: Float32Array.from(points),
         path: this.inverseLayers(points), ...this.logProb(points) };
     },
@@ -64,6 +63,5 @@
 
   FlowLab.register(['realnvp'], RealNvpExperiment);
   FlowLab.RealNvpExperiment = RealNvpExperiment;
-  FlowLab.REALNVP_POINTS = POINTS;
   FlowLab.REALNVP_SHEET_LOGP = SHEET_LOGP;
 })(typeof self !== 'undefined' ? self : globalThis);
