@@ -25,7 +25,8 @@ export async function start() {
     page.on('pageerror', (e) => errors.push(String(e)));
     return page;
   };
-  const ready = (page) => page.waitForFunction(() => window.flowlabPage && window.flowlabPage.config);
+  // The first config (the worker loaded, the link parsed): the 60 s bound of a link, not the 30 s default.
+  const ready = (page) => page.waitForFunction(() => window.flowlabPage && window.flowlabPage.config, null, { timeout: 60000 });
   const open = async (hash = '', context = null) => {
     const page = watch(await (context || await newContext()).newPage());
     await page.goto(`${base}${hash ? `#${hash}` : ''}`);

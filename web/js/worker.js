@@ -313,12 +313,19 @@ const handlers = {
 
 // Analyses longer than ~0.5 s run in a helper instance of this script on a
 // checkpoint of the model (the same wasm: the same bits): this worker keeps
-// answering and training, and the next command that changes the model or
-// draws anew cancels the analysis by ending the helper. An analysis that
-// changes the experiment (exp.inPlaceAnalyses) runs here.
-let aside = null;  // {worker, timer}
+// answering and training. Asking for an analysis again cancels its running
+// copy; at most MAX_ASIDE run at once (the oldest is cancelled, with a
+// message); a command that changes the model or draws anew cancels them all.
+// An analysis that changes the experiment (exp.inPlaceAnalyses) runs here.
+const MAX_ASIDE = 2;
+const asides = new Map();  // name → {worker, timer}, oldest first
 function analyzeAside(name, args, seconds) {
-  endAside();
+  endAside(name);
+  if (asides.size >= MAX_ASIDE) {
+    const [oldest] = asides.keys();
+    endAside(oldest);
+    fail(`The analysis '${oldest}' was cancelled: at most ${MAX_ASIDE} long analyses run at once; ask for it again.`);
+  }
   const what = `the analysis '${name}'`;
   const worker = new Worker(self.location.href);
   const t0 = performance.now();
@@ -326,25 +333,29 @@ function analyzeAside(name, args, seconds) {
     const done = (performance.now() - t0) / 1000;
     post({ type: 'busy', what, seconds: Math.max(0, seconds - done), done, steps: seconds, aside: true });
   }, 500);
-  aside = { worker, timer };
+  asides.set(name, { worker, timer });
+  const mine = () => asides.has(name) && asides.get(name).worker === worker;
   worker.onmessage = ({ data: m }) => {
-    if (!aside || aside.worker !== worker || !['analysis', 'error', 'aborted'].includes(m.type)) return;
-    endAside();
+    if (!mine() || !['analysis', 'error', 'aborted'].includes(m.type)) return;
+    endAside(name);
     if (m.type === 'analysis') post(m);
     else fail(m.type === 'aborted' ? `The analysis '${name}' stopped: ${m.message}. The model is untouched.` : m.message);
   };
   worker.onerror = (e) => {
     e.preventDefault();  // the helper's failure is not this worker's
-    if (aside && aside.worker === worker) { endAside(); fail(`The analysis '${name}' failed: ${e.message}`); }
+    if (mine()) { endAside(name); fail(`The analysis '${name}' failed: ${e.message}`); }
   };
   post({ type: 'busy', what, seconds, done: 0, steps: seconds, aside: true });
   worker.postMessage({ type: 'analyzeAside', bytes: exp.save(), name, args });
 }
-function endAside() {
-  if (!aside) return;
-  clearInterval(aside.timer);
-  aside.worker.terminate();
-  aside = null;
+// Ends the analysis `name` running aside, or all of them.
+function endAside(name) {
+  for (const [n, a] of [...asides]) {
+    if (name !== undefined && n !== name) continue;
+    clearInterval(a.timer);
+    a.worker.terminate();
+    asides.delete(n);
+  }
 }
 handlers.analyzeAside = ({ bytes, name, args }) => {
   exp = lab.restore(bytes);
@@ -362,7 +373,7 @@ self.onmessage = async (e) => {
     if (aborted) return;
     // A command that changes the model or draws anew cancels sliced figures.
     if (sliced && !['ping', 'analyze', 'export', 'poke'].includes(e.data && e.data.type)) sliced = null;
-    if (aside && !['ping', 'export', 'poke', 'save', 'run', 'pause', 'step'].includes(e.data && e.data.type)) endAside();
+    if (asides.size && !['ping', 'export', 'poke', 'save', 'run', 'pause', 'step', 'analyze'].includes(e.data && e.data.type)) endAside();
     const h = handlers[e.data && e.data.type];
     if (h) h(e.data);
   } catch (err) {
