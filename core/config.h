@@ -82,6 +82,17 @@ struct FieldSpec {
 const std::vector<FieldSpec>& config_schema();
 const std::vector<std::string>& exercise_ids();
 
+// A default that one exercise sets differently for a member it shares with
+// others (the checkerboard's learning rate, say): Config{} holds the common one.
+struct ExerciseDefault {
+  const char* exercise;
+  double Config::*member;
+  double value;
+};
+const std::vector<ExerciseDefault>& exercise_defaults();
+// The defaults of exercise `ex` (an index into exercise_ids()).
+Config default_config(int ex);
+
 struct ParseIssue {
   std::string field;
   std::string message;

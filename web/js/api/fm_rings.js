@@ -61,12 +61,12 @@
         const full = Math.max(1000, this.config.samples);
         return this.conditional ? 0 : preview ? Math.min(PREVIEW_POINTS, full) : full;
       }
-      figuresOf(samples) { return { step: this.step, samples }; }
+      figuresOf(samples) { return { step: this.step, done: this.step >= this.config.steps, samples }; }
       // Live figure: samples at t = 1 (conditional: classes i mod 5, ≥ 3000 points when not previewing).
       figures({ preview = false } = {}) {
         const full = Math.max(this.conditional ? 3000 : 1000, this.config.samples);
         const n = preview ? Math.min(PREVIEW_POINTS, full) : full;
-        if (!this.conditional) return { step: this.step, samples: this.sample(n) };
+        if (!this.conditional) return this.figuresOf(this.sample(n));
         const samples = this.sampleClass(n, -1);
         return { step: this.step, done: this.step >= this.config.steps, samples, cls: -1, ...this.classQuality(samples, -1) };
       }
@@ -108,6 +108,13 @@
         if (this.conditional) throw new Error('the log-density analysis is for the unconditional model (fm-rings)');
         const g = FlowLab.FlowMatchingExperiment.prototype.analyses.density.call(this, args);
         return { ...g, points: Float32Array.from(REVERSE_POINTS), logpPoints: this.handle.logDensity(REVERSE_POINTS, 200, 1) };
+      },
+      // Unconditional: NLL of n fresh data points (exact ln p, `steps` midpoint
+      // steps) against the exact entropy of the same points (core/quality.h).
+      quality({ n = 2000, steps = 40 } = {}) {
+        if (this.conditional) throw new Error('the NLL quality report is for the unconditional model (fm-rings)');
+        return { step: this.step, ...this.handle.ringsQuality(FlowLab.Experiment.intArg(n, 'n', 5, 100000),
+          FlowLab.Experiment.intArg(steps, 'steps', 1, 1000)) };
       },
       // Conditional Q1: the training data coloured by class.
       data() { return { step: this.step, ...this.data() }; },
