@@ -75,6 +75,7 @@ const std::vector<FieldSpec>& config_schema() {
       {"schedule", "lr schedule", "learning-rate schedule over the run", &Config::nvp_schedule, 0, 1, true, {"constant", "cosine"}, "training", "realnvp"},
       {"warmup", "lr warm-up", "steps of linear learning-rate warm-up from 0", &Config::nvp_warmup, 0, 100000, true, {}, "training", "realnvp"},
       {"clip", "gradient clip", "clip the gradient's global norm to this (0: off)", &Config::nvp_clip, 0, 1000, false, {}, "training", "realnvp"},
+      {"b_max", "shift bound", "b = b_max·tanh(raw/b_max) (0: unbounded): keeps a point past the data from running away", &Config::nvp_b_max, 0, 100, false, {}, "model", "realnvp"},
       {"in_scale", "input gain", "the s/b nets see in_scale·x_a: steep features for thin rings", &Config::nvp_in_scale, 0.1, 100, false, {}, "model", "realnvp"},
       {"batch", "batch size", "minibatch size", &Config::nvp_batch, 1, 4096, true, {}, "training", "realnvp"},
       {"steps", "steps", "training steps of a run", &Config::nvp_steps, 1, 200000, true, {}, "training", "realnvp"},
