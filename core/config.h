@@ -62,9 +62,9 @@ struct Config {
   double cov_hidden = 64, cov_depth = 2, cov_lr = 2e-3, cov_batch = 256, cov_steps = 3000;
 
   // RealNVP on the Olympic rings (sheet 003 §1); defaults of core/realnvp.h.
-  double nvp_layers = 15, nvp_hidden = 32, nvp_depth = 2, nvp_lr = 3e-3, nvp_batch = 256, nvp_steps = 5000;
+  double nvp_layers = 30, nvp_hidden = 32, nvp_depth = 2, nvp_lr = 3e-3, nvp_batch = 256, nvp_steps = 5000;
   double nvp_rings_n = 50000, nvp_thickness = 0.25, nvp_val_fraction = 0.2, nvp_s_max = 2;
-  double nvp_schedule = 1, nvp_warmup = 100, nvp_clip = 5, nvp_in_scale = 4;
+  double nvp_schedule = 1, nvp_warmup = 100, nvp_clip = 5, nvp_in_scale = 4, nvp_b_max = 3;
 
   int i(double Config::*f) const { return int(this->*f); }
 };
@@ -84,6 +84,17 @@ struct FieldSpec {
 
 const std::vector<FieldSpec>& config_schema();
 const std::vector<std::string>& exercise_ids();
+
+// A default that one exercise sets differently for a member it shares with
+// others (the checkerboard's learning rate, say): Config{} holds the common one.
+struct ExerciseDefault {
+  const char* exercise;
+  double Config::*member;
+  double value;
+};
+const std::vector<ExerciseDefault>& exercise_defaults();
+// The defaults of exercise `ex` (an index into exercise_ids()).
+Config default_config(int ex);
 
 struct ParseIssue {
   std::string field;

@@ -102,6 +102,8 @@ std::vector<std::pair<std::string, Work>> analyses_of(const Config& c, const Ana
       add("reverse", sampling(net, 5, 2 * 685, 0, 500));
       // Both rings exercises have every analysis (the conditional ones answer either model).
       add("density", seq(jvp_grid(arg(a, "m", 81), arg(a, "steps", 40)), 2 * 2 * 200 * (2 * forward(net, 5))));
+      // Exact ln p of n fresh data points (`steps` midpoint steps of the divergence ODE).
+      add("quality", 2 * 2 * arg(a, "steps", 40) * (2 * forward(net, arg(a, "n", 2000))));
       add("data", {0, 4 * 3 * c.rings_n});
       add("classTrajectories", 5 * sampling(net, 1, 50, c.solver, 50));
       add("classSamples", sampling(net, arg(a, "n", std::max(3000.0, c.samples)), c.ode_steps, c.solver));

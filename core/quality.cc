@@ -122,4 +122,31 @@ RingsClassQuality rings_class_quality(const Rings& r, const float* samples, cons
   return q;
 }
 
+RingsNllQuality rings_nll_quality(FlowMatching& fm, int n, int ode_steps) {
+  RingsNllQuality q;
+  q.n = n;
+  q.ode_steps = ode_steps;
+  const Rings& R = fm.rings();
+  Rng rng(1, 0x52494E47);  // rings_entropy's stream
+  std::vector<int> labels(n);
+  for (int i = 0; i < n; ++i) labels[i] = i % Rings::kClasses;
+  std::vector<float> x(2 * size_t(n)), lp(n);
+  sample_ring_points(rng, n, R.thickness, labels.data(), x.data());
+  for (int i = 0; i < n; ++i) R.standardise(&x[2 * size_t(i)]);
+  rings_log_density(R, x.data(), n, lp.data());
+  const std::vector<double> model = fm.log_density(x.data(), n, ode_steps, Solver::Midpoint);
+  for (int i = 0; i < n; ++i) {
+    q.entropy -= lp[i];
+    q.nll -= model[i];
+  }
+  q.entropy /= std::max(1, n);
+  q.nll /= std::max(1, n);
+  q.gap = q.nll - q.entropy;
+  q.ok = q.gap <= kRingsMaxNllGap;
+  if (!q.ok)
+    q.advice = "the density is still blurred across the rings' edges: train longer (more steps, cosine schedule), "
+               "with more data points or a wider network";
+  return q;
+}
+
 }  // namespace flowlab

@@ -35,6 +35,7 @@ constexpr double kCheckerboardMaxKl = 0.15;         // nats
 constexpr double kCheckerboardMinOnSquares = 0.92;
 constexpr double kRbmMaxGap = 0.15;                 // nats per pattern (−3.55 on bars and stripes 4×4)
 constexpr double kRingsMaxAccuracyGap = 0.03;       // below the data's own ceiling
+constexpr double kRingsMaxNllGap = 0.15;            // nats above the data's entropy
 
 // Cell centres of k × k cells in each filled square (8k² points, row-major
 // per square); each carries the weight (2/k)² / 32 of q.
@@ -78,5 +79,18 @@ struct RingsClassQuality {
 double rings_label_ceiling(const Rings& r);
 // samples (n × 2) asked for classes c (nullptr: i mod 5).
 RingsClassQuality rings_class_quality(const Rings& r, const float* samples, const int* c, int n);
+
+// Rings (sheet 003), unconditional: the model's NLL on n fresh draws of the
+// data's own distribution (the first n points of rings_entropy's stream, in the
+// data set's standardisation) against the exact −ln p of the same points:
+//   gap = mean(ln p_data − ln p_model) ≈ KL(data‖model) ≥ 0,
+// paired on the same points, so it carries little Monte Carlo noise.
+struct RingsNllQuality {
+  double nll = 0, entropy = 0, gap = 0;
+  int n = 0, ode_steps = 0;
+  bool ok = false;
+  std::string advice;
+};
+RingsNllQuality rings_nll_quality(FlowMatching& fm, int n = 2000, int ode_steps = 40);
 
 }  // namespace flowlab

@@ -23,6 +23,7 @@ RealNvpConfig realnvp_config(const Config& c) {
   r.thickness = float(c.nvp_thickness);
   r.val_fraction = float(c.nvp_val_fraction);
   r.s_max = float(c.nvp_s_max);
+  r.b_max = float(c.nvp_b_max);
   r.schedule = c.i(&Config::nvp_schedule);
   r.warmup = c.i(&Config::nvp_warmup);
   r.clip = float(c.nvp_clip);
@@ -63,10 +64,10 @@ void RealNvp::coupling_sb(int k, const float* h, int n, std::vector<float>& s, s
   const float* raw = nets_[k].forward(abuf_.data(), n);
   s.resize(n);
   b.resize(n);
-  const float m = cfg_.s_max;
+  const float m = cfg_.s_max, mb = cfg_.b_max;
   for (int i = 0; i < n; ++i) {
     s[i] = m * std::tanh(raw[2 * i] / m);
-    b[i] = raw[2 * i + 1];
+    b[i] = mb > 0 ? mb * std::tanh(raw[2 * i + 1] / mb) : raw[2 * i + 1];
   }
 }
 
@@ -87,6 +88,7 @@ void RealNvp::inverse(const float* x, int n, float* z, float* logdet, std::vecto
   if (layers) layers->assign(1, h);
   if (logdet) std::fill(logdet, logdet + n, 0.0f);
   s_cache_.resize(cfg_.layers);
+  b_cache_.resize(cfg_.layers);
   for (int k = cfg_.layers - 1; k >= 0; --k) {
     coupling_sb(k, h.data(), n, s, b);
     const int ib = 1 - a_index(k);
@@ -95,6 +97,7 @@ void RealNvp::inverse(const float* x, int n, float* z, float* logdet, std::vecto
       if (logdet) logdet[i] -= s[i];
     }
     s_cache_[k] = s;
+    b_cache_[k] = b;
     if (layers) layers->push_back(h);
   }
   std::copy(h.begin(), h.end(), z);
@@ -142,16 +145,17 @@ double RealNvp::loss(const float* x, int n, std::vector<float>* grad, double* nl
   const float inv_n = 1.0f / float(n);
   std::vector<float> g(2 * size_t(n)), dy(2 * size_t(n)), dx(n);
   for (size_t i = 0; i < g.size(); ++i) g[i] = z[i] * inv_n;
-  const float m = cfg_.s_max;
+  const float m = cfg_.s_max, mb = cfg_.b_max;
   for (int k = 0; k < cfg_.layers; ++k) {
     const int ia = a_index(k), ib = 1 - ia;
     const std::vector<float>& out = layers[cfg_.layers - k];  // output of undoing coupling k
     const std::vector<float>& s = s_cache_[k];
+    const std::vector<float>& bk = b_cache_[k];
     for (int i = 0; i < n; ++i) {
       const float gb = g[2 * i + ib], e = std::exp(-s[i]);
       const float ds = -gb * out[2 * i + ib] + inv_n;  // out_b = (in_b − b)·e^{−s}
       dy[2 * i] = ds * (1.0f - (s[i] / m) * (s[i] / m));  // through s = m·tanh(raw/m)
-      dy[2 * i + 1] = -gb * e;
+      dy[2 * i + 1] = -gb * e * (mb > 0 ? 1.0f - (bk[i] / mb) * (bk[i] / mb) : 1.0f);  // through b = mb·tanh(raw/mb)
       g[2 * i + ib] = gb * e;
     }
     // The net's cache still holds its (only) forward of this pass.

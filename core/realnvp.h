@@ -20,7 +20,8 @@ namespace flowlab {
 class RunFile;
 
 struct RealNvpConfig {
-  int layers = 15;       // coupling layers
+  // 30 couplings: the sheet's 15 leave the rings' edges blurred within a minute's training.
+  int layers = 30;       // coupling layers
   int hidden = 32;       // width of the s/b nets
   int depth = 2;         // hidden layers of the s/b nets
   float lr = 3e-3f;
@@ -30,6 +31,10 @@ struct RealNvpConfig {
   float thickness = 0.25f;
   float val_fraction = 0.2f;
   float s_max = 2.0f;    // |s| bound
+  // |b| bound, b = b_max·tanh(raw/b_max) (0: unbounded). An unbounded shift lets a
+  // point pushed past the data's range by one coupling be pushed further by the next
+  // (SiLU extrapolates linearly): |z| runs away, and so does the loss.
+  float b_max = 3.0f;
   int schedule = 1;      // learning rate: 0 constant, 1 cosine decay to 0 over `steps`
   int warmup = 100;      // steps of linear learning-rate warm-up from 0
   float clip = 5.0f;     // clip the gradient's global norm to this (0: off)
@@ -114,7 +119,7 @@ class RealNvp {
   long step_ = 0;
   std::vector<float> losses_, val_;
   std::vector<float> abuf_;
-  std::vector<std::vector<float>> s_cache_;  // s of each layer from the last inverse
+  std::vector<std::vector<float>> s_cache_, b_cache_;  // s, b of each layer from the last inverse
   double entropy_ = -1;
 };
 

@@ -143,6 +143,20 @@ struct FlowMatchingHandle {
     o.set("perClass", flowlab_bind::copy_f64(w.per_class));
     return o;
   }
+  // Rings, unconditional: NLL of n fresh data points against their exact entropy (core/quality.h).
+  val rings_quality(int n, int ode_steps) {
+    const RingsNllQuality q = rings_nll_quality(model, std::clamp(n, 5, 100000), std::clamp(ode_steps, 1, 1000));
+    val o = val::object();
+    o.set("nll", q.nll);
+    o.set("entropy", q.entropy);
+    o.set("gap", q.gap);
+    o.set("maxGap", kRingsMaxNllGap);
+    o.set("n", q.n);
+    o.set("odeSteps", q.ode_steps);
+    o.set("ok", q.ok);
+    o.set("advice", q.advice);
+    return o;
+  }
   // ln p_1 of points (flat x,y pairs) by the instantaneous change of variables.
   val log_density(val points, int steps, int solver) {
     const std::vector<float> x = convertJSArrayToNumberVector<float>(points);
@@ -217,6 +231,7 @@ EMSCRIPTEN_BINDINGS(flowlab_flow_matching) {
       .function("fieldAtZero", &FlowMatchingHandle::field_at_zero)
       .function("checkerboardQuality", &FlowMatchingHandle::checkerboard_quality)
       .function("classQuality", &FlowMatchingHandle::class_quality)
+      .function("ringsQuality", &FlowMatchingHandle::rings_quality)
       .function("logDensity", &FlowMatchingHandle::log_density)
       .function("densityGrid", &FlowMatchingHandle::density_grid)
       .function("sampleBegin", &FlowMatchingHandle::sample_begin)

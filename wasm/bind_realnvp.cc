@@ -35,6 +35,7 @@ RealNvpConfig make_config(const val& o) {
   c.warmup = std::clamp(get<int>(o, "warmup", c.warmup), 0, 100000);
   c.clip = std::clamp(get<float>(o, "clip", c.clip), 0.0f, 1000.0f);
   c.in_scale = std::clamp(get<float>(o, "in_scale", c.in_scale), 0.1f, 100.0f);
+  c.b_max = std::clamp(get<float>(o, "b_max", c.b_max), 0.0f, 100.0f);
   c.eval_every = std::clamp(get<int>(o, "eval_every", c.eval_every), 1, 10000);
   c.seed = uint64_t(get<double>(o, "seed", 0.0));
   return c;

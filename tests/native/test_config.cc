@@ -1,6 +1,7 @@
 // The share-link schema: round trips, per-field rejection, and robustness.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -29,7 +30,7 @@ TEST_CASE("bad fields are named, fall back to defaults, and the rest is kept") {
   std::vector<ParseIssue> issues;
   const Config d = parse_link(
       "v=1&hidden=0x40&depth=2.5&lr=1e9&batch=&solver=rk4&seed=5&wat=1&seed=6&steps=nan&samples=inf", &issues);
-  const Config def;
+  const Config def = default_config(0);  // no ex: the first exercise
   CHECK(d.seed == 5);  // kept; the repeated seed is reported
   CHECK(d.hidden == def.hidden);
   CHECK(d.depth == def.depth);
@@ -42,6 +43,29 @@ TEST_CASE("bad fields are named, fall back to defaults, and the rest is kept") {
   for (const auto& i : issues) fields += i.field + " ";
   CHECK(fields == "hidden depth lr batch solver wat seed steps samples ");
   for (const auto& i : issues) CHECK(!i.message.empty());
+}
+
+TEST_CASE("per-exercise defaults: a shared member takes its exercise's own default everywhere") {
+  const Config common;
+  for (const auto& d : exercise_defaults()) {
+    const int ex = int(std::find(exercise_ids().begin(), exercise_ids().end(), d.exercise) - exercise_ids().begin());
+    REQUIRE(ex < int(exercise_ids().size()));
+    CHECK(default_config(ex).*(d.member) == d.value);
+    CHECK(d.value != common.*(d.member));  // else the entry says nothing
+    CHECK(parse_link(std::string("v=1&ex=") + d.exercise, nullptr).*(d.member) == d.value);
+    Config bad = default_config(ex);
+    bad.*(d.member) = NAN;
+    validate(bad);
+    CHECK(bad.*(d.member) == d.value);  // reset to the exercise's default, not the common one
+  }
+  // The checkerboard's learning rate and run length; fm-rings shares lr and steps but keeps the common ones.
+  const Config cb = parse_link("v=1&ex=fm-checkerboard", nullptr), rings = parse_link("v=1&ex=fm-rings", nullptr);
+  CHECK(cb.lr == 0.01);
+  CHECK(cb.steps == 8000);
+  CHECK(rings.lr == common.lr);
+  CHECK(rings.steps == common.steps);
+  CHECK(parse_link("v=1&ex=fm-checkerboard&lr=0.002", nullptr).lr == 0.002);  // a link's value wins
+  CHECK(schema_json().find("\"defaults\":{\"fm-checkerboard\":0.01}") != std::string::npos);
 }
 
 TEST_CASE("link version: a foreign version is reported, fields still read") {

@@ -189,3 +189,16 @@ TEST_CASE("RBM default link on bars and stripes 4×4: seeds 1–3 near −ln 30 
   CHECK(sum >= -3.58);
   CHECK(worst >= -3.62);
 }
+
+TEST_CASE("rings NLL quality: paired with the exact entropy of the same fresh points; far above it untrained") {
+  FlowMatching fm(parse_link("v=1&ex=fm-rings&hidden=8&depth=1&rings_n=500", nullptr));
+  const RingsNllQuality q = rings_nll_quality(fm, 500, 8);
+  CHECK(q.n == 500);
+  CHECK(q.ode_steps == 8);
+  CHECK(q.gap == doctest::Approx(q.nll - q.entropy).epsilon(1e-12));
+  // The same points as rings_entropy's first 500: its 300k estimate within Monte Carlo noise.
+  CHECK(q.entropy == doctest::Approx(rings_entropy(fm.rings())).epsilon(0.05));
+  CHECK(q.gap > 0.5);  // N(0, I)-like: the rings' holes and edges are not learned
+  CHECK_FALSE(q.ok);
+  CHECK(q.advice.find("train longer") != std::string::npos);
+}

@@ -65,3 +65,13 @@ test('checkerboard quality report: NLL − ln 32 is the KL gap; a short run is b
   assert.equal(q.onSquares, exp.onSquares(exp.sample()));
   exp.dispose();
 });
+
+test('rings NLL quality report: paired with the exact entropy of the same points; a short run is far above it', () => {
+  const exp = run('v=1&ex=fm-rings&hidden=32&depth=2&batch=256&steps=200');
+  const q = exp.analyze('quality', { n: 500, steps: 20 });
+  assert.equal(q.n, 500);
+  assert.ok(Math.abs(q.gap - (q.nll - q.entropy)) < 1e-12);
+  assert.ok(Math.abs(q.entropy - exp.handle.ringsEntropy()) < 0.1, JSON.stringify(q));  // 500 of the same stream's 300k points
+  assert.ok(q.gap > q.maxGap && !q.ok && q.advice.includes('train longer'), JSON.stringify(q));
+  exp.dispose();
+});

@@ -54,7 +54,7 @@
         const full = Math.max(1000, this.config.samples);
         return this.conditional ? 0 : preview ? Math.min(PREVIEW_POINTS, full) : full;
       }
-      figuresOf(samples) { return { step: this.step, samples }; }
+      figuresOf(samples) { return { step: this.step, done: this.step >= this.config.steps, samples }; }
       // The conditional model's figures in slices too (classes i mod 5).
       figuresJob({ preview = false } = {}) {
         if (!this.conditional) return Base.prototype.figuresJob.call(this, { preview });
@@ -71,7 +71,7 @@
       figures({ preview = false } = {}) {
         const full = Math.max(this.conditional ? 3000 : 1000, this.config.samples);
         const n = preview ? Math.min(PREVIEW_POINTS, full) : full;
-        if (!this.conditional) return { step: this.step, samples: this.sample(n) };
+        if (!this.conditional) return this.figuresOf(this.sample(n));
         const samples = this.sampleClass(n, -1);
         return { step: this.step, done: this.step >= this.config.steps, samples, cls: -1, ...this.classQuality(samples, -1) };
       }
@@ -112,6 +112,13 @@
         const g = FlowLab.FlowMatchingExperiment.prototype.analyses.density.call(this, args);
         const points = this.lab.sheetPoints;
         return { ...g, points: Float32Array.from(points), logpPoints: this.handle.logDensity(points, 200, 1) };
+      },
+      // Unconditional: NLL of n fresh data points (exact ln p, `steps` midpoint
+      // steps) against the exact entropy of the same points (core/quality.h).
+      quality({ n = 2000, steps = 40 } = {}) {
+        if (this.conditional) throw new Error('the NLL quality report is for the unconditional model (fm-rings)');
+        return { step: this.step, ...this.handle.ringsQuality(FlowLab.Experiment.intArg(n, 'n', 5, 100000),
+          FlowLab.Experiment.intArg(steps, 'steps', 1, 1000)) };
       },
       // Conditional Q1: the training data coloured by class.
       data() { return { step: this.step, ...this.data() }; },
