@@ -25,7 +25,10 @@ export function panel(container, opts) {
   const canvas = document.createElement('canvas');
   canvas.width = opts.width || 420;
   canvas.height = opts.height || 420;
-  canvas.setAttribute('aria-label', opts.title || opts.id);
+  // Its accessible name: the title, else the caption's first clause.
+  const name = opts.title || (opts.caption || '').split(/[.:;]/)[0].slice(0, 80).trim() || opts.id;
+  canvas.setAttribute('role', 'img');
+  canvas.setAttribute('aria-label', name);
   const cap = document.createElement('figcaption');
   cap.textContent = opts.caption || '';
   const bar = document.createElement('div');
@@ -34,6 +37,7 @@ export function panel(container, opts) {
   png.type = 'button';
   png.textContent = 'PNG';
   png.title = 'download this figure as PNG';
+  png.setAttribute('aria-label', `Download ${name} as PNG`);
   png.addEventListener('click', () => download(fileName(opts.id, 'png'), canvas.toDataURL('image/png')));
   bar.append(png);
   if (opts.csv) {
@@ -41,6 +45,7 @@ export function panel(container, opts) {
     csv.type = 'button';
     csv.textContent = 'CSV';
     csv.title = 'download the numbers of this figure as CSV';
+    csv.setAttribute('aria-label', `Download the numbers of ${name} as CSV`);
     csv.addEventListener('click', () => {
       const text = opts.csv();
       if (text) download(fileName(opts.id, 'csv'), URL.createObjectURL(new Blob([text], { type: 'text/csv' })));

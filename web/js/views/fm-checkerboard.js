@@ -32,6 +32,7 @@ function drawArrows(canvas, x, v, m, scale, colour, title) {
 
 export default {
   id: 'fm-checkerboard',
+  lossName: 'CFM loss',
   title: 'Flow matching — checkerboard (sheet 000 §3)',
   question: '§3(a) Train v(x, t) with the CFM loss ‖v(ψt(x0), t) − (x1 − x0)‖², ψt(x0) = (1 − t)·x0 + t·x1, ' +
     'x0 ~ N(0, I), x1 ~ checkerboard, and push N(0, I) samples through dx/dt = v(x, t) from t = 0 to 1.',
@@ -86,7 +87,7 @@ export default {
       const mx = `(${d.meanX1[0].toFixed(3)}, ${d.meanX1[1].toFixed(3)})`;
       const meanText = d.meanExact ? `E[x1] = ${mx} exactly (the checkerboard is symmetric under x → −x)` : `E[x1] = ${mx} from 100,000 data draws`;
       const skipped = d.excluded ? `, leaving out the ${d.excluded} grid point${d.excluded > 1 ? 's' : ''} where v* = 0 (x = E[x1]: a relative error means nothing there)` : '';
-      for (const [key, title, colour] of [['v', `learned v(x, 0), step ${d.step}`, '#1f6fd0'], ['vStar', 'optimum v*(x, 0) = E[x1] − x', '#d04a1f']]) {
+      for (const [key, title, colour] of [['v', `learned v(x, 0), step ${d.step}`, '#0072b2'], ['vStar', 'optimum v*(x, 0) = E[x1] − x', '#d55e00']]) {
         const f = panel(field0Box, { id: `field0-${key}`, width: 320, height: 320, csv,
           caption: key === 'v' ? `(b) The trained field at t = 0 on an ${d.m} × ${d.m} grid over [−0.5, 0.5]²; arrows share one scale ` +
             `(longest = ${longest.toFixed(3)}).`

@@ -5,6 +5,7 @@ import { qualityReport } from '../quality.js';
 
 export default {
   id: 'fm-rings-cond',
+  lossName: 'CFM loss',
   title: 'Conditional flow matching — Olympic rings (sheet 003 §2)',
   question: '§2 (conditional) Train v(x, t, c) with a learned embedding e_c of the ring c concatenated to the input ' +
     '[x, t, e_c]; then sample the ring you ask for.',

@@ -12,6 +12,7 @@ const row = (container) => {
 
 export default {
   id: 'fm-rings',
+  lossName: 'CFM loss',
   title: 'Flow matching — Olympic rings (sheet 003 §2)',
   question: '§2 Train v(x, t) by conditional flow matching from x0 ~ N(0, I) to a fixed data set of the five Olympic ' +
     'rings (each axis standardised), then study the learned flow: its progression over t, trajectories, the effect of ' +

@@ -2,7 +2,8 @@
 // log-likelihood when min(n, m) ≤ 20), the filters W, Gibbs chains, a drawing
 // grid for reconstruction / the 'drawn' data set, and the sheet's (a), (b), (c).
 import { panel, table, csvText } from '../figures.js';
-import { chart, gallery, image, clear, label } from '../plot-rbm.js';
+import { gallery, image, clear, label } from '../plot-rbm.js';
+import { lineChart } from '../chart.js';
 import { qualityReport } from '../quality.js';
 
 const fmt = (x, d = 3) => (x === null || x === undefined ? '–' : Number(x).toFixed(d));
@@ -34,6 +35,7 @@ function row(container) {
 
 export default {
   id: 'rbm',
+  lossName: 'reconstruction error',
   title: 'Restricted Boltzmann machine (sheet 000 §1)',
   question: '§1 E(v, h) = −aᵀv − bᵀh − vᵀWh on binary v ∈ {0,1}ⁿ, h ∈ {0,1}ᵐ. Train by CD-k / PCD on the chosen patterns; ' +
     '(a) W = 0: v and h independent with P(v_i=1) = σ(a_i), P(h_j=1) = σ(b_j); (b) P(h|v) = Π_j σ(b_j + (vᵀW)_j); ' +
@@ -225,10 +227,10 @@ export default {
         const L = d.llSteps ? d.llSteps.length : 0;
         const nDistinct = d.dataset === 'bars' ? 2 * 2 ** d.width - 2 : null;
         if (d.exact) {
-          const series = [{ x: d.llSteps, y: d.llTrain, colour: '#1f77b4', name: 'train' }];
-          if (d.llTest) series.push({ x: d.llSteps, y: d.llTest, colour: '#d62728', name: 'held-out' });
-          const hlines = nDistinct ? [{ y: -Math.log(nDistinct), colour: '#2ca02c', name: `optimum −ln ${nDistinct}` }] : [];
-          chart(ll.canvas, series, { title: `exact log-likelihood, step ${d.step}`, xlabel: 'step', ylabel: '(1/N) Σ ln P(v)', hlines });
+          const series = [{ x: d.llSteps, y: d.llTrain, colour: '#0072b2', name: 'train' }];
+          if (d.llTest) series.push({ x: d.llSteps, y: d.llTest, colour: '#d55e00', name: 'held-out' });
+          const hlines = nDistinct ? [{ y: -Math.log(nDistinct), colour: '#009e73', name: `optimum −ln ${nDistinct}` }] : [];
+          lineChart(ll.canvas, series, { title: `exact log-likelihood, step ${d.step}`, xlabel: 'step', ylabel: '(1/N) Σ ln P(v)', hlines });
           const lt = L ? d.llTrain[L - 1] : null, lh = L && d.llTest ? d.llTest[L - 1] : null;
           ll.caption(`Q: how well does ${d.sampler === 'pcd' ? 'PCD' : 'CD'}-${d.k} training fit the data? Exact average log-likelihood (log Z by enumerating 2^${Math.min(d.n, d.m)} states) ` +
             `every ${d.llEvery} steps: train ${fmt(lt)}${lh !== null ? `, held-out ${fmt(lh)}` : ''}` +
@@ -289,10 +291,10 @@ export default {
         if (name === 'coupling') {
           aData = d;
           aRuns.push(d);
-          const sv = { x: Array.from(d.sigmaA), y: Array.from(d.meanV), colour: '#1f77b4', name: 'v_i', dots: true };
-          const sh = { x: Array.from(d.sigmaB), y: Array.from(d.meanH), colour: '#d62728', name: 'h_j', dots: true };
+          const sv = { x: Array.from(d.sigmaA), y: Array.from(d.meanV), colour: '#0072b2', name: 'v_i', dots: true };
+          const sh = { x: Array.from(d.sigmaB), y: Array.from(d.meanH), colour: '#d55e00', name: 'h_j', dots: true };
           const diag = { x: [0, 1], y: [0, 1], colour: '#999' };
-          chart(aMarg.canvas, [diag, sv, sh], { title: `W = ${d.scale} · N(0,1), ${d.samples} samples`, xlabel: 'σ(bias)', ylabel: 'sampled P(unit = 1)', xrange: [0, 1], yrange: [0, 1] });
+          lineChart(aMarg.canvas, [diag, sv, sh], { title: `W = ${d.scale} · N(0,1), ${d.samples} samples`, xlabel: 'σ(bias)', ylabel: 'sampled P(unit = 1)', xrange: [0, 1], yrange: [0, 1] });
           aMarg.caption(`(a) Q: with W = 0, are v and h independent with P(v_i=1) = σ(a_i), P(h_j=1) = σ(b_j)? ` +
             `W = ${d.scale}·N(0,1): max |sampled − σ(a_i)| = ${fmt(d.maxErrV, 4)}, max |sampled − σ(b_j)| = ${fmt(d.maxErrH, 4)}` +
             (d.scale === 0 ? ' (sampling noise only: on the diagonal).' : ' (the coupling moves the marginals off the diagonal).'));
@@ -314,7 +316,7 @@ export default {
           bData = d;
           const idx = Array.from(d.pEnum, (_, k) => k);
           const lg = (a) => Array.from(a, (p) => Math.log10(Math.max(p, 1e-300)));
-          chart(bFig.canvas, [{ x: lg(d.pEnum), y: lg(d.pProduct), colour: '#1f77b4', name: `${idx.length} states h`, dots: true }],
+          lineChart(bFig.canvas, [{ x: lg(d.pEnum), y: lg(d.pProduct), colour: '#0072b2', name: `${idx.length} states h`, dots: true }],
             { title: `P(h|v) over all 2^${d.m} h`, xlabel: 'log10 P(h|v) by enumeration', ylabel: 'log10 Π σ(±x_j)' });
           bFig.caption(`(b) Q: does P(h|v) factorise into Π_j σ(b_j + (vᵀW)_j)? For the chosen v (${Array.from(d.v).join('')}), ` +
             `enumerating all 2^${d.m} = ${d.pEnum.length} hidden states: Σ P = ${fmt(d.sumEnum, 12)}, max |enumeration − product| = ${exp10(d.maxAbsDiff)} (double rounding): yes.`);

@@ -1,6 +1,7 @@
 // Sheet 003 §1: RealNVP (affine coupling layers) on the Olympic rings, Q1–Q5.
 import { panel, table, csvText, analysisBar } from '../figures.js';
-import { drawCurves, drawPoints, drawTrajectories, drawDensity, layerPoints } from '../plot-realnvp.js';
+import { lineChart } from '../chart.js';
+import { drawPoints, drawTrajectories, drawDensity, layerPoints } from '../plot-realnvp.js';
 
 // The course's usual setting (public solutions of the sheet): 250k points, batch 128,
 // Adam 1e-3 cosine, 15 couplings, ≈ 20 epochs of the 200k training points.
@@ -14,6 +15,7 @@ const stackCsv = (stack, n) => csvText(['layer', 'point', 'x', 'y'],
 
 export default {
   id: 'realnvp',
+  lossName: 'NLL of the batch (nats)',
   title: 'Normalizing flow — RealNVP on the Olympic rings (sheet 003 §1)',
   question: '§1 Train a RealNVP flow (affine coupling layers x_b ← x_b·exp(s(x_a)) + b(x_a), permutations between them, ' +
     'base N(0, I)) by maximum likelihood, log p(x) = log p_z(f⁻¹(x)) + log|det ∂f⁻¹/∂x|.',
@@ -43,9 +45,10 @@ export default {
     const drawQ1 = (H) => {
       const xs = [], l = [], a = [], d = [];
       for (let i = 0; i < val.length; i += 4) { xs.push(val[i]); l.push(val[i + 1]); a.push(val[i + 2]); d.push(val[i + 3]); }
-      drawCurves(q1.canvas, xs, [{ name: 'validation loss', colour: '#222', ys: l }, { name: '−log p_z(f⁻¹(x))', colour: '#1f6fd0', ys: a },
-        { name: '−log det', colour: '#d04a1f', ys: d }, { name: 'data entropy (floor)', colour: '#2a9d3a', ys: xs.map(() => H), dash: [5, 4] }],
-      'validation loss and its two terms');
+      lineChart(q1.canvas, [{ name: 'validation loss', colour: '#000000', x: xs, y: l }, { name: '−log p_z(f⁻¹(x))', colour: '#0072b2', x: xs, y: a },
+        { name: '−log det', colour: '#d55e00', x: xs, y: d }],
+      { title: 'validation loss and its two terms', xlabel: 'training step', ylabel: 'nats per point',
+        hlines: [{ y: H, name: 'data entropy (floor)', colour: '#009e73' }] });
       const k = val.length - 4;
       q1.caption(`Q1: validation loss over training and its two terms; dashed: the data's entropy ${H.toFixed(3)}, below which no model's ` +
         `expected loss can go. At step ${val[k]}: ${val[k + 1].toFixed(3)} = ${val[k + 2].toFixed(3)} (−log p_z) + ${val[k + 3].toFixed(3)} (−log det).`);
