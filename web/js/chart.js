@@ -187,7 +187,7 @@ export function lineChart(canvas, series, opts = {}) {
     ctx.save();
     ctx.translate(12, T + PH / 2);
     ctx.rotate(-Math.PI / 2);
-    ctx.fillText(ylabel, 0, 0);
+    ctx.fillText(ylabel, 0, 0, PH);
     ctx.restore();
   }
   ctx.textAlign = 'left';
@@ -247,9 +247,11 @@ export class LossChart {
     const s = columnStats(losses, Math.max(50, canvas.width - 80));
     const last = n ? losses[n - 1] : null;
     const colW = (canvas.width - 80) / Math.max(1, Math.min(n, canvas.width - 80));
+    // A log axis unless a loss is ≤ 0 (a negative log-likelihood can be).
+    const logY = !s.lo.some((v) => v <= 0);
     lineChart(canvas, n ? [{ x: s.x, y: s.med, name: 'running median', colour: COLOURS[0] }] : [], {
       title: n ? `loss ${last.toPrecision(4)} at step ${n}` : 'no training steps yet',
-      xlabel: 'training step', ylabel: `${this.ylabel} (log scale)`, logY: true, xrange: [0, Math.max(1, n)],
+      xlabel: 'training step', ylabel: logY ? `${this.ylabel}, log scale` : this.ylabel, logY, xrange: [0, Math.max(1, n)],
       band: n ? { x: s.x, lo: s.lo, hi: s.hi, w: colW, colour: 'rgba(0, 114, 178, 0.22)' } : null,
     });
   }

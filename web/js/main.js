@@ -78,11 +78,19 @@ function resetStats() {
 let runStart = null;  // {t, step} at the first progress report of this run
 let wallRate = 0;
 
+// A closed form has nothing to train: no Train/Step, no loss chart.
+let trainable = true;
+function setTrainable(t) {
+  trainable = t;
+  $('run').disabled = !t;
+  $('step').disabled = running || !t;
+  lossPanel.fig.hidden = !t;
+}
 function setRunning(r) {
   if (!r) runStart = null;
   running = r;
   $('run').textContent = r ? 'Pause' : 'Train';
-  $('step').disabled = r;
+  $('step').disabled = r || !trainable;
 }
 
 // Draw at most once per animation frame, whatever the message rate.
@@ -106,7 +114,7 @@ function mountView(ex) {
   const box = $('exercise-view');
   box.replaceChildren();
   // The view places the loss chart (ctx.lossFigure) where it fits its layout.
-  view = v ? { id: ex, ...v.mount(box, { analyze, stat, lossFigure: lossPanel.fig }) } : null;
+  view = v ? { id: ex, ...v.mount(box, { analyze, stat, lossFigure: lossPanel.fig, trainable: setTrainable }) } : null;
   chart.ylabel = (v && v.lossName) || 'loss';
   lossPanel.fig.setAttribute('aria-label', `training ${chart.ylabel} per step`);
   mountFormulas($('formulas'), ex);
@@ -162,6 +170,7 @@ const onMessage = {
     }
     chart.reset();
     resetStats();
+    setTrainable(true);
     setRunning(false);
     analysesDone();
     lastFigures = null;

@@ -1,5 +1,5 @@
 // Canvas helpers of the RBM view: pixel images (patterns, filters, heat maps).
-import { MAPS } from './heatmap.js';
+import { MAPS, colourBar } from './heatmap.js';
 
 // Diverging colour for v in [−1, 1] (blue negative, red positive).
 const diverging = (v) => MAPS.diverging((v + 1) / 2);
@@ -40,7 +40,8 @@ export function gallery(canvas, data, count, h, w, title, mode = 'grey', scale =
   const ctx = clear(canvas);
   label(canvas, title);
   if (!count) return;
-  const top = 22, gap = 4, W = canvas.width - 8, H = canvas.height - top - 4;
+  const bar = mode === 'div' ? 58 : 0;  // signed values get a colour bar on the right
+  const top = 22, gap = 4, W = canvas.width - 8 - bar, H = canvas.height - top - 4;
   let best = { cell: 1, cols: count };
   for (let cols = 1; cols <= count; ++cols) {
     const rows = Math.ceil(count / cols);
@@ -52,4 +53,10 @@ export function gallery(canvas, data, count, h, w, title, mode = 'grey', scale =
     const x = 4 + (k % cols) * (w * cell + gap), y = top + Math.floor(k / cols) * (h * cell + gap);
     image(ctx, data.subarray ? data.subarray(k * h * w, (k + 1) * h * w) : data.slice(k * h * w, (k + 1) * h * w), h, w, x, y, cell, mode, scale);
   }
+  if (bar) signedBar(ctx, canvas.width - bar + 16, top, Math.min(H, 200), scale);
+}
+
+// The colour bar of the diverging images, over [−scale, scale].
+export function signedBar(ctx, x, y, h, scale, label = '') {
+  colourBar(ctx, { x, y, w: 10, h }, 'diverging', -scale, scale, label);
 }

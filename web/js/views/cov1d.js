@@ -112,6 +112,7 @@ export default {
     return {
       figures(data) {
         fig = data;
+        ctx.trainable(!data.analytic);
         const colours = [C.t0, C.t1, C.t2];
         lineChart(field.canvas, [
           ...data.fields.map((f, i) => ({ x: data.zs, y: f.f, colour: colours[i], name: `f(z, ${f.t})` })),

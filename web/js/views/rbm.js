@@ -2,7 +2,7 @@
 // log-likelihood when min(n, m) ≤ 20), the filters W, Gibbs chains, a drawing
 // grid for reconstruction / the 'drawn' data set, and the sheet's (a), (b), (c).
 import { panel, table, csvText } from '../figures.js';
-import { gallery, image, clear, label } from '../plot-rbm.js';
+import { gallery, image, clear, label, signedBar } from '../plot-rbm.js';
 import { lineChart } from '../chart.js';
 import { qualityReport } from '../quality.js';
 
@@ -248,8 +248,8 @@ export default {
             'Monitor instead the reconstruction error (loss chart) and the free-energy gap between held-out and training data (overfitting makes it grow).');
         }
         if (d.quality) renderQuality(d);
-        if (d.eval) {
-          ctx.stat('recon error', fmt(d.eval.reconTrain, 4));
+        if (d.eval) {  // evaluated on full figures only (not the previews while training): say when
+          ctx.stat('recon error', `${Number(d.eval.reconTrain).toPrecision(3)} (step ${d.step})`);
           if (d.eval.feGap !== null) ctx.stat('free-energy gap', fmt(d.eval.feGap));
         }
         let wmax = 1e-9;
@@ -301,8 +301,9 @@ export default {
           let cmax = 1e-9;
           for (const c of d.corr) cmax = Math.max(cmax, Math.abs(c));
           const c2 = clear(aCorr.canvas);
-          const cell = Math.floor(Math.min(330 / d.m, 260 / d.n));
+          const cell = Math.floor(Math.min(280 / d.m, 260 / d.n));
           image(c2, d.corr, d.n, d.m, 10, 26, cell, 'div', Math.max(cmax, 0.05));
+          signedBar(c2, 10 + d.m * cell + 12, 26, d.n * cell, Math.max(cmax, 0.05));
           label(aCorr.canvas, `corr(v_i, h_j), rows i, columns j; scale ±${Math.max(cmax, 0.05).toFixed(2)}`);
           aCorr.caption(`(a) Q: how do correlations between v and h grow with the coupling? Mean |corr(v_i, h_j)|: sampled ${fmt(d.meanAbsCorr, 4)}` +
             (d.exactMeanAbsCorr !== null ? `, exact ${fmt(d.exactMeanAbsCorr, 4)}` : '') + ` at W = ${d.scale}·N(0,1). Try the other scales: the table collects the runs.`);
@@ -328,12 +329,13 @@ export default {
           const nFd = d.fd.length;
           const maps = [['exact', d.exact], [nFd < d.n * d.m ? `finite diff. (${nFd} entries)` : 'finite diff.', fdFull], ...d.cd.map((c) => [`CD-${c.k}`, c.grad]), ['PCD', d.pcd]];
           const c = clear(cFig.canvas);
-          const w = Math.floor((cFig.canvas.width - 10) / maps.length) - 8;
+          const w = Math.floor((cFig.canvas.width - 70) / maps.length) - 8;
           const cell = Math.max(1, Math.floor(Math.min(w / d.m, 160 / d.n)));
           maps.forEach(([name, g], k) => {
             image(c, g, d.n, d.m, 8 + k * (w + 8), 30, cell, 'div', d.gradMax);
             label(cFig.canvas, name, 8 + k * (w + 8), 20);
           });
+          signedBar(c, cFig.canvas.width - 56, 30, Math.max(40, d.n * cell), d.gradMax);
           cFig.caption(`(c) Q: how good are CD-k and PCD estimates of ∂L/∂W_ij = ⟨v_i h_j⟩_data − ⟨v_i h_j⟩_model? n × m maps, colour scale ±max|exact| = ${fmt(d.gradMax, 4)}. ` +
             `Central finite differences of the exact log-likelihood (ε = 1e-4, ${nFd} of ${d.n * d.m} entries, each two log Z) agree with the exact gradient to ${exp10(d.fdMaxErr)}; ` +
             d.cd.map((e) => `CD-${e.k} max error ${fmt(e.maxErr, 4)}`).join(', ') + `, PCD ${fmt(d.pcdMaxErr, 4)}.`);

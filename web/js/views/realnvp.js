@@ -15,7 +15,7 @@ const stackCsv = (stack, n) => csvText(['layer', 'point', 'x', 'y'],
 
 export default {
   id: 'realnvp',
-  lossName: 'NLL of the batch (nats)',
+  lossName: 'batch NLL (nats)',
   title: 'Normalizing flow — RealNVP on the Olympic rings (sheet 003 §1)',
   question: '§1 Train a RealNVP flow (affine coupling layers x_b ← x_b·exp(s(x_a)) + b(x_a), permutations between them, ' +
     'base N(0, I)) by maximum likelihood, log p(x) = log p_z(f⁻¹(x)) + log|det ∂f⁻¹/∂x|.',
