@@ -46,11 +46,11 @@ export function logTicks(lo, hi, max = MAX_TICKS) {
   if (e1 - e0 + 1 >= 2) {
     const every = Math.ceil((e1 - e0 + 1) / max);
     const out = [];
-    for (let e = e1; e >= e0; e -= every) out.unshift(10 ** e);
+    for (let e = e1; e >= e0; e -= every) out.unshift(Number(`1e${e}`));
     return out;
   }
   const out = [];
-  for (let e = e0 - 1; e <= e1; ++e) for (const m of [1, 2, 5]) { const v = m * 10 ** e; if (v >= lo && v <= hi) out.push(v); }
+  for (let e = e0 - 1; e <= e1; ++e) for (const m of [1, 2, 5]) { const v = Number(`${m}e${e}`); if (v >= lo && v <= hi) out.push(v); }
   return out.length >= 2 && out.length <= max ? out : niceTicks(lo, hi, Math.min(4, max)).ticks.filter((v) => v > 0);
 }
 

@@ -58,6 +58,14 @@ export function panel(container, opts) {
   return { fig, canvas, caption: (text) => { cap.textContent = text; } };
 }
 
+// A row of figures (a div.figure-row appended to the container); kind 'analysis-bar' for a row of buttons.
+export function row(container, kind = 'figure-row') {
+  const d = document.createElement('div');
+  d.className = kind;
+  container.append(d);
+  return d;
+}
+
 // A block of text/numbers answering a question, e.g. a table.
 export function table(container, id, header, rows, caption) {
   const fig = document.createElement('figure');

@@ -21,6 +21,7 @@ export async function mountFormulas(box, ex) {
   for (const f of formulas) {
     const d = document.createElement('div');
     d.className = 'math';
+    d.tabIndex = 0;  // a long formula scrolls sideways: reachable by keyboard
     d.innerHTML = f.mathml;  // built by report/parts.js from the sheets' constant notation
     box.append(d);
   }

@@ -112,9 +112,11 @@ function mountView(ex) {
   const v = views[ex];
   $('question').textContent = v ? v.question : '';
   const box = $('exercise-view');
+  observer.disconnect();
+  seen = [];
   box.replaceChildren();
   // The view places the loss chart (ctx.lossFigure) where it fits its layout.
-  view = v ? { id: ex, ...v.mount(box, { analyze, stat, lossFigure: lossPanel.fig, trainable: setTrainable }) } : null;
+  view = v ? { id: ex, ...v.mount(box, { analyze, stat, lossFigure: lossPanel.fig, trainable: setTrainable, onFirstView }) } : null;
   chart.ylabel = (v && v.lossName) || 'loss';
   lossPanel.fig.setAttribute('aria-label', `training ${chart.ylabel} per step`);
   mountFormulas($('formulas'), ex);
@@ -125,6 +127,26 @@ function mountView(ex) {
 function analyze(name, args = {}) {
   for (const b of document.querySelectorAll(`#exercise-view button[data-analysis="${name}"]`)) b.disabled = true;
   worker.postMessage({ type: 'analyze', name, args });
+}
+// An analysis computed when its empty panel first scrolls into view (once the model has drawn).
+let seen = [];
+const observer = new IntersectionObserver((entries) => {
+  for (const e of entries) {
+    if (!e.isIntersecting) continue;
+    observer.unobserve(e.target);
+    const item = seen.find((x) => x.el === e.target);
+    if (item) item.due = true;
+  }
+  askSeen();
+});
+function onFirstView(el, name, args = {}) {
+  seen.push({ el, name, args: typeof args === 'function' ? args : () => args, due: false });
+  observer.observe(el);
+}
+function askSeen() {
+  if (!drawn) return;
+  for (const x of seen.filter((y) => y.due && y.el.isConnected)) analyze(x.name, x.args());
+  seen = seen.filter((y) => !y.due && y.el.isConnected);
 }
 function analysesDone() {
   for (const b of document.querySelectorAll('#exercise-view button[data-analysis]')) b.disabled = false;
@@ -138,6 +160,7 @@ function figuresDrawn() {
   restarts = null;  // the (restarted) worker works
   if (unstored) storeCheckpoint(unstored);
   unstored = null;
+  askSeen();
 }
 function storeCheckpoint(ck) {
   lastStored = ck;

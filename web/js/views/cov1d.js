@@ -1,7 +1,7 @@
 // Sheet 000 §2: the instantaneous change of variables in 1D,
 // d ln q(z(t), t)/dt = −f′(z(t), t), from the four steps of the derivation to
 // particles carrying their density.
-import { panel, table, csvText, analysisBar } from '../figures.js';
+import { panel, table, csvText, analysisBar, row } from '../figures.js';
 import { lineChart } from '../chart.js';
 
 const C = { t0: '#0072b2', t1: '#d55e00', t2: '#009e73', grey: '#888' };
@@ -18,8 +18,7 @@ export default {
     'density changes by the ratio 1/(1 + f′δt).',
   mount(container, ctx) {
     let fig = null, der = null, sweep = null, parts = null;
-    const row = () => { const r = document.createElement('div'); r.className = 'figure-row'; container.append(r); return r; };
-    const r0 = row();
+    const r0 = row(container);
     const field = panel(r0, { id: 'cov-field', width: 460, height: 300,
       caption: 'The field f(z, t) at t = 0, ½, 1 (solid) and f′(z, t) at t = 0 (grey).',
       csv: () => fig && csvText(['z', ...fig.fields.flatMap((f) => [`f_t${f.t}`, `df_t${f.t}`])],
@@ -29,7 +28,7 @@ export default {
       ['particles', 'push particles and ln q']]);
 
     // The δt slider re-asks the derivation (the worker answers in a few ms).
-    const sliderRow = row();
+    const sliderRow = row(container);
     const label = document.createElement('label');
     const slider = document.createElement('input');
     slider.type = 'range'; slider.min = '0'; slider.max = '60'; slider.value = '46';
@@ -45,7 +44,7 @@ export default {
     slider.addEventListener('input', askDerivation);
     dtText.textContent = dtOf(+slider.value).toPrecision(2);
 
-    const r1 = row(), r2 = row(), r3 = row();
+    const r1 = row(container), r2 = row(container), r3 = row(container);
     const render = {
       derivation(d) {
         der = d;

@@ -1,5 +1,5 @@
 // Sheet 000 §3(c): independent CFM and minibatch OT-CFM side by side.
-import { panel, table, csvText, analysisBar } from '../figures.js';
+import { panel, table, csvText, analysisBar, row } from '../figures.js';
 import { drawSamples, Frame } from '../plot.js';
 import { lineChart, columnStats } from '../chart.js';
 import { timeColour } from '../plot-rings.js';
@@ -66,14 +66,13 @@ export default {
     'how straight they are, and their samples with few function evaluations.',
   mount(container, ctx) {
     let last = null;
-    const row = () => { const r = document.createElement('div'); r.className = 'figure-row'; container.append(r); return r; };
-    const r0 = row();
+    const r0 = row(container);
     const live = Object.fromEntries(['independent', 'ot'].map((name) => [name, panel(r0, {
       id: `ot-samples-${name}`, width: 360, height: 360,
       caption: `${NAMES[name]}: samples x(1) from the same x(0) ~ N(0, I) (the settings' solver and steps).`,
       csv: () => last && csvText(['x', 'y'], xy(last.models.find((m) => m.name === name).samples)),
     })]));
-    const r1 = row();
+    const r1 = row(container);
     const losses = panel(r1, { id: 'ot-losses', width: 480, height: 260,
       caption: 'Training loss of both models (the median of the steps under each pixel column). OT pairing lowers the loss itself: paired ' +
         'targets x1 − x0 vary less for a given x_t, so less of the loss is irreducible noise.',
@@ -81,7 +80,7 @@ export default {
         Array.from(last.lossesOt, (l, i) => [i + 1, last.lossesIndependent[i], l])) });
     r1.append(ctx.lossFigure);
     analysisBar(container, ctx, [['compare', 'trajectories, straightness, NFE 1/2/4/8 of both']]);
-    const r2 = row(), r3 = row(), r4 = row();
+    const r2 = row(container), r3 = row(container), r4 = row(container);
 
     const renderCompare = (d) => {
       for (const r of [r2, r3, r4]) r.replaceChildren();

@@ -1,14 +1,7 @@
 // Sheet 003 §2: flow matching from N(0, I) to the Olympic rings, Q1–Q5.
-import { panel, csvText, analysisBar, table } from '../figures.js';
+import { panel, csvText, analysisBar, table, row } from '../figures.js';
 import { drawLogDensity } from '../plot.js';
 import { drawRingPoints, drawTrajectories, drawBackdrop, drawMarkers, timeColour, xyCsv } from '../plot-rings.js';
-
-const row = (container) => {
-  const r = document.createElement('div');
-  r.className = 'figure-row';
-  container.append(r);
-  return r;
-};
 
 export default {
   id: 'fm-rings',

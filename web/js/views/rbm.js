@@ -1,7 +1,7 @@
 // Sheet 000 §1: the restricted Boltzmann machine. Training curves (exact
 // log-likelihood when min(n, m) ≤ 20), the filters W, Gibbs chains, a drawing
 // grid for reconstruction / the 'drawn' data set, and the sheet's (a), (b), (c).
-import { panel, table, csvText } from '../figures.js';
+import { panel, table, csvText, row } from '../figures.js';
 import { gallery, image, clear, label, signedBar } from '../plot-rbm.js';
 import { lineChart } from '../chart.js';
 import { qualityReport } from '../quality.js';
@@ -19,19 +19,7 @@ function button(parent, text, onClick, data) {
   return b;
 }
 
-function bar(container) {
-  const d = document.createElement('div');
-  d.className = 'analysis-bar';
-  container.append(d);
-  return d;
-}
-
-function row(container) {
-  const d = document.createElement('div');
-  d.className = 'figure-row';
-  container.append(d);
-  return d;
-}
+const bar = (container) => row(container, 'analysis-bar');
 
 export default {
   id: 'rbm',
@@ -82,10 +70,11 @@ export default {
     let chainData = null, animating = 0;
     const chains = panel(chainRow, {
       id: 'rbm-chains', title: 'Gibbs chains', width: 460, height: 260,
-      caption: 'Block-Gibbs chains v → h → v of the current model (press a button).',
+      caption: 'Block-Gibbs chains v → h → v of the current model (from noise when first shown; the buttons animate 40 sweeps).',
       csv: () => chainData && csvText(['chain', 'pixel', 'v'], Array.from(chainData.chains, (v, k) => [Math.floor(k / chainData.n), k % chainData.n, v])),
     });
     let chainSweeps = 0;
+    ctx.onFirstView(chains.fig, 'chains', { B: 16, sweeps: 1, reset: true, fromData: false });
     const cbar = bar(chainRow);
     button(cbar, 'Gibbs chains from noise (animate 40 sweeps)', () => {
       animating = 40; chainSweeps = 0;
@@ -107,9 +96,10 @@ export default {
     });
     const rec = panel(drawRow, {
       id: 'rbm-recon', title: 'reconstruction', width: 300, height: 300,
-      caption: 'Reconstruction of the drawn pattern.',
+      caption: 'Reconstruction of the drawn pattern (computed when first shown, and on the button).',
       csv: () => recon && csvText(['pixel', 'p'], Array.from(recon.recon, (p, k) => [k, p])),
     });
+    ctx.onFirstView(rec.fig, 'reconstruct', () => ({ v: Array.from(grid.v), sweeps: Number(sweepsSel.value) }));
     const geom = () => {
       const cell = Math.floor(Math.min(260 / grid.w, 260 / grid.h));
       return { cell, x: (300 - cell * grid.w) / 2, y: 30 };
@@ -124,7 +114,37 @@ export default {
         if (k < grid.h) c.strokeRect(g.x, g.y + k * g.cell, grid.w * g.cell, 0);
       }
       label(draw.canvas, `v (${grid.w}×${grid.h}); ${grid.patterns.length} pattern(s) stored`);
+      if (document.activeElement === draw.canvas) {  // the keyboard cursor
+        c.strokeStyle = '#d55e00';
+        c.lineWidth = 3;
+        c.strokeRect(g.x + grid.cx * g.cell + 1.5, g.y + grid.cy * g.cell + 1.5, g.cell - 3, g.cell - 3);
+        c.lineWidth = 1;
+      }
+      draw.canvas.setAttribute('aria-label', `drawing grid, ${grid.w} by ${grid.h}: arrow keys move, Space toggles the pixel; ` +
+        `pixel column ${grid.cx + 1}, row ${grid.cy + 1} is ${grid.v[grid.cy * grid.w + grid.cx] ? 'on' : 'off'}`);
     };
+    const toggle = (x, y) => {
+      grid.v[y * grid.w + x] = 1 - grid.v[y * grid.w + x];
+      grid.touched = true;
+      drawGrid();
+    };
+    // The keyboard draws too: arrows move a cursor, Space or Enter toggles its pixel.
+    draw.canvas.tabIndex = 0;
+    draw.canvas.setAttribute('role', 'application');
+    draw.canvas.setAttribute('aria-roledescription', 'drawing grid');
+    draw.canvas.addEventListener('focus', () => grid && drawGrid());
+    draw.canvas.addEventListener('blur', () => grid && drawGrid());
+    draw.canvas.addEventListener('keydown', (e) => {
+      if (!grid) return;
+      const move = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }[e.key];
+      if (move) {
+        grid.cx = Math.min(grid.w - 1, Math.max(0, grid.cx + move[0]));
+        grid.cy = Math.min(grid.h - 1, Math.max(0, grid.cy + move[1]));
+        drawGrid();
+      } else if (e.key === ' ' || e.key === 'Enter') toggle(grid.cx, grid.cy);
+      else return;
+      e.preventDefault();
+    });
     draw.canvas.addEventListener('click', (e) => {
       if (!grid) return;
       const r = draw.canvas.getBoundingClientRect();
@@ -133,13 +153,12 @@ export default {
       const cy = Math.floor((e.clientY - r.top) * (draw.canvas.height / r.height) - g.y) / g.cell;
       const x = Math.floor(cx), y = Math.floor(cy);
       if (x < 0 || y < 0 || x >= grid.w || y >= grid.h) return;
-      grid.v[y * grid.w + x] = 1 - grid.v[y * grid.w + x];
-      grid.touched = true;
-      drawGrid();
+      toggle(x, y);
     });
     const dbar = bar(drawRow);
     const sweepsSel = document.createElement('select');
     sweepsSel.name = 'rbm-recon-sweeps';
+    sweepsSel.setAttribute('aria-label', 'mean-field passes of the reconstruction');
     for (const s of [1, 2, 5, 20]) sweepsSel.append(new Option(`${s} pass${s > 1 ? 'es' : ''}`, String(s)));
     dbar.append(sweepsSel);
     button(dbar, 'reconstruct', () => ctx.analyze('reconstruct', { v: Array.from(grid.v), sweeps: Number(sweepsSel.value) }), 'reconstruct');
@@ -155,6 +174,7 @@ export default {
     const aHead = bar(aBox);
     const scaleSel = document.createElement('select');
     scaleSel.name = 'rbm-scale';
+    scaleSel.setAttribute('aria-label', 'scale of the random couplings W');
     for (const s of [0, 0.25, 0.5, 1, 2, 4]) scaleSel.append(new Option(`W = ${s} · N(0,1)`, String(s)));
     aHead.append(scaleSel);
     button(aHead, '(a) sample with this W (biases of the model)', () => ctx.analyze('coupling', { scale: Number(scaleSel.value) }), 'coupling');
@@ -163,7 +183,7 @@ export default {
     const aRuns = [];
     const aMarg = panel(aRow, {
       id: 'rbm-a-marginals', title: 'sampled marginals vs σ(bias)', width: 360, height: 300,
-      caption: '(a) Press the button.',
+      caption: '(a) Computed when first shown; press the button for another scale.',
       csv: () => aData && csvText(['unit', 'layer', 'sampled', 'sigma_bias', 'exact'], [
         ...Array.from(aData.meanV, (x, i) => [i, 'v', x, aData.sigmaA[i], aData.exactMeanV[i] ?? '']),
         ...Array.from(aData.meanH, (x, j) => [j, 'h', x, aData.sigmaB[j], aData.exactMeanH[j] ?? ''])]),
@@ -174,6 +194,7 @@ export default {
       csv: () => aRuns.length && csvText(['scale', 'max_err_v', 'max_err_h', 'mean_abs_corr', 'exact_mean_abs_corr'],
         aRuns.map((r) => [r.scale, r.maxErrV, r.maxErrH, r.meanAbsCorr, r.exactMeanAbsCorr ?? ''])),
     });
+    ctx.onFirstView(aMarg.fig, 'coupling', () => ({ scale: Number(scaleSel.value) }));
     const aTable = document.createElement('div');
     aBox.append(aTable);
 
@@ -188,7 +209,7 @@ export default {
     let bData = null;
     const bFig = panel(bBox, {
       id: 'rbm-b', title: 'P(h|v) enumeration vs product', width: 460, height: 320,
-      caption: '(b) Press the button.',
+      caption: '(b) Computed when first shown, and on the button.',
       csv: () => bData && csvText(['h_index', 'p_enumeration', 'p_product'], Array.from(bData.pEnum, (p, k) => [k, p, bData.pProduct[k]])),
     });
 
@@ -200,13 +221,15 @@ export default {
     let cData = null;
     const cFig = panel(cBox, {
       id: 'rbm-c', title: 'gradient estimates', width: 900, height: 200,
-      caption: '(c) Press the button.',
+      caption: '(c) Computed when first shown, and on the button.',
       csv: () => cData && csvText(['i', 'j', 'exact', 'fd', ...cData.cd.map((c) => `cd${c.k}`), 'pcd'],
         Array.from(cData.exact, (g, k) => {
           const t = cData.fdIndex.indexOf(k);
           return [Math.floor(k / cData.m), k % cData.m, g, t >= 0 ? cData.fd[t] : '', ...cData.cd.map((c) => c.grad[k]), cData.pcd[k]];
         })),
     });
+    ctx.onFirstView(bFig.fig, 'conditional', () => ({ v: grid && grid.v.some((x) => x) ? Array.from(grid.v) : undefined }));
+    ctx.onFirstView(cFig.fig, 'gradient', { ks: [1, 5, 20] });
     const cTable = document.createElement('div');
     cBox.append(cTable);
 
@@ -260,7 +283,7 @@ export default {
         filters.caption(`Q: what features do the hidden units learn? Column j of W (the weights from unit h_${'j'} to the ${d.n} pixels), ` +
           `step ${d.step}; max |W_ij| = ${wmax.toFixed(3)}. On bars and stripes they become (mixtures of) bars and stripes.`);
         if (!grid || grid.w !== d.width || grid.h !== d.height) {
-          grid = { w: d.width, h: d.height, v: new Float32Array(d.n), patterns: [], touched: false };
+          grid = { w: d.width, h: d.height, v: new Float32Array(d.n), patterns: [], touched: false, cx: 0, cy: 0 };
           drawGrid();
         }
         if (!grid.touched && d.data && !grid.v.some((x) => x)) {  // start from the first training pattern

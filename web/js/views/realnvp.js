@@ -1,5 +1,5 @@
 // Sheet 003 §1: RealNVP (affine coupling layers) on the Olympic rings, Q1–Q5.
-import { panel, table, csvText, analysisBar } from '../figures.js';
+import { panel, table, csvText, analysisBar, row } from '../figures.js';
 import { lineChart } from '../chart.js';
 import { drawPoints, drawTrajectories, drawDensity, layerPoints } from '../plot-realnvp.js';
 
@@ -21,7 +21,6 @@ export default {
     'base N(0, I)) by maximum likelihood, log p(x) = log p_z(f⁻¹(x)) + log|det ∂f⁻¹/∂x|.',
   mount(container, ctx) {
     let val = null;
-    const row = () => { const r = document.createElement('div'); r.className = 'figure-row'; container.append(r); return r; };
     const course = document.createElement('p');
     course.className = 'preset';
     const a = document.createElement('a');
@@ -31,7 +30,7 @@ export default {
     course.append('Presets: ', a, ' — the course\'s usual setting for the sheet: 250,000 points, batch 128, lr 1e-3 cosine, ' +
       '15 coupling layers, 39,000 steps (≈ 20 epochs; several minutes in a browser tab).');
     container.append(course);
-    const r1 = row();
+    const r1 = row(container);
     const q1 = panel(r1, { id: 'q1-validation', width: 480, height: 320,
       caption: 'Q1: validation loss over training, −log p(x) = −log p_z(f⁻¹(x)) − log det, with both terms as separate curves.',
       csv: () => val && csvText(['step', 'loss', 'neg_log_pz', 'neg_log_det'], Array.from({ length: val.length / 4 }, (_, i) => Array.from(val.subarray(4 * i, 4 * i + 4)))) });
@@ -41,7 +40,7 @@ export default {
     container.append(ctx.lossFigure);
     analysisBar(container, ctx, [['seeds', 'Q2: samples of three seeds'], ['layers', 'Q3/Q4: samples through the layers'],
       ['points', 'Q5: five points through the inverse'], ['density', 'density heatmap']]);
-    const r2 = row(), r3 = row(), r3b = row(), r4 = row(), r5 = row(), r6 = row();
+    const r2 = row(container), r3 = row(container), r3b = row(container), r4 = row(container), r5 = row(container), r6 = row(container);
     const drawQ1 = (H) => {
       const xs = [], l = [], a = [], d = [];
       for (let i = 0; i < val.length; i += 4) { xs.push(val[i]); l.push(val[i + 1]); a.push(val[i + 2]); d.push(val[i + 3]); }
