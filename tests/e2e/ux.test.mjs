@@ -157,11 +157,14 @@ test('each view shows only the fields its settings use; a closed form offers no 
   const shown = (name) => page.$eval(`#controls [name="${name}"]`, (e) => !!e.offsetParent);
   assert.equal(await shown('lambda'), true);
   for (const name of ['alpha', 'omega', 'beta', 'hidden', 'steps', 'lr']) assert.equal(await shown(name), false, name);
-  assert.equal(await page.$eval('#run', (x) => x.disabled), true);
+  assert.match(await page.$eval('#run', (x) => `${x.className} ${x.title}`), /unavailable .*nothing to train/);
+  await page.click('#run');  // says why, calmly
+  await page.waitForFunction(() => /nothing to train/.test(document.getElementById('messages').textContent));
+  assert.equal(await page.$eval('#messages', (e) => e.className), 'info');
   assert.equal(await page.$eval('#fig-loss', (x) => !!x.offsetParent), false);
   await page.selectOption('#controls [name="field"]', 'learned');
   await page.waitForFunction(() => window.flowlabPage.config.field === 'learned' && window.flowlabPage.figures);
-  await page.waitForFunction(() => !document.getElementById('run').disabled);
+  await page.waitForFunction(() => !document.getElementById('run').classList.contains('unavailable'));
   for (const name of ['hidden', 'steps', 'lr']) assert.equal(await shown(name), true, name);
   assert.equal(await shown('lambda'), false);
   await close();

@@ -78,19 +78,23 @@ function resetStats() {
 let runStart = null;  // {t, step} at the first progress report of this run
 let wallRate = 0;
 
-// A closed form has nothing to train: no Train/Step, no loss chart.
+// A closed form has nothing to train: Train and Step look unavailable and say
+// why (title, and a note when pressed: they stay focusable), no loss chart.
 let trainable = true;
+const NOTHING = 'This experiment has nothing to train: its figures are exact (closed form). Use the analysis buttons.';
 function setTrainable(t) {
   trainable = t;
-  $('run').disabled = !t;
-  $('step').disabled = running || !t;
+  for (const id of ['run', 'step']) {
+    $(id).classList.toggle('unavailable', !t);
+    $(id).title = t ? '' : NOTHING;
+  }
   lossPanel.fig.hidden = !t;
 }
 function setRunning(r) {
   if (!r) runStart = null;
   running = r;
   $('run').textContent = r ? 'Pause' : 'Train';
-  $('step').disabled = r || !trainable;
+  $('step').disabled = r;
 }
 
 // Draw at most once per animation frame, whatever the message rate.
@@ -205,7 +209,7 @@ const onMessage = {
   progress({ step, total, losses, running: r }) {
     chart.push(losses);
     const now = performance.now();
-    if (r && !runStart) runStart = { t: now, step };
+    if (r && !runStart) { runStart = { t: now, step }; wallRate = 0; }
     else if (runStart && now > runStart.t + 200 && step > runStart.step) wallRate = (step - runStart.step) / ((now - runStart.t) / 1000);
     if (runStart && wallRate) stat('steps/s', wallRate.toPrecision(3));
     setRunning(r);
@@ -346,8 +350,8 @@ $('exercise').addEventListener('change', () => {
   const ex = $('exercise').value;
   if (!revive(`v=1&ex=${encodeURIComponent(ex)}&seed=${current.config.seed}`)) runs.switchExercise(ex, current.config.seed);
 });
-$('run').addEventListener('click', () => worker.postMessage({ type: running ? 'pause' : 'run' }));
-$('step').addEventListener('click', () => worker.postMessage({ type: 'step' }));
+$('run').addEventListener('click', () => (trainable ? worker.postMessage({ type: running ? 'pause' : 'run' }) : messages.show([NOTHING], 'info')));
+$('step').addEventListener('click', () => (trainable ? worker.postMessage({ type: 'step' }) : messages.show([NOTHING], 'info')));
 $('reset').addEventListener('click', () => { runs.reset(); worker.postMessage({ type: 'reset' }); });
 $('import-button').addEventListener('click', () => $('import-run').click());
 // Cancel a long call: only a new worker can stop wasm mid-call; it resumes this link's last checkpoint.
