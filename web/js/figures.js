@@ -86,6 +86,17 @@ export function table(container, id, header, rows, caption) {
   return fig;
 }
 
+// A button; data: the analysis it asks for (data-analysis, which the page disables while it runs).
+export function button(parent, text, onClick, data) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.textContent = text;
+  if (data) b.dataset.analysis = data;
+  b.addEventListener('click', onClick);
+  parent.append(b);
+  return b;
+}
+
 // Buttons that ask the worker for an exercise's analyses: [[name, label], …].
 export function analysisBar(container, ctx, items) {
   const bar = document.createElement('div');
