@@ -1,5 +1,7 @@
+// Screenshots of every view (full page) at each width: node tests/e2e/screenshots.mjs
+// against a running static server (BASE, default port 8102); EXS, WIDTHS, OUT, EXTRA, FULL=0 narrow it.
 import { chromium } from 'playwright-core';
-const base = 'http://127.0.0.1:8102/';
+const base = process.env.BASE || 'http://127.0.0.1:8102/';
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: FLAGS });
 const exs = (process.env.EXS || 'fm-checkerboard,fm-ot,fm-rings,fm-rings-cond,rbm,realnvp,cov1d').split(',');
