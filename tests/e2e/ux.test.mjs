@@ -113,12 +113,12 @@ test('training: progress bar with an estimate, live stats change, wall-clock ste
   await page.click('#run');
   await page.waitForFunction(() => !document.getElementById('progress').hidden &&
     /training: step \d+ of 4000, about .+ left/.test(document.getElementById('progress-text').textContent));
-  const first = { step: await stat(page, 'step'), loss: await stat(page, 'loss') };
+  const first = { step: await stat(page, 'step'), loss: await stat(page, 'CFM loss') };
   await page.waitForFunction((s) => {
     const dd = [...document.querySelectorAll('#stats dt')].find((x) => x.textContent === 'step').nextElementSibling;
     return parseInt(dd.textContent, 10) >= parseInt(s, 10) + 100;
   }, first.step);
-  const second = { step: await stat(page, 'step'), loss: await stat(page, 'loss') };
+  const second = { step: await stat(page, 'step'), loss: await stat(page, 'CFM loss') };
   assert.notEqual(second.step, first.step);
   assert.notEqual(second.loss, first.loss);
   assert.ok(Number(await stat(page, 'steps/s')) > 0);
@@ -128,6 +128,23 @@ test('training: progress bar with an estimate, live stats change, wall-clock ste
   await page.waitForFunction(() => !window.flowlabPage.running && document.getElementById('progress').hidden);
   await close();
   assert.deepEqual(b.errors, []);
+});
+
+test('live stats of the RBM change while training and keep their digits', async () => {
+  const { page, close } = await openAt('v=1&ex=rbm&steps=3000', 1280);
+  await page.click('#run');
+  const seen = new Set();
+  for (let i = 0; i < 3; ++i) {
+    await page.waitForFunction((k) => window.flowlabPage.losses.length >= k, 300 * (i + 1));
+    const loss = await stat(page, 'reconstruction error');
+    assert.match(loss, /[1-9]/, 'significant digits, not 0.0000');
+    seen.add(loss);
+  }
+  assert.ok(seen.size >= 2, [...seen].join(' '));
+  await page.waitForFunction(() => !window.flowlabPage.running, null, { timeout: 120000 });
+  await page.waitForFunction(() => /\(step 3000\)/.test(document.getElementById('stats').textContent));
+  assert.match(await stat(page, 'recon error, training set'), /^\d\.\d+(e-\d+)? \(step 3000\)$/);
+  await close();
 });
 
 test('a long analysis: progress with its estimate, its button disabled, then enabled; cancel restarts the worker', async () => {

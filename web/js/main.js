@@ -70,7 +70,7 @@ function resetStats() {
   $('stats').replaceChildren();
   stats.clear();
   stat('step', '0');
-  stat('loss', '–');
+  stat(chart.ylabel, '–');  // the view's name of its loss (e.g. OT-CFM loss)
   stat('steps/s', '–');
   runStart = null;
 }
@@ -214,7 +214,7 @@ const onMessage = {
     if (runStart && wallRate) stat('steps/s', wallRate.toPrecision(3));
     setRunning(r);
     stat('step', `${step} / ${total}`);
-    if (chart.losses.length) stat('loss', chart.losses[chart.losses.length - 1].toPrecision(4));
+    if (chart.losses.length) stat(chart.ylabel, chart.losses[chart.losses.length - 1].toPrecision(4));
     progress.training(step, total, wallRate, r);
     queueFrame();
   },

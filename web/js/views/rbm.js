@@ -116,7 +116,7 @@ export default {
         }
         if (d.quality) renderQuality(d);
         if (d.eval) {  // evaluated on full figures only (not the previews while training): say when
-          ctx.stat('recon error', `${Number(d.eval.reconTrain).toPrecision(3)} (step ${d.step})`);
+          ctx.stat('recon error, training set', `${Number(d.eval.reconTrain).toPrecision(3)} (step ${d.step})`);
           if (d.eval.feGap !== null) ctx.stat('free-energy gap', fmt(d.eval.feGap));
         }
         let wmax = 1e-9;
