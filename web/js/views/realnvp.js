@@ -131,6 +131,7 @@ export default {
       figures(data) {
         val = data.validation;
         if (val.length >= 4) drawQ1(data.quality.entropy);
+        else lineChart(q1.canvas, [], { title: 'validation loss: none yet (evaluated while training)', xlabel: 'training step', ylabel: 'nats per point' });
         if (val.length >= 4) renderQuality(data.quality, data.total);
         const k = val.length - 4;
         if (k >= 0) ctx.stat('validation loss', `${val[k + 1].toFixed(3)} (−log p_z ${val[k + 2].toFixed(3)}, −log det ${val[k + 3].toFixed(3)})`);
