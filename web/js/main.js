@@ -9,6 +9,7 @@ import { panel, csvText } from './figures.js';
 import { views } from './views/index.js';
 import * as runs from './runs.js';
 import * as progress from './progress.js';
+import { watchFirstViews } from './firstview.js';
 import { mountFormulas } from './formulas.js';
 import './offline.js';
 
@@ -116,8 +117,7 @@ function mountView(ex) {
   const v = views[ex];
   $('question').textContent = v ? v.question : '';
   const box = $('exercise-view');
-  observer.disconnect();
-  seen = [];
+  firstViews.reset();
   box.replaceChildren();
   // The view places the loss chart (ctx.lossFigure) where it fits its layout.
   view = v ? { id: ex, ...v.mount(box, { analyze, stat, lossFigure: lossPanel.fig, trainable: setTrainable, onFirstView }) } : null;
@@ -132,26 +132,9 @@ function analyze(name, args = {}) {
   for (const b of document.querySelectorAll(`#exercise-view button[data-analysis="${name}"]`)) b.disabled = true;
   worker.postMessage({ type: 'analyze', name, args });
 }
-// An analysis computed when its empty panel first scrolls into view (once the model has drawn).
-let seen = [];
-const observer = new IntersectionObserver((entries) => {
-  for (const e of entries) {
-    if (!e.isIntersecting) continue;
-    observer.unobserve(e.target);
-    const item = seen.find((x) => x.el === e.target);
-    if (item) item.due = true;
-  }
-  askSeen();
-});
-function onFirstView(el, name, args = {}) {
-  seen.push({ el, name, args: typeof args === 'function' ? args : () => args, due: false });
-  observer.observe(el);
-}
-function askSeen() {
-  if (!drawn) return;
-  for (const x of seen.filter((y) => y.due && y.el.isConnected)) analyze(x.name, x.args());
-  seen = seen.filter((y) => !y.due && y.el.isConnected);
-}
+// Empty panels ask for their analysis when first shown (once the model has drawn).
+const firstViews = watchFirstViews((name, args) => analyze(name, args), () => drawn);
+const onFirstView = firstViews.add;
 function analysesDone() {
   for (const b of document.querySelectorAll('#exercise-view button[data-analysis]')) b.disabled = false;
   progress.idle();
@@ -164,7 +147,7 @@ function figuresDrawn() {
   restarts = null;  // the (restarted) worker works
   if (unstored) storeCheckpoint(unstored);
   unstored = null;
-  askSeen();
+  firstViews.ask();
 }
 function storeCheckpoint(ck) {
   lastStored = ck;
