@@ -3,6 +3,16 @@
 // validated. The form never validates on its own.
 const GROUPS = [['data', 'Data'], ['model', 'Model'], ['training', 'Training'], ['sampling', 'Sampling']];
 
+// Fields that only some settings of their exercise use: shown only then.
+const datasetDigits = (c) => c.dataset === 'digits';
+const learned = (c) => c.field === 'learned';
+const WHEN = {
+  rbm: { n_train: datasetDigits, n_test: datasetDigits, flip: datasetDigits },
+  cov1d: { lambda: (c) => c.field === 'linear', alpha: (c) => c.field === 'sine', omega: (c) => c.field === 'sine',
+    beta: (c) => c.field === 'split', m1: learned, m2: learned, s: learned, w1: learned, hidden: learned, depth: learned,
+    lr: learned, batch: learned, steps: learned },
+};
+
 function usedBy(field, ex) {
   return field.exercises === '' || field.exercises.split(' ').includes(ex);
 }
@@ -42,6 +52,9 @@ export function build(form, schema, ex) {
 // skip: the field the user is typing in (left as typed).
 export function set(form, config, issues = [], skip = null) {
   const bad = new Set(issues.map((i) => i.field));
+  const when = WHEN[config.ex] || {};
+  for (const el of form.elements) if (el.name && when[el.name]) el.closest('label').hidden = !when[el.name](config);
+  for (const fs of form.querySelectorAll('fieldset')) fs.hidden = ![...fs.querySelectorAll('label')].some((l) => !l.hidden);
   for (const [name, value] of Object.entries(config)) {
     const el = form.elements[name];
     if (!el || name === skip) continue;

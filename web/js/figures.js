@@ -25,7 +25,10 @@ export function panel(container, opts) {
   const canvas = document.createElement('canvas');
   canvas.width = opts.width || 420;
   canvas.height = opts.height || 420;
-  canvas.setAttribute('aria-label', opts.title || opts.id);
+  // Its accessible name: the title, else the caption's first clause.
+  const name = opts.title || (opts.caption || '').split(/[.:;]/)[0].slice(0, 80).trim() || opts.id;
+  canvas.setAttribute('role', 'img');
+  canvas.setAttribute('aria-label', name);
   const cap = document.createElement('figcaption');
   cap.textContent = opts.caption || '';
   const bar = document.createElement('div');
@@ -34,6 +37,7 @@ export function panel(container, opts) {
   png.type = 'button';
   png.textContent = 'PNG';
   png.title = 'download this figure as PNG';
+  png.setAttribute('aria-label', `Download ${name} as PNG`);
   png.addEventListener('click', () => download(fileName(opts.id, 'png'), canvas.toDataURL('image/png')));
   bar.append(png);
   if (opts.csv) {
@@ -41,6 +45,7 @@ export function panel(container, opts) {
     csv.type = 'button';
     csv.textContent = 'CSV';
     csv.title = 'download the numbers of this figure as CSV';
+    csv.setAttribute('aria-label', `Download the numbers of ${name} as CSV`);
     csv.addEventListener('click', () => {
       const text = opts.csv();
       if (text) download(fileName(opts.id, 'csv'), URL.createObjectURL(new Blob([text], { type: 'text/csv' })));
@@ -51,6 +56,14 @@ export function panel(container, opts) {
   fig.style.width = `${canvas.width + 18}px`;  // captions wrap to the figure
   container.append(fig);
   return { fig, canvas, caption: (text) => { cap.textContent = text; } };
+}
+
+// A row of figures (a div.figure-row appended to the container); kind 'analysis-bar' for a row of buttons.
+export function row(container, kind = 'figure-row') {
+  const d = document.createElement('div');
+  d.className = kind;
+  container.append(d);
+  return d;
 }
 
 // A block of text/numbers answering a question, e.g. a table.
@@ -71,6 +84,17 @@ export function table(container, id, header, rows, caption) {
   fig.append(t, cap);
   container.append(fig);
   return fig;
+}
+
+// A button; data: the analysis it asks for (data-analysis, which the page disables while it runs).
+export function button(parent, text, onClick, data) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.textContent = text;
+  if (data) b.dataset.analysis = data;
+  b.addEventListener('click', onClick);
+  parent.append(b);
+  return b;
 }
 
 // Buttons that ask the worker for an exercise's analyses: [[name, label], …].

@@ -8,6 +8,9 @@ import { LossChart } from './chart.js';
 import { panel, csvText } from './figures.js';
 import { views } from './views/index.js';
 import * as runs from './runs.js';
+import * as progress from './progress.js';
+import { watchFirstViews } from './firstview.js';
+import { mountFormulas } from './formulas.js';
 import './offline.js';
 
 const $ = (id) => document.getElementById(id);
@@ -30,7 +33,7 @@ let frameQueued = false;
 
 const lossPanel = panel($('loss-panel'), {
   id: 'loss', title: 'training loss', width: 420, height: 220,
-  caption: 'Training loss per step (log scale; band: min–max per pixel, line: moving average).',
+  caption: 'Training loss per step (log scale; band: min–max of the steps under each pixel column, line: their running median).',
   csv: () => csvText(['step', 'loss'], chart.losses.map((l, i) => [i + 1, l])),
 });
 const chart = new LossChart(lossPanel.canvas);
@@ -69,11 +72,28 @@ function resetStats() {
   $('stats').replaceChildren();
   stats.clear();
   stat('step', '0');
-  stat('loss', '–');
+  stat(chart.ylabel, '–');  // the view's name of its loss (e.g. OT-CFM loss)
   stat('steps/s', '–');
+  runStart = null;
 }
+// Steps per second of wall-clock time over the current run (training, figures, checkpoints and messages included).
+let runStart = null;  // {t, step} at the first progress report of this run
+let wallRate = 0;
 
+// A closed form has nothing to train: Train and Step look unavailable and say
+// why (title, and a note when pressed: they stay focusable), no loss chart.
+let trainable = true;
+const NOTHING = 'This experiment has nothing to train: its figures are exact (closed form). Use the analysis buttons.';
+function setTrainable(t) {
+  trainable = t;
+  for (const id of ['run', 'step']) {
+    $(id).classList.toggle('unavailable', !t);
+    $(id).title = t ? '' : NOTHING;
+  }
+  lossPanel.fig.hidden = !t;
+}
 function setRunning(r) {
+  if (!r) runStart = null;
   running = r;
   $('run').textContent = r ? 'Pause' : 'Train';
   $('step').disabled = r;
@@ -98,14 +118,27 @@ function mountView(ex) {
   const v = views[ex];
   $('question').textContent = v ? v.question : '';
   const box = $('exercise-view');
+  firstViews.reset();
   box.replaceChildren();
   // The view places the loss chart (ctx.lossFigure) where it fits its layout.
-  view = v ? { id: ex, ...v.mount(box, { analyze, stat, lossFigure: lossPanel.fig }) } : null;
+  view = v ? { id: ex, ...v.mount(box, { analyze, stat, lossFigure: lossPanel.fig, trainable: setTrainable, onFirstView }) } : null;
+  chart.ylabel = (v && v.lossName) || 'loss';
+  lossPanel.fig.setAttribute('aria-label', `training ${chart.ylabel} per step`);
+  mountFormulas($('formulas'), ex);
   if (!v) messages.show([`This page has no view for the exercise '${ex}'.`]);
 }
 
+// The buttons of an analysis stay disabled until its answer (or an error) arrives.
 function analyze(name, args = {}) {
+  for (const b of document.querySelectorAll(`#exercise-view button[data-analysis="${name}"]`)) b.disabled = true;
   worker.postMessage({ type: 'analyze', name, args });
+}
+// Empty panels ask for their analysis when first shown (once the model has drawn).
+const firstViews = watchFirstViews((name, args) => analyze(name, args), () => drawn);
+const onFirstView = firstViews.add;
+function analysesDone() {
+  for (const b of document.querySelectorAll('#exercise-view button[data-analysis]')) b.disabled = false;
+  progress.idle();
 }
 
 // A link is stored only once its figures are drawn: a link that cannot draw
@@ -115,6 +148,7 @@ function figuresDrawn() {
   restarts = null;  // the (restarted) worker works
   if (unstored) storeCheckpoint(unstored);
   unstored = null;
+  firstViews.ask();
 }
 function storeCheckpoint(ck) {
   lastStored = ck;
@@ -147,22 +181,29 @@ const onMessage = {
     }
     chart.reset();
     resetStats();
+    setTrainable(true);
     setRunning(false);
+    analysesDone();
     lastFigures = null;
     pendingFigures = null;  // the previous run's, maybe for another view
     drawn = false;
     window.flowlabPage.analyses = {};
     runs.configured({ link, issues, restoredStep });
   },
-  progress({ step, total, losses, stepsPerSec, running: r }) {
+  progress({ step, total, losses, running: r }) {
     chart.push(losses);
+    const now = performance.now();
+    if (r && !runStart) { runStart = { t: now, step }; wallRate = 0; }
+    else if (runStart && now > runStart.t + 200 && step > runStart.step) wallRate = (step - runStart.step) / ((now - runStart.t) / 1000);
+    if (runStart && wallRate) stat('steps/s', wallRate.toPrecision(3));
     setRunning(r);
     stat('step', `${step} / ${total}`);
-    if (chart.losses.length) stat('loss', chart.losses[chart.losses.length - 1].toFixed(4));
-    if (stepsPerSec) stat('steps/s', stepsPerSec.toFixed(1));
+    if (chart.losses.length) stat(chart.ylabel, chart.losses[chart.losses.length - 1].toPrecision(4));
+    progress.training(step, total, wallRate, r);
     queueFrame();
   },
-  figures({ data, seconds }) {
+  figures({ data, seconds, preview }) {
+    if (!preview) progress.idle();
     if (stats.has('figures')) stat('figures', `drawn in ${seconds.toFixed(1)} s`);
     lastFigures = data;
     pendingFigures = data;
@@ -171,11 +212,14 @@ const onMessage = {
   analysis({ name, data, seconds }) {
     if (stats.has('analysis')) stat('analysis', `'${name}' in ${seconds.toFixed(1)} s`);
     window.flowlabPage.analyses[name] = data;
+    for (const b of document.querySelectorAll(`#exercise-view button[data-analysis="${name}"]`)) b.disabled = false;
+    progress.idle();
     if (view) view.analysis(name, data);
   },
   error({ message, ask }) {
     if (ask) answered = ask;
     setRunning(false);
+    analysesDone();
     messages.show([message]);
   },
   checkpoint({ bytes, step, link }) {
@@ -201,9 +245,11 @@ const onMessage = {
     patience = Math.max(15000, 4000 * seconds + 10000);
     // An analysis in the worker's helper: time so far of the estimate (the worker answers meanwhile).
     if (aside) window.flowlabPage.analysisProgress++;
+    if (aside) progress.busy({ what, seconds: steps });
     if (aside) return stat('analysis', `${what}: ${done.toFixed(1)} s of ≈ ${steps.toFixed(1)} s`);
     if (steps) stat('figures', `${done} / ${steps} ODE steps`);
     if (steps) window.flowlabPage.figureSlices++;
+    progress.busy({ what: what || 'working', seconds, done, steps });
   },
   aborted({ message }) {
     restartWorker(`The lab's wasm module aborted (${message})`);
@@ -232,6 +278,7 @@ function startWorker(init) {
 function restartWorker(why) {
   worker.terminate();
   setRunning(false);
+  analysesDone();
   let ck = lastCheckpoint;
   // Never loop: a restarted worker that fails again before drawing anything
   // would fail the same way forever.
@@ -292,9 +339,21 @@ $('exercise').addEventListener('change', () => {
   const ex = $('exercise').value;
   if (!revive(`v=1&ex=${encodeURIComponent(ex)}&seed=${current.config.seed}`)) runs.switchExercise(ex, current.config.seed);
 });
-$('run').addEventListener('click', () => worker.postMessage({ type: running ? 'pause' : 'run' }));
-$('step').addEventListener('click', () => worker.postMessage({ type: 'step' }));
+$('run').addEventListener('click', () => (trainable ? worker.postMessage({ type: running ? 'pause' : 'run' }) : messages.show([NOTHING], 'info')));
+$('step').addEventListener('click', () => (trainable ? worker.postMessage({ type: 'step' }) : messages.show([NOTHING], 'info')));
 $('reset').addEventListener('click', () => { runs.reset(); worker.postMessage({ type: 'reset' }); });
+$('import-button').addEventListener('click', () => $('import-run').click());
+// Cancel a long call: only a new worker can stop wasm mid-call; it resumes this link's last checkpoint.
+$('cancel').addEventListener('click', () => {
+  const ck = lastCheckpoint && current && lastCheckpoint.link === current.link ? lastCheckpoint : null;
+  const what = $('progress-text').textContent.split(':')[0];
+  worker.terminate();
+  analysesDone();
+  setRunning(false);
+  const reason = `Cancelled ${what}; ${ck ? `resumed the run at step ${ck.step}` : 'started afresh from the link'}.`;
+  messages.show([reason], 'info');
+  startWorker({ link: ck ? ck.link : current.link, checkpoint: ck && ck.bytes.slice(), reason });
+});
 $('export-run').addEventListener('click', () => worker.postMessage({ type: 'export' }));
 $('import-run').addEventListener('change', async (e) => {
   const file = e.target.files[0];
@@ -322,6 +381,9 @@ for (const f of window.FlowLab ? window.FlowLab.families : []) {
   script.async = false;  // in order: a family may extend an earlier one
   document.head.append(script);
 }
+
+// On a phone the settings start folded: the figures come first.
+if (window.matchMedia('(max-width: 760px)').matches) $('settings').open = false;
 
 // Resume the stored run of this link (the newest run when the page has no link).
 resetStats();

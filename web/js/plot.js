@@ -1,26 +1,29 @@
 // 2D figures on a canvas: a density image for many points (a 2D histogram
-// through a perceptual colour map), a point cloud for few.
-const PALETTE = [  // magma-like stops, dark → bright
-  [0, 0, 4], [28, 16, 68], [79, 18, 123], [129, 37, 129], [181, 54, 122],
-  [229, 80, 100], [251, 135, 97], [254, 194, 135], [252, 253, 191]];
+// through a perceptual colour map, with its colour bar), a point cloud for few.
+import { MAPS, heat, colourBar } from './heatmap.js';
 
-export function colour(v) {
-  const x = Math.min(1, Math.max(0, v)) * (PALETTE.length - 1);
-  const i = Math.min(PALETTE.length - 2, Math.floor(x));
-  const f = x - i;
-  return PALETTE[i].map((c, k) => Math.round(c + f * (PALETTE[i + 1][k] - c)));
-}
+// Sequential colour of v ∈ [0, 1] (viridis: colour-blind safe, also used by the report).
+export const colour = MAPS.viridis;
 
 export class Frame {
-  constructor(canvas, extent = 5) {
+  // bar: room on the right for a colour bar.
+  constructor(canvas, extent = 5, bar = false) {
     this.canvas = canvas;
     this.ctx = canvas.getContext('2d');
     this.extent = extent;  // the view is [−extent, extent]²
     this.pad = 28;
+    this.right = bar ? 56 : 0;
   }
-  get size() { return Math.min(this.canvas.width, this.canvas.height) - 2 * this.pad; }
+  get size() { return Math.min(this.canvas.width - this.right, this.canvas.height) - 2 * this.pad; }
+  // The colour bar beside the square, for values lo…hi.
+  colourBar(map, lo, hi, label, ticks) {
+    const x = this.px(this.extent) + 22;
+    colourBar(this.ctx, { x, y: this.py(this.extent), w: 10, h: this.size }, map, lo, hi, label, ticks);
+  }
+  // With a colour bar the square is smaller than the canvas: centred vertically.
+  get top() { return Math.max(this.pad, (this.canvas.height - this.size) / 2); }
   px(x) { return this.pad + (x + this.extent) / (2 * this.extent) * this.size; }
-  py(y) { return this.pad + (this.extent - y) / (2 * this.extent) * this.size; }
+  py(y) { return this.top + (this.extent - y) / (2 * this.extent) * this.size; }
 
   clear() {
     const { ctx, canvas } = this;
@@ -51,7 +54,8 @@ export class Frame {
     ctx.fillStyle = '#555';
     ctx.font = '11px system-ui, sans-serif';
     ctx.textAlign = 'center';
-    for (let v = -Math.floor(extent); v <= extent; v += 2) {
+    const step = extent > 3 ? 2 : extent > 1.5 ? 1 : 0.5;
+    for (let v = -Math.floor(extent / step) * step; v <= extent + 1e-9; v += step) {
       ctx.fillText(String(v), this.px(v), this.py(-extent) + 14);
       ctx.textAlign = 'right';
       ctx.fillText(String(v), this.px(-extent) - 4, this.py(v) + 4);
@@ -73,15 +77,9 @@ export class Frame {
     }
     const sorted = Array.from(counts).filter((c) => c > 0).sort((a, b) => a - b);
     const top = sorted.length ? sorted[Math.floor(0.995 * (sorted.length - 1))] : 1;
-    const img = new ImageData(bins, bins);
-    for (let k = 0; k < bins * bins; ++k) {
-      const [r, g, b] = colour(Math.sqrt(counts[k] / top));
-      img.data.set([r, g, b, 255], 4 * k);
-    }
-    const off = new OffscreenCanvas(bins, bins);
-    off.getContext('2d').putImageData(img, 0, 0);
-    this.ctx.imageSmoothingEnabled = false;
-    this.ctx.drawImage(off, this.px(-this.extent), this.py(this.extent), this.size, this.size);
+    const shade = counts.map((c) => Math.sqrt(c / top));
+    heat(this.ctx, shade, bins, bins, { x: this.px(-this.extent), y: this.py(this.extent), w: this.size, h: this.size });
+    return top;
   }
 
   points(points, colourOf = () => 'rgba(20, 40, 120, 0.55)', radius = 1.6) {
@@ -105,10 +103,13 @@ export class Frame {
 
 // Samples as the student sees them: density when there are many, dots otherwise.
 export function drawSamples(canvas, points, title) {
-  const f = new Frame(canvas);
+  const dense = points.length / 2 >= 5000;
+  const f = new Frame(canvas, 5, dense && canvas.width >= 300);
   f.clear();
-  if (points.length / 2 >= 5000) {
-    f.density(points);
+  if (dense) {
+    const top = f.density(points);
+    // sqrt-scaled counts per bin: label the bar in counts.
+    if (f.right) f.colourBar('viridis', 0, 1, 'points per bin', [0, 0.25, 0.5, 1].map((t) => [t, String(Math.round(t * t * top))]));
   } else {
     f.points(points);
   }
@@ -120,20 +121,14 @@ export function drawSamples(canvas, points, title) {
 // ln p on an m × m grid of cell centres over [lo, hi]² (rows = y ascending),
 // coloured over [max − span, max] (lower values clip to the darkest colour).
 export function drawLogDensity(canvas, g, title, span = 10) {
-  const f = new Frame(canvas, g.hi);
+  const f = new Frame(canvas, g.hi, true);
   f.clear();
   let top = -Infinity;
   for (const v of g.logP) top = Math.max(top, v);
-  const img = new ImageData(g.m, g.m);
-  for (let i = 0; i < g.m; ++i)
-    for (let j = 0; j < g.m; ++j) {
-      const [r, gg, b] = colour((g.logP[i * g.m + j] - (top - span)) / span);
-      img.data.set([r, gg, b, 255], 4 * ((g.m - 1 - i) * g.m + j));  // image rows run down, y up
-    }
-  const off = new OffscreenCanvas(g.m, g.m);
-  off.getContext('2d').putImageData(img, 0, 0);
-  f.ctx.imageSmoothingEnabled = false;
-  f.ctx.drawImage(off, f.px(g.lo), f.py(g.hi), f.px(g.hi) - f.px(g.lo), f.py(g.lo) - f.py(g.hi));
+  // Rows run up in y: flipped into image rows.
+  heat(f.ctx, g.logP, g.m, g.m, { x: f.px(g.lo), y: f.py(g.hi), w: f.px(g.hi) - f.px(g.lo), h: f.py(g.lo) - f.py(g.hi) },
+    'viridis', top - span, top, true);
+  f.colourBar('viridis', top - span, top, 'ln p');
   f.axes();
   f.title(title);
   return { frame: f, top };

@@ -6,7 +6,7 @@ import { table } from './figures.js';
 // rows: [[measure, this run, reference, reached (bool | null)], …]
 export function qualityReport(box, id, { step, rows, ok, advice, note }) {
   box.replaceChildren();
-  const fig = table(box, id, ['measure', `run (step ${step})`, 'reference', ''],
+  const fig = table(box, id, ['measure', `run (step ${step})`, 'reference', 'verdict'],
     rows.map(([name, run, ref, reached]) => [name, run, ref, reached === null ? '' : reached ? 'reached' : 'below']), '');
   const verdict = ok ? `At the reference. ${note || ''}`
     : `Below the reference: ${advice}. ${note || ''}`;

@@ -1,24 +1,24 @@
 // Sheet 000 §2: the instantaneous change of variables in 1D,
 // d ln q(z(t), t)/dt = −f′(z(t), t), from the four steps of the derivation to
 // particles carrying their density.
-import { panel, table, csvText, analysisBar } from '../figures.js';
-import { chart } from '../plot-rbm.js';
+import { panel, table, csvText, analysisBar, row } from '../figures.js';
+import { lineChart } from '../chart.js';
 
-const C = { t0: '#1f6fd0', t1: '#d04a1f', t2: '#2a9d3a', grey: '#888' };
+const C = { t0: '#0072b2', t1: '#d55e00', t2: '#009e73', grey: '#888' };
 const cols = (obj, keys) => keys.map((k) => obj[k]);
 // δt slider: 0…60 ↦ δt = 10^(−3 + v/20), i.e. 0.001 … 1.
 const dtOf = (v) => 10 ** (-3 + v / 20);
 
 export default {
   id: 'cov1d',
+  lossName: 'CFM loss',
   title: 'Change of variables in 1D (sheet 000 §2)',
   question: '§2 A density q(z, t) carried by the flow dz/dt = f(z, t): show that d ln q(z(t), t)/dt = −f′(z(t), t) — ' +
     'an interval [z, z + Δz] is mapped to [x, x + Δx] after δt, its mass is kept, Δx ≈ Δz (1 + f′(z) δt), so the ' +
     'density changes by the ratio 1/(1 + f′δt).',
   mount(container, ctx) {
     let fig = null, der = null, sweep = null, parts = null;
-    const row = () => { const r = document.createElement('div'); r.className = 'figure-row'; container.append(r); return r; };
-    const r0 = row();
+    const r0 = row(container);
     const field = panel(r0, { id: 'cov-field', width: 460, height: 300,
       caption: 'The field f(z, t) at t = 0, ½, 1 (solid) and f′(z, t) at t = 0 (grey).',
       csv: () => fig && csvText(['z', ...fig.fields.flatMap((f) => [`f_t${f.t}`, `df_t${f.t}`])],
@@ -28,7 +28,7 @@ export default {
       ['particles', 'push particles and ln q']]);
 
     // The δt slider re-asks the derivation (the worker answers in a few ms).
-    const sliderRow = row();
+    const sliderRow = row(container);
     const label = document.createElement('label');
     const slider = document.createElement('input');
     slider.type = 'range'; slider.min = '0'; slider.max = '60'; slider.value = '46';
@@ -44,7 +44,7 @@ export default {
     slider.addEventListener('input', askDerivation);
     dtText.textContent = dtOf(+slider.value).toPrecision(2);
 
-    const r1 = row(), r2 = row(), r3 = row();
+    const r1 = row(container), r2 = row(container), r3 = row(container);
     const render = {
       derivation(d) {
         der = d;
@@ -56,7 +56,7 @@ export default {
             `Δx = ${d.dx.toPrecision(4)} vs Δz (1 + f′δt) = ${d.dxLinear.toPrecision(4)}.`,
           csv: () => csvText(['x', 'q_t', 'q_t_plus_dt'], Array.from(d.xs, (x, i) => [x, d.qT[i], d.qNext[i]])) });
         const bar = (x, y, colour) => ({ x: [x, x], y: [0, y], colour });
-        chart(f.canvas, [
+        lineChart(f.canvas, [
           { x: d.xs, y: d.qT, colour: C.t0, name: 'q(·, t)' }, { x: d.xs, y: d.qNext, colour: C.t1, name: 'q(·, t + δt)' },
           bar(d.z, d.qZ, C.t0), bar(d.z + d.dz, d.qZ, C.t0), bar(d.x, d.qX, C.t1), bar(d.xEnd, d.qX, C.t1),
         ], { title: 'an interval and its image after δt', xlabel: 'z, x', ylabel: 'density' });
@@ -80,7 +80,7 @@ export default {
             'a slope of 1 is first order.',
           csv: () => csvText(['dt', 'rate_linear', 'rate_true', 'target', 'err_linear', 'err_true'],
             d.rows.map((r) => cols(r, ['dt', 'rateLinear', 'rateTrue', 'target', 'errLinear', 'errTrue']))) });
-        chart(f.canvas, [{ x: dts, y: lg('errLinear'), colour: C.t0, name: 'linearised ratio', dots: true },
+        lineChart(f.canvas, [{ x: dts, y: lg('errLinear'), colour: C.t0, name: 'linearised ratio', dots: true },
           { x: dts, y: lg('errTrue'), colour: C.t1, name: 'the flow\'s density', dots: true }],
         { title: 'error of the rate against δt (log–log)', xlabel: 'log₁₀ δt', ylabel: 'log₁₀ error' });
       },
@@ -101,7 +101,7 @@ export default {
             `. L1(histogram, q) = ${d.l1.toFixed(3)} (sampling noise of ${d.bins} bins).`,
           csv: () => csvText(['particle', 'z0', 'z_T', 'ln_q_carried', 'ln_q_exact'],
             Array.from({ length: n }, (_, i) => [i, d.z[i], end[i], lq[i], exact ? d.logQExact[K * n + i] : ''])) });
-        chart(f.canvas, [
+        lineChart(f.canvas, [
           { x: hx, y: hy, colour: C.grey, name: 'histogram' },
           { x: d.xs, y: d.qCurve, colour: C.t0, name: exact ? 'q(·, T) exact' : 'q(·, T) of the flow' },
           { x: Array.from(end.subarray(0, m)), y: Array.from(lq.subarray(0, m), Math.exp), colour: C.t1, name: 'carried by particles', dots: true },
@@ -111,8 +111,9 @@ export default {
     return {
       figures(data) {
         fig = data;
+        ctx.trainable(!data.analytic);
         const colours = [C.t0, C.t1, C.t2];
-        chart(field.canvas, [
+        lineChart(field.canvas, [
           ...data.fields.map((f, i) => ({ x: data.zs, y: f.f, colour: colours[i], name: `f(z, ${f.t})` })),
           { x: data.zs, y: data.fields[0].df, colour: C.grey, name: 'f′(z, 0)' },
         ], { title: data.analytic ? 'closed-form field: exact, nothing to train' : `learned field, step ${data.step}`, xlabel: 'z', ylabel: 'f' });

@@ -1,5 +1,5 @@
 // Sheet 000 §3(a): conditional flow matching from N(0, I) to the checkerboard.
-import { panel, csvText, analysisBar, table } from '../figures.js';
+import { panel, csvText, analysisBar, table, row } from '../figures.js';
 import { drawSamples, drawLogDensity, Frame } from '../plot.js';
 import { qualityReport } from '../quality.js';
 
@@ -32,6 +32,7 @@ function drawArrows(canvas, x, v, m, scale, colour, title) {
 
 export default {
   id: 'fm-checkerboard',
+  lossName: 'CFM loss',
   title: 'Flow matching — checkerboard (sheet 000 §3)',
   question: '§3(a) Train v(x, t) with the CFM loss ‖v(ψt(x0), t) − (x1 − x0)‖², ψt(x0) = (1 − t)·x0 + t·x1, ' +
     'x0 ~ N(0, I), x1 ~ checkerboard, and push N(0, I) samples through dx/dt = v(x, t) from t = 0 to 1.',
@@ -51,9 +52,7 @@ export default {
       ['quality', 'quality report: exact NLL vs ln 32'],
     ]);
     // Computed once a run is done (a few seconds: 2048 exact ln p), or on the button.
-    const qualityBox = document.createElement('div');
-    qualityBox.className = 'figure-row';
-    container.append(qualityBox);
+    const qualityBox = row(container);
     let qualityAsked = -1;
     const renderQuality = (q) => {
       const f3 = (x) => x.toFixed(3);
@@ -69,12 +68,8 @@ export default {
       });
       ctx.stat('KL gap', f3(q.klGap));
     };
-    const fig4Box = document.createElement('div');
-    fig4Box.className = 'figure-row';
-    container.append(fig4Box);
-    const field0Box = document.createElement('div');
-    field0Box.className = 'figure-row';
-    container.append(field0Box);
+    const fig4Box = row(container);
+    const field0Box = row(container);
     const renderField0 = (d) => {
       field0Box.replaceChildren();
       const N = d.m * d.m;
@@ -86,7 +81,7 @@ export default {
       const mx = `(${d.meanX1[0].toFixed(3)}, ${d.meanX1[1].toFixed(3)})`;
       const meanText = d.meanExact ? `E[x1] = ${mx} exactly (the checkerboard is symmetric under x → −x)` : `E[x1] = ${mx} from 100,000 data draws`;
       const skipped = d.excluded ? `, leaving out the ${d.excluded} grid point${d.excluded > 1 ? 's' : ''} where v* = 0 (x = E[x1]: a relative error means nothing there)` : '';
-      for (const [key, title, colour] of [['v', `learned v(x, 0), step ${d.step}`, '#1f6fd0'], ['vStar', 'optimum v*(x, 0) = E[x1] − x', '#d04a1f']]) {
+      for (const [key, title, colour] of [['v', `learned v(x, 0), step ${d.step}`, '#0072b2'], ['vStar', 'optimum v*(x, 0) = E[x1] − x', '#d55e00']]) {
         const f = panel(field0Box, { id: `field0-${key}`, width: 320, height: 320, csv,
           caption: key === 'v' ? `(b) The trained field at t = 0 on an ${d.m} × ${d.m} grid over [−0.5, 0.5]²; arrows share one scale ` +
             `(longest = ${longest.toFixed(3)}).`
@@ -101,9 +96,7 @@ export default {
       ], `(b) step ${d.step}: the relative error over the grid${skipped}; the absolute error counts every point, ` +
         'and divided by the mean ‖v*‖ it does not blow up where v* is small.');
     };
-    const densityBox = document.createElement('div');
-    densityBox.className = 'figure-row';
-    container.append(densityBox);
+    const densityBox = row(container);
     const renderDensity = (d) => {
       densityBox.replaceChildren();
       const f = panel(densityBox, { id: 'density', width: 420, height: 420,
@@ -120,9 +113,7 @@ export default {
     };
     const renderFig4 = (d) => {
       fig4Box.replaceChildren();
-      const rows = [document.createElement('div'), document.createElement('div')];
-      for (const r of rows) r.className = 'figure-row';
-      fig4Box.append(...rows);
+      const rows = [row(fig4Box), row(fig4Box)];
       const csvOf = (pts) => () => csvText(['x', 'y'], Array.from({ length: pts.length / 2 }, (_, i) => [pts[2 * i], pts[2 * i + 1]]));
       for (const p of d.progression) {
         const f = panel(rows[0], { id: `fig4-t${p.t.toFixed(2)}`, width: 205, height: 205, csv: csvOf(p.points),

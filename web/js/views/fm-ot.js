@@ -1,11 +1,11 @@
 // Sheet 000 §3(c): independent CFM and minibatch OT-CFM side by side.
-import { panel, table, csvText, analysisBar } from '../figures.js';
+import { panel, table, csvText, analysisBar, row } from '../figures.js';
 import { drawSamples, Frame } from '../plot.js';
-import { chart } from '../plot-rbm.js';
+import { lineChart, columnStats } from '../chart.js';
 import { timeColour } from '../plot-rings.js';
 
 const NAMES = { independent: 'independent CFM', ot: 'OT-CFM' };
-const COLOURS = { independent: '#1f6fd0', ot: '#d04a1f' };
+const COLOURS = { independent: '#0072b2', ot: '#d55e00' };
 const xy = (pts) => Array.from({ length: pts.length / 2 }, (_, i) => [pts[2 * i], pts[2 * i + 1]]);
 
 function drawPaths(canvas, traj, n, title) {
@@ -51,38 +51,36 @@ function drawBars(canvas, bars, title) {
   c.fillText(title, 8, 18);
 }
 
-// Every k-th value, so a long loss history draws quickly.
-function thin(losses, max = 600) {
-  const k = Math.max(1, Math.ceil(losses.length / max));
-  const x = [], y = [];
-  for (let i = 0; i < losses.length; i += k) { x.push(i + 1); y.push(losses[i]); }
-  return { x, y };
+// Running medians per pixel column, so a long loss history draws quickly and spikes do not linger.
+function medians(losses, cols) {
+  const s = columnStats(losses, cols);
+  return { x: s.x, y: s.med };
 }
 
 export default {
   id: 'fm-ot',
+  lossName: 'OT-CFM loss',
   title: 'Flow matching — minibatch optimal transport (sheet 000 §3(c))',
   question: '§3(c) Pair x0 and x1 inside each batch by an exact optimal assignment under ‖x0 − x1‖² (OT-CFM) instead ' +
     'of independently (CFM). Both models train here from the same seed on the same batches; compare their trajectories, ' +
     'how straight they are, and their samples with few function evaluations.',
   mount(container, ctx) {
     let last = null;
-    const row = () => { const r = document.createElement('div'); r.className = 'figure-row'; container.append(r); return r; };
-    const r0 = row();
+    const r0 = row(container);
     const live = Object.fromEntries(['independent', 'ot'].map((name) => [name, panel(r0, {
       id: `ot-samples-${name}`, width: 360, height: 360,
       caption: `${NAMES[name]}: samples x(1) from the same x(0) ~ N(0, I) (the settings' solver and steps).`,
       csv: () => last && csvText(['x', 'y'], xy(last.models.find((m) => m.name === name).samples)),
     })]));
-    const r1 = row();
+    const r1 = row(container);
     const losses = panel(r1, { id: 'ot-losses', width: 480, height: 260,
-      caption: 'Training loss of both models (every step, thinned for drawing). OT pairing lowers the loss itself: paired ' +
+      caption: 'Training loss of both models (the median of the steps under each pixel column). OT pairing lowers the loss itself: paired ' +
         'targets x1 − x0 vary less for a given x_t, so less of the loss is irreducible noise.',
       csv: () => last && csvText(['step', 'loss_independent', 'loss_ot'],
         Array.from(last.lossesOt, (l, i) => [i + 1, last.lossesIndependent[i], l])) });
     r1.append(ctx.lossFigure);
     analysisBar(container, ctx, [['compare', 'trajectories, straightness, NFE 1/2/4/8 of both']]);
-    const r2 = row(), r3 = row(), r4 = row();
+    const r2 = row(container), r3 = row(container), r4 = row(container);
 
     const renderCompare = (d) => {
       for (const r of [r2, r3, r4]) r.replaceChildren();
@@ -121,10 +119,12 @@ export default {
         last = data;
         for (const m of data.models)
           drawSamples(live[m.name].canvas, m.samples, `${NAMES[m.name]}, step ${data.step} (${(100 * m.onSquares).toFixed(1)} % on squares)`);
-        chart(losses.canvas, [
-          { ...thin(data.lossesIndependent), colour: COLOURS.independent, name: NAMES.independent },
-          { ...thin(data.lossesOt), colour: COLOURS.ot, name: NAMES.ot },
-        ], { title: `CFM loss of both models, step ${data.step}`, xlabel: 'step', ylabel: 'loss' });
+        const cols = losses.canvas.width - 80;
+        lineChart(losses.canvas, [
+          { ...medians(data.lossesIndependent, cols), colour: COLOURS.independent, name: `${NAMES.independent} (running median)` },
+          { ...medians(data.lossesOt, cols), colour: COLOURS.ot, name: `${NAMES.ot} (running median)` },
+        ], { title: `loss of both models, step ${data.step}`, xlabel: 'training step', ylabel: 'CFM loss (log scale)', logY: true,
+          xrange: [0, Math.max(1, data.lossesOt.length)] });
         ctx.stat('on squares (CFM / OT)', data.models.map((m) => `${(100 * m.onSquares).toFixed(1)} %`).join(' / '));
       },
       analysis(name, data) { if (name === 'compare') renderCompare(data); },

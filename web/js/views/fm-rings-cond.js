@@ -1,10 +1,11 @@
 // Sheet 003 §2, conditional: v(x, t, c) on [x, t, e_c] with a learned class embedding e_c.
-import { panel, csvText, analysisBar } from '../figures.js';
+import { panel, csvText, analysisBar, row } from '../figures.js';
 import { drawRingPoints, drawTrajectories, drawBackdrop, drawMarkers, RING_COLOURS, RING_NAMES, xyCsv } from '../plot-rings.js';
 import { qualityReport } from '../quality.js';
 
 export default {
   id: 'fm-rings-cond',
+  lossName: 'CFM loss',
   title: 'Conditional flow matching — Olympic rings (sheet 003 §2)',
   question: '§2 (conditional) Train v(x, t, c) with a learned embedding e_c of the ring c concatenated to the input ' +
     '[x, t, e_c]; then sample the ring you ask for.',
@@ -29,11 +30,7 @@ export default {
       ['classTrajectories', 'Q2: one trajectory per class'],
     ]);
     bar.append(control);
-    const qualityBox = document.createElement('div');
-    qualityBox.className = 'figure-row';
-    const rowBox = document.createElement('div');
-    rowBox.className = 'figure-row';
-    container.append(qualityBox, rowBox);
+    const qualityBox = row(container), rowBox = row(container);
     const samples = panel(rowBox, {
       id: 'rings-cond-samples', title: 'class-conditional samples', width: 420, height: 420,
       caption: 'Sheet 003 §2 conditional Q3: samples coloured by the ring they were asked for.',
@@ -41,15 +38,17 @@ export default {
     });
     const dataPanel = panel(rowBox, {
       id: 'rings-cond-data', title: 'training data', width: 420, height: 420,
-      caption: 'Sheet 003 §2 conditional Q1: press the button to draw the training data coloured by ring.',
+      caption: 'Sheet 003 §2 conditional Q1: the training data coloured by ring (drawn when first shown).',
       csv: () => data && csvText(['x', 'y', 'class'], xyCsv(data.points).map((p, i) => [...p, data.labels[i]])),
     });
     const trajPanel = panel(rowBox, {
       id: 'rings-cond-trajectories', title: 'one trajectory per class', width: 420, height: 420,
-      caption: 'Sheet 003 §2 conditional Q2: press the button to draw one trajectory per class.',
+      caption: 'Sheet 003 §2 conditional Q2: one trajectory per class (drawn when first shown).',
       csv: () => trajData && csvText(['class', 't', 'x', 'y'], trajData.traj.flatMap((tr, c) =>
         xyCsv(tr).map((p, k) => [c, k / trajData.steps, ...p]))),
     });
+    ctx.onFirstView(dataPanel.fig, 'data');
+    ctx.onFirstView(trajPanel.fig, 'classTrajectories');
     const drawSamples = (d) => {
       last = d;
       const n = d.samples.length / 2;

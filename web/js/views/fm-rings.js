@@ -1,18 +1,12 @@
 // Sheet 003 §2: flow matching from N(0, I) to the Olympic rings, Q1–Q5.
-import { panel, csvText, analysisBar, table } from '../figures.js';
+import { panel, csvText, analysisBar, table, row } from '../figures.js';
 import { drawLogDensity } from '../plot.js';
 import { qualityReport } from '../quality.js';
 import { drawRingPoints, drawTrajectories, drawBackdrop, drawMarkers, timeColour, xyCsv } from '../plot-rings.js';
 
-const row = (container) => {
-  const r = document.createElement('div');
-  r.className = 'figure-row';
-  container.append(r);
-  return r;
-};
-
 export default {
   id: 'fm-rings',
+  lossName: 'CFM loss',
   title: 'Flow matching — Olympic rings (sheet 003 §2)',
   question: '§2 Train v(x, t) by conditional flow matching from x0 ~ N(0, I) to a fixed data set of the five Olympic ' +
     'rings (each axis standardised), then study the learned flow: its progression over t, trajectories, the effect of ' +

@@ -1,6 +1,7 @@
 // Sheet 003 §1: RealNVP (affine coupling layers) on the Olympic rings, Q1–Q5.
-import { panel, table, csvText, analysisBar } from '../figures.js';
-import { drawCurves, drawPoints, drawTrajectories, drawDensity, layerPoints } from '../plot-realnvp.js';
+import { panel, table, csvText, analysisBar, row } from '../figures.js';
+import { lineChart } from '../chart.js';
+import { drawPoints, drawTrajectories, drawDensity, layerPoints } from '../plot-realnvp.js';
 
 // The course's usual setting (public solutions of the sheet): 250k points, batch 128,
 // Adam 1e-3 cosine, 15 couplings (shift b unbounded, as there), ≈ 20 epochs of the 200k training points.
@@ -14,12 +15,12 @@ const stackCsv = (stack, n) => csvText(['layer', 'point', 'x', 'y'],
 
 export default {
   id: 'realnvp',
+  lossName: 'batch NLL (nats)',
   title: 'Normalizing flow — RealNVP on the Olympic rings (sheet 003 §1)',
   question: '§1 Train a RealNVP flow (affine coupling layers x_b ← x_b·exp(s(x_a)) + b(x_a), permutations between them, ' +
     'base N(0, I)) by maximum likelihood, log p(x) = log p_z(f⁻¹(x)) + log|det ∂f⁻¹/∂x|.',
   mount(container, ctx) {
     let val = null;
-    const row = () => { const r = document.createElement('div'); r.className = 'figure-row'; container.append(r); return r; };
     const course = document.createElement('p');
     course.className = 'preset';
     const a = document.createElement('a');
@@ -29,7 +30,7 @@ export default {
     course.append('Presets: ', a, ' — the course\'s usual setting for the sheet: 250,000 points, batch 128, lr 1e-3 cosine, ' +
       '15 coupling layers with an unbounded shift b, 39,000 steps (≈ 20 epochs; several minutes in a browser tab).');
     container.append(course);
-    const r1 = row();
+    const r1 = row(container);
     const q1 = panel(r1, { id: 'q1-validation', width: 480, height: 320,
       caption: 'Q1: validation loss over training, −log p(x) = −log p_z(f⁻¹(x)) − log det, with both terms as separate curves.',
       csv: () => val && csvText(['step', 'loss', 'neg_log_pz', 'neg_log_det'], Array.from({ length: val.length / 4 }, (_, i) => Array.from(val.subarray(4 * i, 4 * i + 4)))) });
@@ -39,13 +40,14 @@ export default {
     container.append(ctx.lossFigure);
     analysisBar(container, ctx, [['seeds', 'Q2: samples of three seeds'], ['layers', 'Q3/Q4: samples through the layers'],
       ['points', 'Q5: five points through the inverse'], ['density', 'density heatmap']]);
-    const r2 = row(), r3 = row(), r3b = row(), r4 = row(), r5 = row(), r6 = row();
+    const r2 = row(container), r3 = row(container), r3b = row(container), r4 = row(container), r5 = row(container), r6 = row(container);
     const drawQ1 = (H) => {
       const xs = [], l = [], a = [], d = [];
       for (let i = 0; i < val.length; i += 4) { xs.push(val[i]); l.push(val[i + 1]); a.push(val[i + 2]); d.push(val[i + 3]); }
-      drawCurves(q1.canvas, xs, [{ name: 'validation loss', colour: '#222', ys: l }, { name: '−log p_z(f⁻¹(x))', colour: '#1f6fd0', ys: a },
-        { name: '−log det', colour: '#d04a1f', ys: d }, { name: 'data entropy (floor)', colour: '#2a9d3a', ys: xs.map(() => H), dash: [5, 4] }],
-      'validation loss and its two terms');
+      lineChart(q1.canvas, [{ name: 'validation loss', colour: '#000000', x: xs, y: l }, { name: '−log p_z(f⁻¹(x))', colour: '#0072b2', x: xs, y: a },
+        { name: '−log det', colour: '#d55e00', x: xs, y: d }],
+      { title: 'validation loss and its two terms', xlabel: 'training step', ylabel: 'nats per point',
+        hlines: [{ y: H, name: 'data entropy (floor)', colour: '#009e73' }] });
       const k = val.length - 4;
       q1.caption(`Q1: validation loss over training and its two terms; dashed: the data's entropy ${H.toFixed(3)}, below which no model's ` +
         `expected loss can go. At step ${val[k]}: ${val[k + 1].toFixed(3)} = ${val[k + 2].toFixed(3)} (−log p_z) + ${val[k + 3].toFixed(3)} (−log det).`);
@@ -130,6 +132,7 @@ export default {
       figures(data) {
         val = data.validation;
         if (val.length >= 4) drawQ1(data.quality.entropy);
+        else lineChart(q1.canvas, [], { title: 'validation loss: none yet (evaluated while training)', xlabel: 'training step', ylabel: 'nats per point' });
         if (val.length >= 4) renderQuality(data.quality, data.total);
         const k = val.length - 4;
         if (k >= 0) ctx.stat('validation loss', `${val[k + 1].toFixed(3)} (−log p_z ${val[k + 2].toFixed(3)}, −log det ${val[k + 3].toFixed(3)})`);
