@@ -14,6 +14,13 @@ for target in $(build/native/flowlab_tests --flowlab-targets); do
   echo "native suite under FLOWLAB_TARGET=$target: passed in $((SECONDS - start)) s"
 done
 
+echo "== the doctest suite under ASan/UBSan (the dispatch's own SIMD target)"
+cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFLOWLAB_SANITIZE=ON >/dev/null
+cmake --build build/asan -j"$(nproc)" --target flowlab_tests
+start=$SECONDS
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/flowlab_tests
+echo "native suite under ASan/UBSan: passed in $((SECONDS - start)) s"
+
 echo "== fuzzing: link parser and every exercise's checkpoint import (ASan/UBSan, bounded)"
 bash .ci/fuzz.sh "${FLOWLAB_FUZZ_SECONDS:-90}"
 
