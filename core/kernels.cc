@@ -35,7 +35,10 @@ namespace {
 // The sum over k runs in order from the bias: results do not depend on the
 // tiling (same bits as a plain row-by-row loop with MulAdd).
 // A chunk [k0, k0+kc) of a long sum continues from C (first = false).
-template <int R, int kV, bool kSilu>
+// A(r, k) is a[r·rs + k·ks]: rows of A (rs = lda, ks = 1) or a packed block
+// (rs = 1, ks = R), whose R broadcasts per k sit at constant offsets from one
+// pointer (in wasm: R load32_splat with immediate offsets, no address math).
+template <int R, int kV, bool kSilu, int rs_c = 0, int ks_c = 0>
 HWY_INLINE void Tile(const float* HWY_RESTRICT A, int lda, const float* HWY_RESTRICT P, int kc,
                      const float* HWY_RESTRICT bias, bool first, float* HWY_RESTRICT Z,
                      float* HWY_RESTRICT C, int i0, int j0, int N) {
@@ -51,12 +54,15 @@ HWY_INLINE void Tile(const float* HWY_RESTRICT A, int lda, const float* HWY_REST
     for (int r = 0; r < R; ++r)
       for (int v = 0; v < kV; ++v) acc[r][v] = hn::LoadU(d, C + size_t(i0 + r) * N + j0 + v * L);
   }
-  const float* a = A + size_t(i0) * lda;
-  for (int k = 0; k < kc; ++k) {
+  // Packed (ks_c = R): A points at the block; else at row i0 of A.
+  const float* a = ks_c ? A : A + size_t(i0) * lda;
+  const size_t rs = rs_c ? size_t(rs_c) : size_t(lda), ks = ks_c ? size_t(ks_c) : 1;
+  const float* p = P;
+  for (int k = 0; k < kc; ++k, a += ks, p += kV * L) {
     V w[kV];
-    for (int v = 0; v < kV; ++v) w[v] = hn::Load(d, P + size_t(k) * kV * L + v * L);
+    for (int v = 0; v < kV; ++v) w[v] = hn::Load(d, p + v * L);
     for (int r = 0; r < R; ++r) {
-      const V ar = hn::Set(d, a[size_t(r) * lda + k]);
+      const V ar = hn::Set(d, a[r * rs]);
       for (int v = 0; v < kV; ++v) acc[r][v] = hn::MulAdd(ar, w[v], acc[r][v]);
     }
   }
@@ -74,7 +80,7 @@ HWY_INLINE void Tile(const float* HWY_RESTRICT A, int lda, const float* HWY_REST
 
 // Scratch buffers reused across calls (no allocation per step once warm).
 std::vector<float>& Scratch(int slot = 0) {
-  static thread_local std::vector<float> buf[3];
+  static thread_local std::vector<float> buf[4];
   return buf[slot];
 }
 
@@ -102,6 +108,18 @@ void Gemm(const float* A, const float* B, const float* bias, float* Z, float* C,
   // 64-byte aligned start inside the buffer for hn::Load.
   float* P = panel.data();
   P += (64 - (reinterpret_cast<uintptr_t>(P) & 63)) / sizeof(float) % 16;
+  // A's full row tiles packed once per call: tile t holds, for each k, its
+  // kRows values A(t·kRows + r, k) side by side (the same sums, same bits).
+  const int tiles = M / kRows;
+  std::vector<float>& apack = Scratch(3);
+  apack.resize(size_t(tiles) * kRows * K);
+  for (int t = 0; t < tiles; ++t) {
+    float* dst = apack.data() + size_t(t) * kRows * K;
+    for (int r = 0; r < kRows; ++r) {
+      const float* src = A + size_t(t * kRows + r) * K;
+      for (int k = 0; k < K; ++k) dst[size_t(k) * kRows + r] = src[k];
+    }
+  }
   auto pack = [&](int j0, int w, int k0, int kc) HWY_ATTR {
     for (int k = 0; k < kc; ++k)
       for (int c = 0; c < w; ++c)
@@ -116,12 +134,15 @@ void Gemm(const float* A, const float* B, const float* bias, float* Z, float* C,
       const bool first = k0 == 0, last = k0 + kc == K;
       pack(j0, kV * L, k0, kc);
       const float* a = A + k0;
+      const float* ap = apack.data() + size_t(k0) * kRows;
       int i = 0;
       if (kSilu && last) {
-        for (; i + kRows <= M; i += kRows) Tile<kRows, kV, kSilu>(a, K, P, kc, bias, first, Z, C, i, j0, N);
+        for (; i + kRows <= M; i += kRows)
+          Tile<kRows, kV, kSilu, 1, kRows>(ap + size_t(i) * K, K, P, kc, bias, first, Z, C, i, j0, N);
         for (; i < M; ++i) Tile<1, kV, kSilu>(a, K, P, kc, bias, first, Z, C, i, j0, N);
       } else {
-        for (; i + kRows <= M; i += kRows) Tile<kRows, kV, false>(a, K, P, kc, bias, first, Z, C, i, j0, N);
+        for (; i + kRows <= M; i += kRows)
+          Tile<kRows, kV, false, 1, kRows>(ap + size_t(i) * K, K, P, kc, bias, first, Z, C, i, j0, N);
         for (; i < M; ++i) Tile<1, kV, false>(a, K, P, kc, bias, first, Z, C, i, j0, N);
       }
     }

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -11,19 +12,23 @@
 namespace flowlab {
 namespace {
 
-// A persistent pool: part 0 runs on the caller, parts 1..T−1 on the workers.
-// Waking a sleeping thread costs up to a millisecond in a VM, a dozen times a
-// step, so workers spin for a while (2 ms) on the generation counter before
-// they sleep, and the caller spins for the parts to finish. The pool only
-// grows (a run may use fewer parts than it has threads): in wasm a new thread
-// needs a preloaded worker, and a joined thread's worker returns to
-// emscripten's pool only once the caller yields to the event loop.
+// A persistent pool. Parts are claimed, not assigned: the caller runs part 0,
+// then caller and workers claim the rest one by one, so a worker the OS has
+// not scheduled (a busy machine) leaves its share to the others instead of
+// stalling the step. Part p always covers the same range: the same bits
+// whoever runs it. Waking a sleeping thread costs up to a millisecond in a
+// VM, a dozen times a step, so workers spin for a while (2 ms) on the
+// generation counter before they sleep, and the caller spins for the parts
+// to finish. The pool only grows (a run may use fewer parts than it has
+// threads): in wasm a new thread needs a preloaded worker, and a joined
+// thread's worker returns to emscripten's pool only once the caller yields
+// to the event loop.
 class Pool {
  public:
   void grow(int n) {
     for (int i = size(); i < n; ++i) {
       const long g = gen_.load();
-      workers_.emplace_back([this, i, g] { loop(i, g); });
+      workers_.emplace_back([this, g] { loop(g); });
     }
   }
   ~Pool() {
@@ -38,19 +43,37 @@ class Pool {
   int size() const { return int(workers_.size()) + 1; }
   void run(int parts, const std::function<void(int)>& fn) {
     fn_ = &fn;
-    parts_ = parts;
-    pending_.store(int(workers_.size()), std::memory_order_relaxed);  // all answer
+    done_.store(0, std::memory_order_relaxed);
+    // (run, parts, next part) in one word: a claim succeeds only within its run.
+    const uint64_t run = ((claim_.load(std::memory_order_relaxed) >> 40) + 1) & 0xFFFFFF;
+    claim_.store(run << 40 | uint64_t(parts) << 20 | 1, std::memory_order_release);
     {
       std::lock_guard<std::mutex> l(m_);
       gen_.fetch_add(1, std::memory_order_release);
     }
     go_.notify_all();
     fn(0);
-    while (pending_.load(std::memory_order_acquire) != 0) std::this_thread::yield();
+    done_.fetch_add(1, std::memory_order_release);
+    while (work()) {
+    }
+    while (done_.load(std::memory_order_acquire) != parts) std::this_thread::yield();
   }
 
  private:
-  void loop(int part, long seen) {
+  // Claims and runs one part of the current run; false when none is left.
+  bool work() {
+    uint64_t v = claim_.load(std::memory_order_acquire);
+    for (;;) {
+      const int next = int(v & 0xFFFFF), parts = int(v >> 20 & 0xFFFFF);
+      if (next >= parts) return false;
+      if (claim_.compare_exchange_weak(v, v + 1, std::memory_order_acq_rel, std::memory_order_acquire)) {
+        (*fn_)(next);  // fn_ stays until every part of this run is done
+        done_.fetch_add(1, std::memory_order_release);
+        return true;
+      }
+    }
+  }
+  void loop(long seen) {
     for (;;) {
       const auto t0 = std::chrono::steady_clock::now();
       while (gen_.load(std::memory_order_acquire) == seen &&
@@ -62,17 +85,17 @@ class Pool {
       }
       seen = gen_.load(std::memory_order_acquire);
       if (stop_.load()) return;
-      if (part < parts_) (*fn_)(part);
-      pending_.fetch_sub(1, std::memory_order_release);
+      while (work()) {
+      }
     }
   }
   std::vector<std::thread> workers_;
   std::mutex m_;
   std::condition_variable go_;
   const std::function<void(int)>* fn_ = nullptr;
-  int parts_ = 1;
   std::atomic<long> gen_{0};
-  std::atomic<int> pending_{0};
+  std::atomic<uint64_t> claim_{0};
+  std::atomic<int> done_{0};
   std::atomic<bool> stop_{false};
 };
 

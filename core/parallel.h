@@ -3,7 +3,8 @@
 // X·W and dY·Wᵀ, rows of Xᵀ·dY (W's fan-in) — in blocks aligned to the
 // kernels' register tiles, so every output element is summed in the same
 // order as on one thread: results are bit-identical for any thread count.
-// Off (1 thread) unless set_threads is called; the page never calls it.
+// Off (1 thread) unless set_threads is called (the page: one per core when
+// it is cross-origin isolated, web/js/worker.js).
 #pragma once
 #include <functional>
 

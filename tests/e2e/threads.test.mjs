@@ -34,8 +34,15 @@ const LINK = 'v=1&ex=fm-checkerboard&seed=9&hidden=64&depth=3&lr=0.005&batch=100
 // What the page's training worker loaded: its thread count, module folder, isolation.
 async function workerState(page) {
   await page.waitForFunction(() => window.flowlabPage.figures);
-  const w = page.workers().filter((x) => /js\/worker\.js/.test(x.url())).pop();
-  return w.evaluate(() => ({ threads: lab.module.threads(), gen: GEN, isolated: self.crossOriginIsolated }));
+  // After a reload the closed page's worker may still be listed: the live one answers.
+  for (;;) {
+    for (const w of page.workers().filter((x) => /js\/worker\.js/.test(x.url())).reverse()) {
+      const s = await w.evaluate(() => (typeof lab !== 'undefined' && lab
+        ? { threads: lab.module.threads(), gen: GEN, isolated: self.crossOriginIsolated } : null)).catch(() => null);
+      if (s) return s;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 async function train(page) {
