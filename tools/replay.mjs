@@ -15,12 +15,10 @@
 //   { input, exercise, link, steps, seconds (training time), metrics: {…}, sha256: {params, losses, figures},
 //     verified?, checks?: [{metric, value, min?, max?, ok}], ok, error? }
 import { Worker, isMainThread, parentPort } from 'node:worker_threads';
-import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 
-const require = createRequire(import.meta.url);
 
 // Canonical JSON of figure data: typed arrays as plain arrays (every float exact).
 export function canonical(x) {
@@ -101,7 +99,7 @@ export function tasksOf(inputs, steps) {
 const linkOf = (s) => (s.includes('#') ? s.slice(s.indexOf('#') + 1) : s.replace(/^\?/, ''));
 
 async function loadLab() {
-  const FlowLab = require('../web/js/api.js');
+  const FlowLab = await import('../web/js/api.js');
   return FlowLab.load();
 }
 

@@ -16,7 +16,7 @@ const { benchCfm, paramsOf = W.paramsOf } = require('./tfjs_cfm.js');
 const emit = (o) => console.log(JSON.stringify({ ...o, load1: +os.loadavg()[0].toFixed(2) }));
 const minS = quick ? 0.5 : 3;
 
-const FlowLab = require(path.join(here, '..', '..', 'web', 'js', 'api.js'));
+const FlowLab = await import('../../web/js/api.js');
 const lab = await FlowLab.load();
 const assignments = (sizes, minS) => {
   for (const batch of sizes) for (const solver of [0, 1]) emit({ impl: 'flowlab-wasm-node', ...W.assignment(lab, { batch, solver, minS }) });

@@ -2,9 +2,7 @@
 // analyses of several links in wasm (node, one thread) and prints the cost
 // model's FLOP count per second of each. kFlopsPerSecond is set below the
 // slowest of these rates. Run: node tests/bench/cost_calibrate.mjs
-import { createRequire } from 'module';
-const require = createRequire(import.meta.url);
-const FlowLab = require('../../web/js/api.js');
+const FlowLab = await import('../../web/js/api.js');
 const lab = await FlowLab.load();
 
 const links = process.argv.length > 2 ? process.argv.slice(2) : [

@@ -6,11 +6,9 @@
 // time) next to the wall time for loaded machines. Slow (minutes): not part
 // of run.sh.
 //   node tests/bench/fm_ot_quality.mjs [--gen DIR] [--seed S] [BATCH ...]
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const opt = (name) => { const i = args.indexOf(name); return i < 0 ? undefined : args.splice(i, 2)[1]; };
@@ -18,7 +16,7 @@ const gen = opt('--gen');
 const seed = opt('--seed') || '1';
 const batches = args.length ? args.map(Number) : [128, 256, 512];
 
-const FlowLab = require(path.join(here, '..', '..', 'web', 'js', 'api.js'));
+const FlowLab = await import('../../web/js/api.js');
 const lab = await FlowLab.load(gen ? { gen: path.resolve(gen) } : {});
 const r4 = (x) => +x.toFixed(4);
 for (const batch of batches) {

@@ -4,11 +4,8 @@
 // its fields, and gives the same bits in node and in Chromium.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { start } from './browser.mjs';
-
-const require = createRequire(import.meta.url);
-const FlowLab = require('../../web/js/api.js');
+import * as FlowLab from '../../web/js/api.js';
 
 let b, lab;
 before(async () => { b = await start(); lab = await FlowLab.load(); });

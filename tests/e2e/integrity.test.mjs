@@ -7,11 +7,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { start } from './browser.mjs';
+import * as FlowLab from '../../web/js/api.js';
 
-const require = createRequire(import.meta.url);
-const FlowLab = require('../../web/js/api.js');
 let b, lab;
 before(async () => { b = await start(); lab = await FlowLab.load(); });
 after(async () => { await b.stop(); });

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { start } from './browser.mjs';
+import * as FlowLab from '../../web/js/api.js';
 
 let b;
 before(async () => { b = await start(); });
@@ -129,8 +129,6 @@ test('script payloads in every link field never run and never reach the DOM as H
 });
 
 test('same link: bit-identical weights after N steps in node and in Chromium (same wasm build)', async () => {
-  const require = createRequire(import.meta.url);
-  const FlowLab = require('../../web/js/api.js');
   const lab = await FlowLab.load();
   const exp = lab.create(LINK);
   exp.train(40);

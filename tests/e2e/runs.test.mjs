@@ -6,9 +6,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { start } from './browser.mjs';
 import { serve } from '../../.ci/static-server.mjs';
-import { createRequire } from 'node:module';
+import * as FlowLab from '../../web/js/api.js';
 
-const FlowLab = createRequire(import.meta.url)('../../web/js/api.js');
 const lab = await FlowLab.load();
 
 let b;

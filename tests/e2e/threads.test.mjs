@@ -37,8 +37,8 @@ async function workerState(page) {
   // After a reload the closed page's worker may still be listed: the live one answers.
   for (;;) {
     for (const w of page.workers().filter((x) => /js\/worker\.js/.test(x.url())).reverse()) {
-      const s = await w.evaluate(() => (typeof lab !== 'undefined' && lab
-        ? { threads: lab.module.threads(), gen: GEN, isolated: self.crossOriginIsolated } : null)).catch(() => null);
+      const s = await w.evaluate(() => (typeof flowlabWorker !== 'undefined' && flowlabWorker.lab
+        ? { threads: flowlabWorker.lab.module.threads(), gen: flowlabWorker.gen, isolated: self.crossOriginIsolated } : null)).catch(() => null);
       if (s) return s;
     }
     await new Promise((r) => setTimeout(r, 50));

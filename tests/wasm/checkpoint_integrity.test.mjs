@@ -7,10 +7,8 @@
 // files (no checksum) still import.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
+import * as FlowLab from '../../web/js/api.js';
 
-const require = createRequire(import.meta.url);
-const FlowLab = require('../../web/js/api.js');
 const lab = await FlowLab.load();
 
 // Small models, so that thousands of imports stay quick.

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as FlowLab from '../../web/js/api.js';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -73,7 +74,6 @@ test('built from a link; save/load round trip resumes training exactly', () => {
 });
 
 test('FlowLab API: closed-form fields have total 0, the learned one trains and round-trips', async () => {
-  const FlowLab = require(path.join(root, 'web/js/api.js'));
   const lab = await FlowLab.load();
   for (const field of ['linear', 'sine', 'split']) {
     const e = lab.create(`v=1&ex=cov1d&field=${field}`);

@@ -1,10 +1,8 @@
 // The wasm build in node, through the documented JS API (web/js/api.js).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
+import * as FlowLab from '../../web/js/api.js';
 
-const require = createRequire(import.meta.url);
-const FlowLab = require('../../web/js/api.js');
 const lab = await FlowLab.load();
 
 test('module loads and reports the link schema', () => {

@@ -1,10 +1,8 @@
 // Flow matching on the Olympic rings in node, through the JS API (web/js/api/fm_rings.js).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
+import * as FlowLab from '../../web/js/api.js';
 
-const require = createRequire(import.meta.url);
-const FlowLab = require('../../web/js/api.js');
 const lab = await FlowLab.load();
 
 const COND = 'v=1&ex=fm-rings-cond&seed=3&hidden=32&depth=2&batch=128&steps=200&rings_n=1000&embed=4&ode_steps=10';

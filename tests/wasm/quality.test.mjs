@@ -3,10 +3,8 @@
 // references themselves, checked for several training seeds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
+import * as FlowLab from '../../web/js/api.js';
 
-const require = createRequire(import.meta.url);
-const FlowLab = require('../../web/js/api.js');
 const lab = await FlowLab.load();
 
 const run = (link) => {

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as FlowLab from '../../web/js/api.js';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -82,7 +83,6 @@ test('views (a), (b), (c) on a small user-pattern RBM', () => {
 });
 
 // The generic experiment API (web/js/api/rbm.js), as the page's worker uses it.
-const FlowLab = require(path.join(root, 'web/js/api.js'));
 const lab = await FlowLab.load();
 
 test('API: link → experiment; per-step losses, ll history, same seed identical, checkpoint continues identically', () => {

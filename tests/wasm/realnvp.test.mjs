@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as FlowLab from '../../web/js/api.js';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -59,7 +60,6 @@ test('checkpoint: save, load, continue identically; wrong bytes refused', () => 
 });
 
 test('JS API: link → experiment, figures and every analysis', async () => {
-  const FlowLab = require('../../web/js/api.js');
   const lab = await FlowLab.load();
   const e = lab.create('v=1&ex=realnvp&layers=4&hidden=8&steps=50&rings_n=500&seed=2');
   assert.equal(e.layers, 4);
@@ -77,7 +77,6 @@ test('JS API: link → experiment, figures and every analysis', async () => {
 });
 
 test('the data entropy and the exact density of the five points; the quality report; the schedule by name', async () => {
-  const FlowLab = require('../../web/js/api.js');
   const lab = await FlowLab.load();
   // The sheet's inliers lie near a band's edge: the default 50,000 points standardise like the sheet's data.
   const e = lab.create('v=1&ex=realnvp&layers=4&hidden=8&steps=60&seed=2');

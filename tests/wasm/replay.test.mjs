@@ -6,10 +6,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
+import * as FlowLab from '../../web/js/api.js';
 
-const require = createRequire(import.meta.url);
-const FlowLab = require('../../web/js/api.js');
 const tool = new URL('../../tools/replay.mjs', import.meta.url).pathname;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'replay-'));
 

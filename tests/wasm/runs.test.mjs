@@ -3,10 +3,8 @@
 // a trained model over to such a link trains on exactly as before.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
+import * as FlowLab from '../../web/js/api.js';
 
-const require = createRequire(import.meta.url);
-const FlowLab = require('../../web/js/api.js');
 const lab = await FlowLab.load();
 const schema = lab.schema();
 const usedBy = (f, ex) => !f.exercises || f.exercises.split(' ').includes(ex);

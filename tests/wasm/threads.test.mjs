@@ -3,13 +3,11 @@
 // same bits for 1, 2 and 3 threads and in either module.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as FlowLab from '../../web/js/api.js';
 
-const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
-const FlowLab = require('../../web/js/api.js');
 const one = await FlowLab.load();
 const mt = await FlowLab.load({ gen: path.join(here, '..', '..', 'web', 'gen', 'mt'), threads: 3 });
 

@@ -4,10 +4,8 @@
 // before any allocation when it does not fit (web/js/api.js analyze).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
+import * as FlowLab from '../../web/js/api.js';
 
-const require = createRequire(import.meta.url);
-const FlowLab = require('../../web/js/api.js');
 const lab = await FlowLab.load();
 const flat = (f) => JSON.stringify(f, (k, v) => (ArrayBuffer.isView(v) ? Array.from(v) : v));
 

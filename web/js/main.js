@@ -12,6 +12,7 @@ import * as progress from './progress.js';
 import { watchFirstViews } from './firstview.js';
 import { mountFormulas } from './formulas.js';
 import './offline.js';
+import * as FlowLab from './api.js';
 
 const $ = (id) => document.getElementById(id);
 const form = $('controls');
@@ -259,7 +260,7 @@ const onMessage = {
 // The worker: started, watched (a killed or hung worker stops answering
 // pings), and restarted from the last checkpoint when it fails.
 function startWorker(init) {
-  worker = new Worker('js/worker.js');
+  worker = new Worker('js/worker.js', { type: 'module' });
   window.flowlabPage.workerStarts++;
   worker.onmessage = (e) => {
     lastHeard = Date.now();
@@ -374,13 +375,8 @@ window.addEventListener('hashchange', () => {
   if (!current || state.readLink() !== current.link) runs.configure(state.readLink());
 });
 
-// The console API (index.html loads js/api.js): add the exercise families.
-for (const f of window.FlowLab ? window.FlowLab.families : []) {
-  const script = document.createElement('script');
-  script.src = `js/${f}`;
-  script.async = false;  // in order: a family may extend an earlier one
-  document.head.append(script);
-}
+// The JS API, for scripting from the console: const lab = await FlowLab.load()
+window.FlowLab = FlowLab;
 
 // On a phone the settings start folded: the figures come first.
 if (window.matchMedia('(max-width: 760px)').matches) $('settings').open = false;

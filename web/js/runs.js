@@ -5,6 +5,7 @@
 import * as store from './store.js';
 import * as messages from './messages.js';
 import { views } from './views/index.js';
+import { modelKey } from './api.js';
 
 const $ = (id) => document.getElementById(id);
 let post = () => {};   // to the worker
@@ -25,7 +26,7 @@ const handed = new Map();
 const title = (ex) => (views[ex] ? views[ex].title : ex);
 const field = (link, name) => (new RegExp(`(?:^|&)${name}=([^&]*)`).exec(link) || [])[1] || '';
 function identity(link) {
-  return { key: window.FlowLab.modelKey(link, schema), ex: field(link, 'ex') };
+  return { key: modelKey(link, schema), ex: field(link, 'ex') };
 }
 
 function notice(lines, kind) {

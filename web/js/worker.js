@@ -22,14 +22,14 @@
 //        aside: `seconds` left by the estimate, `done` seconds so far of `steps` estimated)
 //      {type:'aborted', message}: the wasm module aborted (e.g. out of memory); it is
 //        unusable, this worker answers nothing more and the page replaces it
-'use strict';
+// A module worker (new Worker(url, {type: 'module'})).
+import * as FlowLab from './api.js';
+
 // Threads inside a step need SharedArrayBuffer (a cross-origin isolated page):
 // then the pthreads module with a thread per core the browser reports, else
 // the single-thread module. Both give the same bits.
 const THREADS = self.crossOriginIsolated ? Math.max(1, Math.min(64, navigator.hardwareConcurrency | 0)) : 1;
 const GEN = THREADS > 1 ? '../gen/mt/' : '../gen/';
-importScripts(`${GEN}flowlab.js`, 'api.js');
-importScripts(...FlowLab.families);
 
 const CHUNK_MS = 40;  // training time between message checks
 const CHECKPOINT_MS = 3000;  // how often a running experiment is checkpointed
@@ -327,7 +327,7 @@ function analyzeAside(name, args, seconds) {
     fail(`The analysis '${oldest}' was cancelled: at most ${MAX_ASIDE} long analyses run at once; ask for it again.`);
   }
   const what = `the analysis '${name}'`;
-  const worker = new Worker(self.location.href);
+  const worker = new Worker(self.location.href, { type: 'module' });
   const t0 = performance.now();
   const timer = setInterval(() => {
     const done = (performance.now() - t0) / 1000;
@@ -364,6 +364,10 @@ handlers.analyzeAside = ({ bytes, name, args }) => {
   if (hasNonFinite(data)) return fail(`The analysis '${name}' produced NaN/Inf: the model diverged.`);
   post({ type: 'analysis', name, data, seconds: (performance.now() - t0) / 1000 });
 };
+
+// For the browser tests and the devtools console (a module's bindings are not
+// globals): the live module, experiment and module folder of this worker.
+self.flowlabWorker = { get lab() { return lab; }, get exp() { return exp; }, gen: GEN };
 
 let ready = null;
 self.onmessage = async (e) => {

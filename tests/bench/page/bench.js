@@ -1,7 +1,8 @@
 // Runs the workloads (workload.js) and leaves window.benchResults for the
 // harness: one object per measurement, or window.benchError.
+import * as FlowLab from '/js/api.js';
+
 (async function () {
-  'use strict';
   const params = new URLSearchParams(location.search);
   const quick = params.has('quick');
   const minS = quick ? 0.5 : 3;

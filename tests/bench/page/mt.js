@@ -1,7 +1,8 @@
 // Threads inside a training step (core/parallel.h) in Chromium: the pthreads
 // module at 1 and 2 threads, interleaved, same workload as bench.js.
+import * as FlowLab from '/js/api.js';
+
 (async function () {
-  'use strict';
   const quick = new URLSearchParams(location.search).has('quick');
   const minS = quick ? 0.5 : 3;
   const out = [];

@@ -9,113 +9,110 @@
 //   exp.analyze('fig4' | 'field0' | 'density') → Fig. 4 panels; v(x, 0) vs E[x1] − x; ln p_1 on a grid
 //   exp.analyze('quality')            → exact NLL, KL gap to ln 32, on-squares fraction, verdict (core/quality.h)
 // opts: { solver: 'euler' | 'midpoint', steps } (default: the config's).
-(function (root) {
-  'use strict';
-  const FlowLab = root.FlowLab || require('../api.js');
-  const SOLVERS = ['euler', 'midpoint'];
-  const PREVIEW_POINTS = 2000;
+import { Experiment } from './base.js';
 
-  class FlowMatchingExperiment extends FlowLab.Experiment {
-    constructor(lab, parsed) {
-      super(lab, parsed);
-      this.handle = new this.module.FlowMatching(parsed.link);
-    }
-    ode(opts = {}) {
-      const solver = SOLVERS.indexOf(opts.solver || this.config.solver);
-      if (solver < 0) throw new Error(`solver must be one of ${SOLVERS.join(', ')}`);
-      const steps = FlowLab.Experiment.intArg(opts.steps === undefined ? this.config.ode_steps : opts.steps, 'steps', 1, 100000);
-      return [steps, solver];
-    }
-    sample(n = this.config.samples, opts) {
-      const [steps, solver] = this.ode(opts);
-      return this.handle.sample(FlowLab.Experiment.intArg(n, 'n', 1, 1e6), steps, solver).slice();
-    }
-    trajectories(n = 10, opts) {
-      const [steps, solver] = this.ode(opts);
-      return this.handle.trajectories(FlowLab.Experiment.intArg(n, 'n', 1, 1e6), steps, solver).slice();
-    }
-    flow(points, t0 = 0, t1 = 1, opts) {
-      const [steps, solver] = this.ode(opts);
-      return this.handle.flow(Array.from(points), t0, t1, steps, solver).slice();
-    }
-    velocity(points, t = 0) { return this.handle.velocity(Array.from(points), t).slice(); }
-    // ln p_1(x) by the instantaneous change of variables (unconditional models).
-    logDensity(points, opts) {
-      const [steps, solver] = this.ode(opts);
-      return this.handle.logDensity(Array.from(points), steps, solver);
-    }
-    onSquares(points) { return this.module.checkerboardFraction(Array.from(points)); }
+const SOLVERS = ['euler', 'midpoint'];
+const PREVIEW_POINTS = 2000;
 
-    // The live figure: samples at t = 1 (fewer points while training runs).
-    figures({ preview = false } = {}) { return this.figuresOf(this.sample(this.figurePoints(preview))); }
-    figurePoints(preview) { return preview ? Math.min(PREVIEW_POINTS, this.config.samples) : this.config.samples; }
-    figuresOf(samples) {
-      return { step: this.step, done: this.step >= this.config.steps, samples, onSquares: this.onSquares(samples) };
-    }
-    // figures() in slices of ODE steps, with the same bits: job.advance(k) runs
-    // up to k more steps and says whether all are done; job.result() is then
-    // figures(). null when the figures are not one unconditional sample.
-    figuresJob({ preview = false } = {}) {
-      const n = this.figurePoints(preview);
-      if (!n) return null;
-      const [steps, solver] = this.ode();
-      this.handle.sampleBegin(FlowLab.Experiment.intArg(n, 'n', 1, 1e6));
-      return FlowMatchingExperiment.odeJob(steps, (from, to) => this.handle.sampleSteps(steps, from, to, solver),
-        () => this.figuresOf(this.handle.sampleEnd().slice()));
-    }
-    // A job of `steps` ODE steps: run(from, to) integrates [from, to); end()
-    // gives the result once all are done.
-    static odeJob(steps, run, end) {
-      let done = 0;
-      return {
-        steps,
-        get done() { return done; },
-        advance: (k) => {
-          const to = Math.min(steps, done + k);
-          run(done, to);
-          done = to;
-          return done >= steps;
-        },
-        result: end,
-      };
-    }
+class FlowMatchingExperiment extends Experiment {
+  constructor(lab, parsed) {
+    super(lab, parsed);
+    this.handle = new this.module.FlowMatching(parsed.link);
   }
-  FlowMatchingExperiment.prototype.analyses = {
-    // Lipman et al. 2022, Fig. 4: left, the density at t = 0, 1/3, 2/3, 1
-    // (midpoint, 30 steps so the snapshots fall on those t exactly); right,
-    // samples at NFE = 4, 8, 10, 20 of the midpoint solver (2 evaluations a step).
-    fig4({ n = this.config.samples } = {}) {
-      const steps = 30;
-      const traj = this.trajectories(n, { steps, solver: 'midpoint' });
-      const progression = [0, 10, 20, 30].map((k) => ({ t: k / steps, points: traj.slice(k * 2 * n, (k + 1) * 2 * n) }));
-      const nfe = [4, 8, 10, 20].map((e) => {
-        const points = this.sample(n, { solver: 'midpoint', steps: e / 2 });
-        return { nfe: e, points, onSquares: this.onSquares(points) };
-      });
-      return { step: this.step, progression, nfe };
-    },
-    // Sheet 000 §3(b): the trained v(x, t = 0) on an m × m grid over
-    // [−half, half]² against v*(x, 0) = E[x1] − x (E[x1] from nData draws).
-    // ln p_1 on an m × m grid over [−extent, extent]² (midpoint, 40 steps)
-    // and ∫ p over it; the five points of sheet 003 §1.5 when asked.
-    density({ m = 81, extent = this.config.ex === 'fm-checkerboard' ? 5 : 3, steps = 40 } = {}) {
-      const g = this.handle.densityGrid(m, -extent, extent, steps, 1);
-      return { step: this.step, steps, ...g };
-    },
-    field0({ m = 11, half = 0.5, nData = 100000 } = {}) {
-      return { step: this.step, ...this.handle.fieldAtZero(m, half, nData) };
-    },
-    // The run against the exact optimum: NLL = −(1/32) ∫ ln p over the squares
-    // (midpoint rule, k × k cells per square, ln p by `steps` midpoint steps),
-    // KL gap = NLL − ln 32, and the fraction of the figure's samples on the squares.
-    quality({ k = 16, steps = 40 } = {}) {
-      const samples = this.sample(this.config.samples);
-      return { step: this.step, ...this.handle.checkerboardQuality(samples, FlowLab.Experiment.intArg(k, 'k', 2, 64),
-        FlowLab.Experiment.intArg(steps, 'steps', 1, 1000)) };
-    },
-  };
+  ode(opts = {}) {
+    const solver = SOLVERS.indexOf(opts.solver || this.config.solver);
+    if (solver < 0) throw new Error(`solver must be one of ${SOLVERS.join(', ')}`);
+    const steps = Experiment.intArg(opts.steps === undefined ? this.config.ode_steps : opts.steps, 'steps', 1, 100000);
+    return [steps, solver];
+  }
+  sample(n = this.config.samples, opts) {
+    const [steps, solver] = this.ode(opts);
+    return this.handle.sample(Experiment.intArg(n, 'n', 1, 1e6), steps, solver).slice();
+  }
+  trajectories(n = 10, opts) {
+    const [steps, solver] = this.ode(opts);
+    return this.handle.trajectories(Experiment.intArg(n, 'n', 1, 1e6), steps, solver).slice();
+  }
+  flow(points, t0 = 0, t1 = 1, opts) {
+    const [steps, solver] = this.ode(opts);
+    return this.handle.flow(Array.from(points), t0, t1, steps, solver).slice();
+  }
+  velocity(points, t = 0) { return this.handle.velocity(Array.from(points), t).slice(); }
+  // ln p_1(x) by the instantaneous change of variables (unconditional models).
+  logDensity(points, opts) {
+    const [steps, solver] = this.ode(opts);
+    return this.handle.logDensity(Array.from(points), steps, solver);
+  }
+  onSquares(points) { return this.module.checkerboardFraction(Array.from(points)); }
 
-  FlowLab.register(['fm-checkerboard'], FlowMatchingExperiment);
-  FlowLab.FlowMatchingExperiment = FlowMatchingExperiment;
-  FlowLab.SOLVERS = SOLVERS;
-})(typeof self !== 'undefined' ? self : globalThis);
+  // The live figure: samples at t = 1 (fewer points while training runs).
+  figures({ preview = false } = {}) { return this.figuresOf(this.sample(this.figurePoints(preview))); }
+  figurePoints(preview) { return preview ? Math.min(PREVIEW_POINTS, this.config.samples) : this.config.samples; }
+  figuresOf(samples) {
+    return { step: this.step, done: this.step >= this.config.steps, samples, onSquares: this.onSquares(samples) };
+  }
+  // figures() in slices of ODE steps, with the same bits: job.advance(k) runs
+  // up to k more steps and says whether all are done; job.result() is then
+  // figures(). null when the figures are not one unconditional sample.
+  figuresJob({ preview = false } = {}) {
+    const n = this.figurePoints(preview);
+    if (!n) return null;
+    const [steps, solver] = this.ode();
+    this.handle.sampleBegin(Experiment.intArg(n, 'n', 1, 1e6));
+    return FlowMatchingExperiment.odeJob(steps, (from, to) => this.handle.sampleSteps(steps, from, to, solver),
+      () => this.figuresOf(this.handle.sampleEnd().slice()));
+  }
+  // A job of `steps` ODE steps: run(from, to) integrates [from, to); end()
+  // gives the result once all are done.
+  static odeJob(steps, run, end) {
+    let done = 0;
+    return {
+      steps,
+      get done() { return done; },
+      advance: (k) => {
+        const to = Math.min(steps, done + k);
+        run(done, to);
+        done = to;
+        return done >= steps;
+      },
+      result: end,
+    };
+  }
+}
+FlowMatchingExperiment.prototype.analyses = {
+  // Lipman et al. 2022, Fig. 4: left, the density at t = 0, 1/3, 2/3, 1
+  // (midpoint, 30 steps so the snapshots fall on those t exactly); right,
+  // samples at NFE = 4, 8, 10, 20 of the midpoint solver (2 evaluations a step).
+  fig4({ n = this.config.samples } = {}) {
+    const steps = 30;
+    const traj = this.trajectories(n, { steps, solver: 'midpoint' });
+    const progression = [0, 10, 20, 30].map((k) => ({ t: k / steps, points: traj.slice(k * 2 * n, (k + 1) * 2 * n) }));
+    const nfe = [4, 8, 10, 20].map((e) => {
+      const points = this.sample(n, { solver: 'midpoint', steps: e / 2 });
+      return { nfe: e, points, onSquares: this.onSquares(points) };
+    });
+    return { step: this.step, progression, nfe };
+  },
+  // Sheet 000 §3(b): the trained v(x, t = 0) on an m × m grid over
+  // [−half, half]² against v*(x, 0) = E[x1] − x (E[x1] from nData draws).
+  // ln p_1 on an m × m grid over [−extent, extent]² (midpoint, 40 steps)
+  // and ∫ p over it; the five points of sheet 003 §1.5 when asked.
+  density({ m = 81, extent = this.config.ex === 'fm-checkerboard' ? 5 : 3, steps = 40 } = {}) {
+    const g = this.handle.densityGrid(m, -extent, extent, steps, 1);
+    return { step: this.step, steps, ...g };
+  },
+  field0({ m = 11, half = 0.5, nData = 100000 } = {}) {
+    return { step: this.step, ...this.handle.fieldAtZero(m, half, nData) };
+  },
+  // The run against the exact optimum: NLL = −(1/32) ∫ ln p over the squares
+  // (midpoint rule, k × k cells per square, ln p by `steps` midpoint steps),
+  // KL gap = NLL − ln 32, and the fraction of the figure's samples on the squares.
+  quality({ k = 16, steps = 40 } = {}) {
+    const samples = this.sample(this.config.samples);
+    return { step: this.step, ...this.handle.checkerboardQuality(samples, Experiment.intArg(k, 'k', 2, 64),
+      Experiment.intArg(steps, 'steps', 1, 1000)) };
+  },
+};
+
+export const kinds = { 'fm-checkerboard': FlowMatchingExperiment };
+export { FlowMatchingExperiment, SOLVERS };

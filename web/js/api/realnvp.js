@@ -5,63 +5,60 @@
 //   exp.validation()               → Float32Array rows (step, loss, −log p_z, −log det)
 //   exp.entropy                    → the data's entropy (nats): the floor of the validation loss
 //   exp.quality()                  → { entropy, valLoss, gap, logp, exact, sheet } (five points of §1.5)
-(function (root) {
-  'use strict';
-  const FlowLab = root.FlowLab || require('../api.js');
-  // The sheet's model at its five points (§1.5, lab.sheetPoints), for comparison.
-  const SHEET_LOGP = [-1.7171, -1.81, -1.78, -19.98, -13.4];
+import { Experiment } from './base.js';
 
-  class RealNvpExperiment extends FlowLab.Experiment {
-    constructor(lab, parsed) {
-      super(lab, parsed);
-      this.handle = new this.module.RealNvp(parsed.config);
-    }
-    get layers() { return this.handle.layers(); }
-    validation() { return this.handle.validation().slice(); }
-    sample(n = 1000, seed = 0, { layers = false } = {}) {
-      return this.handle.sample(FlowLab.Experiment.intArg(n, 'n', 1, 1e6), Number(seed) || 0, !!layers).slice();
-    }
-    inverseLayers(points) { return this.handle.inverseLayers(Array.from(points)).slice(); }
-    logProb(points) { return this.handle.logProb(Array.from(points)); }
-    trainData() { return this.handle.trainData().slice(); }
-    get entropy() { return this.handle.entropy(); }
-    // Validation NLL against the data's entropy, and ln p of the five points
-    // (model; exact density of the data, null off the rings where it is −∞, so
-    // that the page's NaN/Inf guard does not mistake it for divergence).
-    quality() {
-      const points = this.lab.sheetPoints;
-      // Before the first step there is no validation loss yet: null (NaN would read as divergence).
-      const v = this.validation(), valLoss = v.length ? v[v.length - 3] : null, entropy = this.entropy;
-      return { step: this.step, entropy, valLoss, gap: valLoss === null ? null : valLoss - entropy, logp: this.logProb(points).logp,
-        exact: Array.from(this.handle.exactLogProb(points), (v) => (Number.isFinite(v) ? v : null)), sheet: SHEET_LOGP };
-    }
+// The sheet's model at its five points (§1.5, lab.sheetPoints), for comparison.
+const SHEET_LOGP = [-1.7171, -1.81, -1.78, -19.98, -13.4];
 
-    figures({ preview = false } = {}) {
-      return { step: this.step, total: this.total, layers: this.layers, validation: this.validation(), quality: this.quality(),
-        samples: this.sample(preview ? 500 : 1000, 0) };
-    }
+class RealNvpExperiment extends Experiment {
+  constructor(lab, parsed) {
+    super(lab, parsed);
+    this.handle = new this.module.RealNvp(parsed.config);
   }
-  RealNvpExperiment.prototype.analyses = {
-    // Q2: 1000 samples for each of three sampling seeds.
-    seeds({ n = 1000, seeds = [0, 1, 2] } = {}) {
-      return { step: this.step, seeds, samples: seeds.map((s) => this.sample(n, s)) };
-    },
-    // Q3/Q4: the samples after each coupling layer ((L + 1) × n × 2, z first).
-    layers({ n = 1000, seed = 0 } = {}) {
-      return { step: this.step, layers: this.layers, n, points: this.sample(n, seed, { layers: true }) };
-    },
-    // Q5: the five points through the inverse, and their log p split in two.
-    points({ points = this.lab.sheetPoints } = {}) {
-      return { step: this.step, layers: this.layers, points: Float32Array.from(points),
-        path: this.inverseLayers(points), ...this.logProb(points) };
-    },
-    // log p on an m × m grid over [lo, hi]² (rows = y), with the train data.
-    density({ m = 120, lo = -3, hi = 3 } = {}) {
-      return { step: this.step, m, lo, hi, logp: this.handle.densityGrid(m, lo, hi).slice(), data: this.trainData() };
-    },
-  };
+  get layers() { return this.handle.layers(); }
+  validation() { return this.handle.validation().slice(); }
+  sample(n = 1000, seed = 0, { layers = false } = {}) {
+    return this.handle.sample(Experiment.intArg(n, 'n', 1, 1e6), Number(seed) || 0, !!layers).slice();
+  }
+  inverseLayers(points) { return this.handle.inverseLayers(Array.from(points)).slice(); }
+  logProb(points) { return this.handle.logProb(Array.from(points)); }
+  trainData() { return this.handle.trainData().slice(); }
+  get entropy() { return this.handle.entropy(); }
+  // Validation NLL against the data's entropy, and ln p of the five points
+  // (model; exact density of the data, null off the rings where it is −∞, so
+  // that the page's NaN/Inf guard does not mistake it for divergence).
+  quality() {
+    const points = this.lab.sheetPoints;
+    // Before the first step there is no validation loss yet: null (NaN would read as divergence).
+    const v = this.validation(), valLoss = v.length ? v[v.length - 3] : null, entropy = this.entropy;
+    return { step: this.step, entropy, valLoss, gap: valLoss === null ? null : valLoss - entropy, logp: this.logProb(points).logp,
+      exact: Array.from(this.handle.exactLogProb(points), (v) => (Number.isFinite(v) ? v : null)), sheet: SHEET_LOGP };
+  }
 
-  FlowLab.register(['realnvp'], RealNvpExperiment);
-  FlowLab.RealNvpExperiment = RealNvpExperiment;
-  FlowLab.REALNVP_SHEET_LOGP = SHEET_LOGP;
-})(typeof self !== 'undefined' ? self : globalThis);
+  figures({ preview = false } = {}) {
+    return { step: this.step, total: this.total, layers: this.layers, validation: this.validation(), quality: this.quality(),
+      samples: this.sample(preview ? 500 : 1000, 0) };
+  }
+}
+RealNvpExperiment.prototype.analyses = {
+  // Q2: 1000 samples for each of three sampling seeds.
+  seeds({ n = 1000, seeds = [0, 1, 2] } = {}) {
+    return { step: this.step, seeds, samples: seeds.map((s) => this.sample(n, s)) };
+  },
+  // Q3/Q4: the samples after each coupling layer ((L + 1) × n × 2, z first).
+  layers({ n = 1000, seed = 0 } = {}) {
+    return { step: this.step, layers: this.layers, n, points: this.sample(n, seed, { layers: true }) };
+  },
+  // Q5: the five points through the inverse, and their log p split in two.
+  points({ points = this.lab.sheetPoints } = {}) {
+    return { step: this.step, layers: this.layers, points: Float32Array.from(points),
+      path: this.inverseLayers(points), ...this.logProb(points) };
+  },
+  // log p on an m × m grid over [lo, hi]² (rows = y), with the train data.
+  density({ m = 120, lo = -3, hi = 3 } = {}) {
+    return { step: this.step, m, lo, hi, logp: this.handle.densityGrid(m, lo, hi).slice(), data: this.trainData() };
+  },
+};
+
+export const kinds = { realnvp: RealNvpExperiment };
+export { RealNvpExperiment, SHEET_LOGP as REALNVP_SHEET_LOGP };

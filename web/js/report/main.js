@@ -24,7 +24,7 @@ const el = (tag, attrs = {}, ...kids) => {
 const params = new URLSearchParams(location.hash.slice(1));
 const sheet = SHEETS[params.get('report')] || sheet000;
 const runs = {};  // ex → {link, config, step, total, status, data, checkpoint, error, figures: [fig]}
-const worker = new Worker('js/report/worker.js');
+const worker = new Worker('js/report/worker.js', { type: 'module' });
 const queue = [];  // exercises waiting to train (one at a time)
 let training = null;
 

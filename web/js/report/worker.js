@@ -4,9 +4,8 @@
 // In:  {type:'open', ex, link, checkpoint?} | {type:'train', ex} | {type:'collect', ex}
 // Out: {type:'state', ex, link, config, step, total} | {type:'progress', ex, step, total}
 //      {type:'data', ex, link, config, step, total, data, checkpoint} | {type:'error', ex, message}
-'use strict';
-importScripts('../../gen/flowlab.js', '../api.js');
-importScripts(...FlowLab.families.map((f) => `../${f}`));
+// A module worker.
+import * as FlowLab from '../api.js';
 
 const CHUNK_MS = 60;
 const exps = {};
