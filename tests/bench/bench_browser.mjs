@@ -56,7 +56,7 @@ async function timeTo90(server, isolated) {
     await page.goto(`http://127.0.0.1:${server.address().port}/`);
     await page.waitForFunction(() => window.flowlabPage && window.flowlabPage.config && window.flowlabPage.figures, null, { timeout: 120000 });
     const worker = page.workers().filter((w) => /js\/worker\.js/.test(w.url())).pop();
-    const threads = await worker.evaluate(() => lab.module.threads());
+    const threads = await worker.evaluate(() => flowlabWorker.lab.module.threads());
     const r = await page.evaluate(() => new Promise((resolve) => {
       const t0 = performance.now();
       document.getElementById('run').click();
