@@ -187,7 +187,7 @@ function nextSlice() {
   } catch (err) {
     sliced = null;
     if (isAbort(err)) abortedNow(err);
-    else fail(`${err && err.message ? err.message : err}`, e.data && e.data.ask);
+    else fail(`${err && err.message ? err.message : err}`);
   }
 }
 
@@ -227,7 +227,7 @@ function loop() {
     loopOnce();
   } catch (err) {
     if (isAbort(err)) abortedNow(err);
-    else fail(`${err && err.message ? err.message : err}`, e.data && e.data.ask);
+    else fail(`${err && err.message ? err.message : err}`);
   }
 }
 
