@@ -79,12 +79,17 @@ void rings_log_density(const Rings& R, const float* y, int n, float* logp) {
   }
 }
 
-double rings_entropy(const Rings& R, int n, uint64_t seed) {
+std::vector<float> fresh_ring_points(const Rings& R, int n, uint64_t seed) {
   Rng rng(seed, 0x52494E47);  // "RING": a stream of its own
   std::vector<int> labels(n);
   for (int i = 0; i < n; ++i) labels[i] = i % Rings::kClasses;
   std::vector<float> raw(2 * size_t(n));
   sample_ring_points(rng, n, R.thickness, labels.data(), raw.data());
+  return raw;
+}
+
+double rings_entropy(const Rings& R, int n, uint64_t seed) {
+  const std::vector<float> raw = fresh_ring_points(R, n, seed);
   // H(y) = H(x) − ln(std₀ std₁) for y = (x − mean)/std.
   double s = 0;
   for (int i = 0; i < n; ++i) s -= rings_raw_log_density(raw[2 * i], raw[2 * i + 1], R.thickness);

@@ -54,6 +54,9 @@ void sample_ring_points(Rng& rng, int n, float thickness, const int* labels, flo
 void rings_log_density(const Rings& R, const float* y, int n, float* logp);
 // Its entropy −E[ln p] (nats), the floor of any model's expected NLL on the
 // standardised rings: Monte Carlo over n fresh points of a fixed seed.
+// n fresh raw (unstandardised) ring points, class i mod 5, from a stream of
+// their own (seed): the points rings_entropy and the NLL report average over.
+std::vector<float> fresh_ring_points(const Rings& R, int n, uint64_t seed);
 double rings_entropy(const Rings& R, int n = 300000, uint64_t seed = 1);
 
 }  // namespace flowlab

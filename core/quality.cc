@@ -127,11 +127,7 @@ RingsNllQuality rings_nll_quality(FlowMatching& fm, int n, int ode_steps) {
   q.n = n;
   q.ode_steps = ode_steps;
   const Rings& R = fm.rings();
-  Rng rng(1, 0x52494E47);  // rings_entropy's stream
-  std::vector<int> labels(n);
-  for (int i = 0; i < n; ++i) labels[i] = i % Rings::kClasses;
-  std::vector<float> x(2 * size_t(n)), lp(n);
-  sample_ring_points(rng, n, R.thickness, labels.data(), x.data());
+  std::vector<float> x = fresh_ring_points(R, n, 1), lp(n);
   for (int i = 0; i < n; ++i) R.standardise(&x[2 * size_t(i)]);
   rings_log_density(R, x.data(), n, lp.data());
   const std::vector<double> model = fm.log_density(x.data(), n, ode_steps, Solver::Midpoint);
