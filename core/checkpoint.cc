@@ -21,6 +21,13 @@ void put(std::string& out, T v) {
   out.append(b, sizeof(T));
 }
 
+// A section's payload as count little-endian numbers.
+template <typename T>
+void copy_numbers(uint64_t count, std::string_view payload, std::vector<T>* out) {
+  out->resize(size_t(count));
+  if (count) std::memcpy(out->data(), payload.data(), size_t(count) * sizeof(T));
+}
+
 struct Cursor {
   std::string_view d;
   size_t pos = 0;
@@ -209,8 +216,7 @@ bool CheckpointReader::f32(const std::string& name, std::vector<float>* out, siz
                            std::string* error) const {
   const Section* s;
   if (!get(name, 1, expected, &s, error)) return false;
-  out->resize(size_t(s->count));
-  if (s->count) std::memcpy(out->data(), s->payload.data(), size_t(s->count) * 4);
+  copy_numbers(s->count, s->payload, out);
   for (size_t i = 0; i < out->size(); ++i)
     if (!std::isfinite((*out)[i])) {
       *error = "section " + quoted(name) + " holds NaN or Inf (value " + std::to_string(i + 1) + ")";
@@ -235,8 +241,7 @@ bool CheckpointReader::u64(const std::string& name, std::vector<uint64_t>* out, 
                            std::string* error) const {
   const Section* s;
   if (!get(name, 2, expected, &s, error)) return false;
-  out->resize(size_t(s->count));
-  if (s->count) std::memcpy(out->data(), s->payload.data(), size_t(s->count) * 8);
+  copy_numbers(s->count, s->payload, out);
   return true;
 }
 

@@ -3,6 +3,7 @@
 #include "cov1d.h"
 
 #include "cfm.h"
+#include "ode.h"
 #include "run_file.h"
 
 #include <algorithm>
@@ -23,45 +24,55 @@ double log_normal(double z, double mu, double s) {
 }
 double normal_cdf(double z, double mu, double s) { return 0.5 * std::erfc(-(z - mu) / (s * std::sqrt(2.0))); }
 
-// Fixed-step integration of the joint state (z, L) with dz/dt = f(z, t),
-// dL/dt = −f′(z, t) from t0 to t1 (t1 < t0 runs backwards). Euler or RK4.
-// snap(k, t) is called after step k (and with k = 0 before the first step).
+// The joint state (z, L) of n particles with dz/dt = f(z, t), dL/dt = −f′(z, t).
+struct Joint {
+  const Cov1d& c;
+  std::vector<double>& z;
+  std::vector<double>& L;
+  int n;
+  std::vector<double> f, df, zt, kz, kL;
+  Joint(const Cov1d& c_, std::vector<double>& z_, std::vector<double>& L_)
+      : c(c_), z(z_), L(L_), n(int(z_.size())), f(n), df(n), zt(n), kz(n), kL(n) {}
+  void slope(bool at_stage, double t) { c.eval(at_stage ? zt.data() : z.data(), n, t, f.data(), df.data()); }
+  void stage(double a) {
+    for (int i = 0; i < n; ++i) zt[i] = z[i] + a * f[i];
+  }
+  void advance(double a) {
+    for (int i = 0; i < n; ++i) {
+      z[i] += a * f[i];
+      L[i] -= a * df[i];
+    }
+  }
+  void clear_sum() {
+    std::fill(kz.begin(), kz.end(), 0.0);
+    std::fill(kL.begin(), kL.end(), 0.0);
+  }
+  void add_to_sum(double w) {
+    for (int i = 0; i < n; ++i) {
+      kz[i] += w * f[i];
+      kL[i] -= w * df[i];
+    }
+  }
+  void advance_sum(double a) {
+    for (int i = 0; i < n; ++i) {
+      z[i] += a * kz[i];
+      L[i] += a * kL[i];
+    }
+  }
+};
+
+// Integrates (z, L) from t0 to t1 (t1 < t0 runs backwards) with `steps`
+// steps of Euler (solver 0) or RK4 (any other). snap(k, t) is called after
+// step k (and with k = 0 before the first step).
 template <class Snap>
 void integrate_joint(const Cov1d& c, std::vector<double>& z, std::vector<double>& L, double t0, double t1,
                      int steps, int solver, Snap snap) {
-  const int n = int(z.size());
-  const double h = steps > 0 ? (t1 - t0) / steps : 0.0;
-  std::vector<double> f(n), df(n), zt(n), kz(n), kL(n);
+  Joint j(c, z, L);
   snap(0, t0);
-  for (int s = 0; s < steps; ++s) {
-    const double t = t0 + s * h;
-    if (solver == 0) {
-      c.eval(z.data(), n, t, f.data(), df.data());
-      for (int i = 0; i < n; ++i) {
-        z[i] += h * f[i];
-        L[i] -= h * df[i];
-      }
-    } else {
-      // Classic RK4: stages at t, t + h/2 (twice), t + h with weights 1, 2, 2, 1.
-      std::fill(kz.begin(), kz.end(), 0.0);
-      std::fill(kL.begin(), kL.end(), 0.0);
-      const double at[4] = {0, 0.5, 0.5, 1}, w[4] = {1, 2, 2, 1};
-      zt = z;
-      for (int st = 0; st < 4; ++st) {
-        c.eval(zt.data(), n, t + at[st] * h, f.data(), df.data());
-        for (int i = 0; i < n; ++i) {
-          kz[i] += w[st] * f[i];
-          kL[i] -= w[st] * df[i];
-          if (st < 3) zt[i] = z[i] + at[st + 1] * h * f[i];
-        }
-      }
-      for (int i = 0; i < n; ++i) {
-        z[i] += h / 6 * kz[i];
-        L[i] += h / 6 * kL[i];
-      }
-    }
+  fixed_steps(t0, t1, steps, 0, steps, [&](int s, double t, double h) {
+    ode_step(j, solver == 0 ? Solver::Euler : Solver::Rk4, t, h);
     snap(s + 1, t + h);
-  }
+  });
 }
 
 }  // namespace

@@ -293,16 +293,6 @@ void SiluBackward(const float* z, const float* da, float* dz, size_t n) {
   }
 }
 
-void Axpy(float a, const float* x, float* y, size_t n) {
-  const D d;
-  const size_t L = hn::Lanes(d);
-  const V va = hn::Set(d, a);
-  size_t i = 0;
-  for (; i + L <= n; i += L)
-    hn::StoreU(hn::MulAdd(va, hn::LoadU(d, x + i), hn::LoadU(d, y + i)), d, y + i);
-  for (; i < n; ++i) y[i] += a * x[i];
-}
-
 void AddScaled(const float* x, float a, const float* y, float* out, size_t n) {
   const D d;
   const size_t L = hn::Lanes(d);
@@ -312,6 +302,9 @@ void AddScaled(const float* x, float a, const float* y, float* out, size_t n) {
     hn::StoreU(hn::MulAdd(va, hn::LoadU(d, y + i), hn::LoadU(d, x + i)), d, out + i);
   for (; i < n; ++i) out[i] = x[i] + a * y[i];
 }
+
+// y ← y + a·x is out = x + a·y with the roles swapped (each lane is read before it is written).
+void Axpy(float a, const float* x, float* y, size_t n) { AddScaled(y, a, x, y, n); }
 
 double SumSqDiff(const float* a, const float* b, size_t n) {
   const D d;

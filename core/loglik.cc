@@ -4,33 +4,51 @@
 
 namespace flowlab {
 
+namespace {
+// The joint state (x, ∫ Tr ∂v/∂x dt) of n points, advanced by plain loops.
+struct PathWithDivergence {
+  const FieldDivFn& f;
+  int n;
+  std::vector<float> x, xm, v, div, v_sum;
+  std::vector<double> div_sum, integral;  // ∫ Tr ∂v/∂x dt along each path, run backwards
+  void slope(bool at_stage, float t) { f(at_stage ? xm.data() : x.data(), t, n, v.data(), div.data()); }
+  void stage(float a) {
+    for (size_t j = 0; j < x.size(); ++j) xm[j] = x[j] + a * v[j];
+  }
+  void advance(float a) {
+    for (int i = 0; i < n; ++i) integral[i] += -double(a) * div[i];
+    for (size_t j = 0; j < x.size(); ++j) x[j] += a * v[j];
+  }
+  void clear_sum() {
+    v_sum.assign(v.size(), 0.0f);
+    div_sum.assign(div.size(), 0.0);
+  }
+  void add_to_sum(float w) {
+    for (int i = 0; i < n; ++i) div_sum[i] += double(w) * div[i];
+    for (size_t j = 0; j < v.size(); ++j) v_sum[j] += w * v[j];
+  }
+  void advance_sum(float a) {
+    for (int i = 0; i < n; ++i) integral[i] += -double(a) * div_sum[i];
+    for (size_t j = 0; j < x.size(); ++j) x[j] += a * v_sum[j];
+  }
+};
+}  // namespace
+
 std::vector<double> log_density(const FieldDivFn& f, const float* x_in, int n, int steps, Solver s,
                                 std::vector<float>* x0) {
-  std::vector<float> x(x_in, x_in + 2 * size_t(n)), xm(x.size()), v(x.size());
-  std::vector<float> div(n);
-  std::vector<double> integral(n, 0.0);  // ∫₀¹ Tr ∂v/∂x dt along each path
-  const float h = -1.0f / float(steps);  // backwards in time
-  for (int k = 0; k < steps; ++k) {
-    const float t = 1.0f + k * h;
-    if (s == Solver::Euler) {
-      f(x.data(), t, n, v.data(), div.data());
-      for (int i = 0; i < n; ++i) integral[i] += -double(h) * div[i];
-      for (size_t j = 0; j < x.size(); ++j) x[j] += h * v[j];
-    } else {  // midpoint: slope and divergence at the half step
-      f(x.data(), t, n, v.data(), div.data());
-      for (size_t j = 0; j < x.size(); ++j) xm[j] = x[j] + 0.5f * h * v[j];
-      f(xm.data(), t + 0.5f * h, n, v.data(), div.data());
-      for (int i = 0; i < n; ++i) integral[i] += -double(h) * div[i];
-      for (size_t j = 0; j < x.size(); ++j) x[j] += h * v[j];
-    }
-  }
+  const size_t len = 2 * size_t(n);
+  PathWithDivergence p{f, n, std::vector<float>(x_in, x_in + len), std::vector<float>(len), std::vector<float>(len),
+                       std::vector<float>(n), {}, {}, std::vector<double>(n, 0.0)};
+  fixed_steps(1.0f, 0.0f, steps, 0, steps, [&](int, float t, float h) { ode_step(p, s, t, h); });
+  const std::vector<float>& x = p.x;
+  const std::vector<double>& integral = p.integral;
   std::vector<double> lp(n);
   const double log2pi = std::log(2.0 * M_PI);
   for (int i = 0; i < n; ++i) {
     const double a = x[2 * i], b = x[2 * i + 1];
     lp[i] = -0.5 * (a * a + b * b) - log2pi - integral[i];
   }
-  if (x0) *x0 = std::move(x);
+  if (x0) *x0 = std::move(p.x);
   return lp;
 }
 

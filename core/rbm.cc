@@ -222,42 +222,33 @@ double avg_log_likelihood(const RbmD& r, const float* data, int N, double logZ) 
 Moments model_moments(const RbmD& r, double logZ) {
   const int n = r.n, m = r.m;
   Moments M{std::vector<double>(n), std::vector<double>(m), std::vector<double>(size_t(n) * m)};
+  // Enumerate the smaller layer e (bias be, moments Me); given e the free
+  // layer's units are independent with mean σ(x_k), x = bf + R·e, and P(e) =
+  // e^{be·e + Σ softplus(x_k)}/Z. vh[k·sf + l·se] pairs free unit k with enumerated l.
+  auto enumerate = [&](int ne, int nf, const double* R, const std::vector<double>& be, const std::vector<double>& bf,
+                       std::vector<double>& Me, std::vector<double>& Mf, size_t se, size_t sf) {
+    std::vector<double> s_free(nf);
+    gray_enumerate(ne, nf, R, bf.data(), [&](const uint8_t* e, uint64_t, const double* x) {
+      double s = 0;
+      for (int l = 0; l < ne; ++l) s += e[l] ? be[l] : 0.0;
+      for (int k = 0; k < nf; ++k) s += softplus(x[k]);
+      const double w = std::exp(s - logZ);
+      for (int k = 0; k < nf; ++k) {
+        s_free[k] = w * sigmoid(x[k]);
+        Mf[k] += s_free[k];
+      }
+      for (int l = 0; l < ne; ++l)
+        if (e[l]) {
+          Me[l] += w;
+          for (int k = 0; k < nf; ++k) M.vh[size_t(k) * sf + size_t(l) * se] += s_free[k];
+        }
+    });
+  };
   if (m <= n) {
-    // P(h) = e^{−G(h)}/Z, and given h the v_i are independent with mean σ(a_i + (Wh)_i).
     const std::vector<double> Wt = transpose(r.W, n, m);
-    std::vector<double> sv(n);
-    gray_enumerate(m, n, Wt.data(), r.a.data(), [&](const uint8_t* h, uint64_t, const double* x) {
-      double s = 0;
-      for (int j = 0; j < m; ++j) s += h[j] ? r.b[j] : 0.0;
-      for (int i = 0; i < n; ++i) s += softplus(x[i]);
-      const double w = std::exp(s - logZ);
-      for (int i = 0; i < n; ++i) {
-        sv[i] = w * sigmoid(x[i]);
-        M.v[i] += sv[i];
-      }
-      for (int j = 0; j < m; ++j)
-        if (h[j]) {
-          M.h[j] += w;
-          for (int i = 0; i < n; ++i) M.vh[size_t(i) * m + j] += sv[i];
-        }
-    });
+    enumerate(m, n, Wt.data(), r.b, r.a, M.h, M.v, 1, size_t(m));
   } else {
-    std::vector<double> sh(m);
-    gray_enumerate(n, m, r.W.data(), r.b.data(), [&](const uint8_t* v, uint64_t, const double* x) {
-      double s = 0;
-      for (int i = 0; i < n; ++i) s += v[i] ? r.a[i] : 0.0;
-      for (int j = 0; j < m; ++j) s += softplus(x[j]);
-      const double w = std::exp(s - logZ);
-      for (int j = 0; j < m; ++j) {
-        sh[j] = w * sigmoid(x[j]);
-        M.h[j] += sh[j];
-      }
-      for (int i = 0; i < n; ++i)
-        if (v[i]) {
-          M.v[i] += w;
-          for (int j = 0; j < m; ++j) M.vh[size_t(i) * m + j] += sh[j];
-        }
-    });
+    enumerate(n, m, r.W.data(), r.a, r.b, M.v, M.h, size_t(m), 1);
   }
   return M;
 }

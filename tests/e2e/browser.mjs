@@ -40,3 +40,11 @@ export async function start() {
   };
   return { base, browser, newContext, open, ready, watch, errors, stop };
 }
+
+// Distinct colours on a canvas, reading every `every`-th pixel (a blank one has 1).
+export const colours = (page, sel, every = 7) => page.$eval(sel, (c, k) => {
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  const s = new Set();
+  for (let i = 0; i < d.length; i += 4 * k) s.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+  return s.size;
+}, every);

@@ -3,18 +3,12 @@
 // re-derives; the learned field trains; Train on a closed form says why not.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { start } from './browser.mjs';
+import { colours, start } from './browser.mjs';
 
 let b;
 before(async () => { b = await start(); });
 after(async () => { await b.stop(); });
 
-const colours = (page, sel) => page.$eval(sel, (c) => {
-  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  const s = new Set();
-  for (let i = 0; i < d.length; i += 4 * 7) s.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
-  return s.size;
-});
 const caption = (page, id) => page.$eval(`#fig-${id} figcaption`, (e) => e.textContent);
 
 for (const field of ['linear', 'sine', 'split']) {

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { start } from './browser.mjs';
+import { colours, start } from './browser.mjs';
 
 let b;
 before(async () => { b = await start(); });
@@ -17,13 +17,8 @@ test('page loads with no console errors and draws the initial samples', async ()
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   assert.equal(await page.$eval('#messages', (e) => e.textContent), '');
   // The samples canvas is not blank: many distinct pixel colours.
-  const colours = await page.$eval('#fig-samples canvas', (c) => {
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    const s = new Set();
-    for (let i = 0; i < d.length; i += 4 * 7) s.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
-    return s.size;
-  });
-  assert.ok(colours > 20, `canvas has ${colours} colours`);
+  const n = await colours(page, '#fig-samples canvas');
+  assert.ok(n > 20, `canvas has ${n} colours`);
   assert.deepEqual(b.errors, []);
   await page.close();
 });

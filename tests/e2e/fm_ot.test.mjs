@@ -3,18 +3,12 @@
 // and OT-CFM comes out straighter.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { start } from './browser.mjs';
+import { colours, start } from './browser.mjs';
 
 let b;
 before(async () => { b = await start(); });
 after(async () => { await b.stop(); });
 
-const colours = (page, sel) => page.$eval(sel, (c) => {
-  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  const s = new Set();
-  for (let i = 0; i < d.length; i += 4 * 7) s.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
-  return s.size;
-});
 
 test('fm-ot: trains both models; compare draws trajectories, straightness and NFE 1/2/4/8; OT is straighter', async () => {
   const page = await b.open('v=1&ex=fm-ot&seed=2&hidden=32&depth=2&steps=300&samples=2000');

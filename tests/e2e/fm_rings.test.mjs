@@ -3,19 +3,14 @@
 // SHOT=dir saves full-page screenshots there.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { start } from './browser.mjs';
+import { colours as coloursEvery, start } from './browser.mjs';
 
 let b;
 before(async () => { b = await start(); });
 after(async () => { await b.stop(); });
 
 const SMALL = 'v=1&seed=1&hidden=64&depth=3&lr=0.005&batch=256&steps=800&schedule=cosine&solver=midpoint&ode_steps=10&samples=3000&rings_n=3000';
-const colours = (page, sel) => page.$eval(sel, (c) => {
-  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  const s = new Set();
-  for (let i = 0; i < d.length; i += 4 * 3) s.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
-  return s.size;
-});
+const colours = (page, sel) => coloursEvery(page, sel, 3);  // every third pixel
 const shot = async (page, name) => { if (process.env.SHOT) await page.screenshot({ path: `${process.env.SHOT}/${name}.png`, fullPage: true }); };
 
 async function trained(ex, steps) {

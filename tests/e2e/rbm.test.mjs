@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { start } from './browser.mjs';
+import { colours as coloursEvery, start } from './browser.mjs';
 
 let b;
 before(async () => { b = await start(); });
@@ -11,13 +11,7 @@ after(async () => { await b.stop(); });
 
 const SMALL = 'v=1&ex=rbm&seed=2&dataset=bars&side=3&m=8&k=5&batch=14&lr=0.3&momentum=0.9&steps=300';
 
-// Distinct colours on a canvas (a blank one has 1).
-const colours = (page, sel) => page.$eval(sel, (c) => {
-  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  const s = new Set();
-  for (let i = 0; i < d.length; i += 4 * 3) s.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
-  return s.size;
-});
+const colours = (page, sel) => coloursEvery(page, sel, 3);  // every third pixel
 const frames = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 
 test('rbm view loads clean, trains, draws every analysis', async () => {

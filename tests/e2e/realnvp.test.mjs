@@ -2,7 +2,7 @@
 // and every analysis button draws its figure.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { start } from './browser.mjs';
+import { colours, start } from './browser.mjs';
 
 let b;
 before(async () => { b = await start(); });
@@ -10,12 +10,6 @@ after(async () => { await b.stop(); });
 
 const SMALL = 'v=1&ex=realnvp&seed=2&layers=6&hidden=16&steps=200&rings_n=1000';
 
-const colours = (page, sel) => page.$eval(sel, (c) => {
-  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  const s = new Set();
-  for (let i = 0; i < d.length; i += 4 * 7) s.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
-  return s.size;
-});
 
 test('trains; Q1 and every analysis figure is drawn, no console errors', async () => {
   const page = await b.open(SMALL);

@@ -9,6 +9,7 @@
 #include "checkpoint.h"
 #include "datasets.h"
 #include "flow_matching.h"
+#include "train_loss.h"
 #include "ode.h"
 
 using namespace flowlab;
@@ -111,12 +112,7 @@ TEST_CASE("flow matching: a short run puts >= 86% of samples on the filled squar
   c.seed = 1;
   FlowMatching fm(c);
   const int steps = int(c.steps);
-  float first = 0, last = 0;
-  for (int i = 0; i < steps; ++i) {
-    const float l = fm.train_step();
-    if (i < 50) first += l / 50;
-    if (i >= steps - 50) last += l / 50;
-  }
+  const auto [first, last] = train_first_last(fm, steps);
   const int n = 4000;
   const auto x = fm.sample(n, 20, Solver::Midpoint);
   int on = 0;

@@ -8,6 +8,7 @@
 #include "config.h"
 #include "datasets.h"
 #include "flow_matching.h"
+#include "train_loss.h"
 
 using namespace flowlab;
 
@@ -110,12 +111,7 @@ TEST_CASE("conditional rings: loss gradient (θ and class embedding) matches fin
 TEST_CASE("conditional rings: after a short run samples land on their requested ring about as often as the data do") {
   FlowMatching fm = rings_model("ex=fm-rings-cond&hidden=64&depth=3&batch=512&steps=4000&lr=0.005&seed=1");
   const int steps = 4000;
-  float first = 0, last = 0;
-  for (int i = 0; i < steps; ++i) {
-    const float l = fm.train_step();
-    if (i < 50) first += l / 50;
-    if (i >= steps - 50) last += l / 50;
-  }
+  const auto [first, last] = train_first_last(fm, steps);
   const int n = 3000;
   std::vector<int> c(n);
   for (int i = 0; i < n; ++i) c[i] = i % Rings::kClasses;
