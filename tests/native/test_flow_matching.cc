@@ -67,7 +67,7 @@ TEST_CASE("Euler is first order, midpoint second order, forward and backward in 
       err[k] = std::hypot(x[0] - e.first, x[1] - e.second);
     }
     const double order = std::log2(err[0] / err[1]);
-    MESSAGE((s == Solver::Euler ? "euler" : "midpoint") << " observed order " << order);
+    MESSAGE(std::string(s == Solver::Euler ? "euler" : "midpoint") << " observed order " << order);
     CHECK(order == doctest::Approx(s == Solver::Euler ? 1.0 : 2.0).epsilon(0.15));
   }
   // Backward: integrate 1 → 0 from the exact x(1) and recover x(0).

@@ -77,3 +77,22 @@ test('unconditional: Q2–Q5 analyses; round-trip error falls as Δt falls', () 
   for (let i = 1; i < means.length; ++i) assert.ok(means[i] > means[i - 1], `errors ${means}`);
   e.dispose();
 });
+
+test('w2: per-class W2 after 1, 2, 4, 8 Euler steps on the conditional model; refused up front on the unconditional one', () => {
+  const c = lab.create(COND);
+  c.train(50);
+  const w = c.analyze('w2', { n: 40 });
+  assert.deepEqual(w.nfe.map((r) => r.nfe), [1, 2, 4, 8]);
+  for (const r of w.nfe) {
+    assert.equal(r.perClass.length, 5);
+    for (const d of r.perClass) assert.ok(Number.isFinite(d) && d >= 0, `W2 ${d}`);
+    assert.ok(Math.abs(r.mean - r.perClass.reduce((s, d) => s + d, 0) / 5) < 1e-9);
+  }
+  c.dispose();
+  const u = lab.create(UNCOND);
+  // The worker asks refuse() before it starts a helper worker for a long analysis.
+  assert.throws(() => u.refuse('w2'), /class-conditional model/);
+  assert.throws(() => u.analyze('w2'), /class-conditional model/);
+  assert.throws(() => u.refuse('nope'), /unknown analysis 'nope'/);
+  u.dispose();
+});

@@ -300,7 +300,9 @@ const handlers = {
   reset() { configure(exp.link); },
   refresh() { if (!running) figures(false); },
   analyze({ name, args }) {
-    // exp.analyze refuses it before any allocation when core/cost.h says it would not fit.
+    // Refused here, before any allocation or helper worker, when core/cost.h says it
+    // would not fit or this model does not have it.
+    exp.refuse(name, args);
     const seconds = exp.analysisCost(name, args).seconds;
     if (seconds > 0.5 && !(exp.inPlaceAnalyses || []).includes(name)) return analyzeAside(name, args, seconds);
     busy(`the analysis '${name}'`, seconds);

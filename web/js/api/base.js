@@ -35,11 +35,17 @@ export class Experiment {
   // cost model (core/cost.h) with its arguments and refused before any
   // allocation when it does not fit.
   analyze(name, args = {}) {
-    const fn = this.analyses && this.analyses[name];
-    if (!fn) throw new Error(`unknown analysis '${name}'`);
+    this.refuse(name, args);
+    return this.analyses[name].call(this, args);
+  }
+  // Throws what analyze(name, args) would refuse — an unknown name, an analysis
+  // this model does not have (`unavailable`), a cost that does not fit — without running it.
+  refuse(name, args = {}) {
+    if (!(this.analyses && this.analyses[name])) throw new Error(`unknown analysis '${name}'`);
+    const why = this.unavailable ? this.unavailable(name) : '';
+    if (why) throw new Error(why);
     const refusal = this.module.analysisRefusal(this.link, name, argsOf(args));
     if (refusal) throw new Error(`${refusal[0].toUpperCase()}${refusal.slice(1)}.`);
-    return fn.call(this, args);
   }
   // {flops, bytes, seconds} of analyze(name, args) by the cost model.
   analysisCost(name, args = {}) { return JSON.parse(this.module.analysisCost(this.link, name, argsOf(args))); }

@@ -17,6 +17,9 @@ const classArg = (cls) => Experiment.intArg(cls, 'class', -1, 4);
 
 class RingsExperiment extends Base {
   get conditional() { return this.handle.conditional(); }
+  unavailable(name) {
+    return name === 'w2' && !this.conditional ? 'The per-class W2 is for the class-conditional model (fm-rings-cond).' : '';
+  }
   data() { return { points: this.handle.ringsData().slice(), labels: this.handle.ringsLabels().slice() }; }
   sampleClass(n = this.config.samples, cls = -1, opts) {
     const [steps, solver] = this.ode(opts);
@@ -120,7 +123,6 @@ RingsExperiment.prototype.analyses = {
   // The exact per-class 2-Wasserstein distance of n samples to the ring's data after
   // 1, 2, 4, 8 Euler steps (few steps: how straight each class's flow is; see the pairing field).
   w2({ n = 500 } = {}) {
-    if (!this.conditional) throw new Error('the per-class W2 is for the class-conditional model (fm-rings-cond)');
     const nfe = [1, 2, 4, 8].map((e) => this.handle.classW2(e, Experiment.intArg(n, 'n', 2, 2000)));
     return { step: this.step, n, pairing: this.config.pairing, nfe };
   },
