@@ -87,7 +87,8 @@ std::vector<std::pair<std::string, Work>> analyses_of(const Config& c, const Ana
     if (ex == "fm-checkerboard") {
       const double n = arg(a, "n", c.samples);
       add("fig4", seq(sampling(net, n, 30, 1, 30), sampling(net, n, 21, 1)));
-      add("density", jvp_grid(arg(a, "m", 81), arg(a, "steps", 40)));
+      // RK4: 4 evaluations a step, twice the midpoint's that jvp_grid counts.
+      add("density", jvp_grid(arg(a, "m", 81), 2 * arg(a, "steps", 10)));
       add("field0", forward(net, arg(a, "m", 11) * arg(a, "m", 11)));
       const double k = arg(a, "k", 16);
       add("quality", seq(sampling(net, c.samples, c.ode_steps, c.solver), jvp_grid(std::sqrt(32) * k, arg(a, "steps", 40))));
@@ -101,7 +102,7 @@ std::vector<std::pair<std::string, Work>> analyses_of(const Config& c, const Ana
       add("quantization", sampling(net, n, 500 + 100 + 50 + 20 + 10 + 5, 0));
       add("reverse", sampling(net, 5, 2 * 685, 0, 500));
       // Both rings exercises have every analysis (the conditional ones answer either model).
-      add("density", seq(jvp_grid(arg(a, "m", 81), arg(a, "steps", 40)), 2 * 2 * 200 * (2 * forward(net, 5))));
+      add("density", seq(jvp_grid(arg(a, "m", 81), 2 * arg(a, "steps", 10)), 2 * 2 * 200 * (2 * forward(net, 5))));
       // Exact ln p of n fresh data points (`steps` midpoint steps of the divergence ODE).
       add("quality", 2 * 2 * arg(a, "steps", 40) * (2 * forward(net, arg(a, "n", 2000))));
       add("data", {0, 4 * 3 * c.rings_n});

@@ -49,6 +49,21 @@ TEST_CASE("ln p of a linear field matches the analytic Gaussian; error falls wit
   }
 }
 
+TEST_CASE("ln p by RK4 (the density grid's solver): order 4, and 10 steps beat 40 midpoint steps") {
+  const std::vector<float> x = {0.0f, 0.0f, 1.2f, -0.8f, -2.0f, 1.5f, 0.3f, 2.5f};
+  auto max_err = [&](int steps, Solver s) {
+    const std::vector<double> lp = log_density(linear_field, x.data(), 4, steps, s);
+    double err = 0;
+    for (int i = 0; i < 4; ++i) err = std::max(err, std::abs(lp[i] - exact_log_p1(x[2 * i], x[2 * i + 1])));
+    return err;
+  };
+  const double e4 = max_err(4, Solver::Rk4), e8 = max_err(8, Solver::Rk4), e10 = max_err(10, Solver::Rk4);
+  const double mid40 = max_err(40, Solver::Midpoint);
+  MESSAGE("RK4 4 / 8 / 10 steps: " << e4 << " / " << e8 << " / " << e10 << "; midpoint 40: " << mid40);
+  CHECK(e8 < e4 / 10);  // halving the step: ÷16 for order 4
+  CHECK(e10 < mid40);
+}
+
 TEST_CASE("divergence of the MLP field: forward mode against central differences") {
   Config c;
   c.hidden = 32;

@@ -171,7 +171,7 @@ export default {
               { fig: { id: 'density', title: '§3(a) exact log-density of the learned flow', cols: 1,
                 panels: [{ title: `ln p₁(x), ∫p = ${num(den.integral)}`, w: 420, h: 360, x: { label: 'x₁', lo: den.lo, hi: den.hi }, y: { label: 'x₂', lo: den.lo, hi: den.hi },
                   layers: [{ kind: 'heat', m: den.m, lo: den.lo, hi: den.hi, values: den.logP, vmin: Math.max(...den.logP) - 10, vmax: Math.max(...den.logP), label: 'ln p₁(x)  (nats)' }] }],
-                caption: `ln p₁(x) by the instantaneous change of variables (${den.steps} midpoint steps back to t = 0, exact trace), colour clipped to [max − 10, max]. ` +
+                caption: `ln p₁(x) by the instantaneous change of variables (${den.steps} RK4 steps back to t = 0, exact trace), colour clipped to [max − 10, max]. ` +
                   'The optimum is ln(1/32) = −3.466 on the squares.',
                 csv: () => csv(['x', 'y', 'log_p'], gridRows(den, den.logP)) } },
             ];

@@ -148,7 +148,7 @@ export default {
                 caption: 'Round-trip error ‖ψ₁(ψ₁⁻¹(y)) − y‖ of each point: it falls with Δt (Euler is not exactly invertible; RealNVP is, to rounding).' } },
               { fig: { id: 'u5-density', title: 'ln p₁ of the flow-matching model', cols: 1,
                 panels: [{ ...densityPanel(`ln p₁(x), ∫p = ${num(den.integral)}`, den, den.logP, 'ln p₁(x)  (nats)'), w: 440, h: 360 }],
-                caption: `ln p₁(x) by the instantaneous change of variables (${den.steps} midpoint steps, exact trace), clipped to 10 nats below the maximum.`,
+                caption: `ln p₁(x) by the instantaneous change of variables (${den.steps} RK4 steps, exact trace), clipped to 10 nats below the maximum.`,
                 csv: () => csv(['x', 'y', 'log_p'], gridRows(den, den.logP)) } },
               { table: { header: ['point', 'ln p₁ (flow matching)', 'sheet (RealNVP)'], rows: [0, 1, 2, 3, 4].map((i) => [POINT_NAMES[i], num(den.logpPoints[i]), SHEET_LOGP[i]]),
                 caption: 'ln p₁ of the five points under the flow-matching model (200 midpoint steps).' } },

@@ -101,7 +101,7 @@ export default {
       densityBox.replaceChildren();
       const f = panel(densityBox, { id: 'density', width: 420, height: 420,
         caption: `ln p₁(x) of the learned flow (step ${d.step}) by the instantaneous change of variables: x integrated back to ` +
-          `t = 0 with ${d.steps} midpoint steps, ln p₁(x) = ln N(x(0); 0, I) − ∫₀¹ Tr ∂v/∂x dt (exact 2D trace). Colour over ` +
+          `t = 0 with ${d.steps} RK4 steps, ln p₁(x) = ln N(x(0); 0, I) − ∫₀¹ Tr ∂v/∂x dt (exact 2D trace). Colour over ` +
           `[max − 10, max] of ln p; ${d.m} × ${d.m} grid. ∫ p over [−5, 5]² = ${d.integral.toFixed(4)}; the data's density is ` +
           `1/32 (ln = ${Math.log(1 / 32).toFixed(3)}) on the squares.`,
         csv: () => csvText(['x', 'y', 'log_p'], Array.from(d.logP, (l, k) => {

@@ -55,7 +55,7 @@ export default {
         const box = boxes.density;
         box.replaceChildren();
         const f = panel(box, { id: 'rings-density', width: 420, height: 420,
-          caption: `ln p₁(x) of the learned flow (step ${d.step}) by the instantaneous change of variables (${d.steps} midpoint ` +
+          caption: `ln p₁(x) of the learned flow (step ${d.step}) by the instantaneous change of variables (${d.steps} RK4 ` +
             `steps back to t = 0, exact 2D trace), colour over [max − 10, max]; circles: the five points. ` +
             `∫ p over [−3, 3]² = ${d.integral.toFixed(4)}.`,
           csv: () => csvText(['x', 'y', 'log_p'], Array.from(d.logP, (l, k) => {
