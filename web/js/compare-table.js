@@ -44,10 +44,10 @@ export function rows(a, b) {
   // What the views report (quality numbers): every name either run has.
   for (const k of new Set([...a.stats.keys(), ...b.stats.keys()])) out.push([k, a.stats.get(k) || '–', b.stats.get(k) || '–']);
   out.push(['training steps/s (in the worker)', a.rate ? fmt(a.rate, 3) : '–', b.rate ? fmt(b.rate, 3) : '–']);
-  const wallRate = (r) => (r.wallSeconds > 0.2 && r.wallSteps ? fmt(r.wallSteps / r.wallSeconds, 3) : '–');
+  const wallRate = (r) => (r.wallSeconds > 0 && r.wallSteps ? fmt(r.wallSteps / r.wallSeconds, 3) : '–');
   out.push(['steps/s of wall time', wallRate(a), wallRate(b)]);
   const wall = (r) => (r.wallSeconds ? `${r.wallSeconds.toFixed(1)} s` : '–');
-  out.push(['wall time training', wall(a), wall(b)]);
+  out.push(['wall time training (from Train to done)', wall(a), wall(b)]);
   const start = sameStart(a, b);
   out.push(['initial parameters', start, start]);
   return out;

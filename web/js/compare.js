@@ -122,12 +122,20 @@ class Run {
     this.onChange(true);
   }
 
+  // Wall time runs from pressing Train (or Step) to the worker's report that it stopped.
+  train(type) {
+    if (this.wallFrom === null) this.wallFrom = performance.now();
+    this.post({ type });
+  }
+
   on_progress({ losses, running, stepsPerSec }) {
     this.chart.push(losses);
     const now = performance.now();
-    if (running) this.wallSteps += losses.length;
-    if (running && this.wallFrom === null) this.wallFrom = now;
-    if (this.wallFrom !== null) { this.wallSeconds += (now - this.wallFrom) / 1000; this.wallFrom = running ? now : null; }
+    if (this.wallFrom !== null) {
+      this.wallSteps += losses.length;
+      this.wallSeconds += (now - this.wallFrom) / 1000;
+      this.wallFrom = running ? now : null;
+    }
     this.running = running;
     if (stepsPerSec) this.rate = stepsPerSec;
     this.onChange();
@@ -148,6 +156,7 @@ class Run {
 
   on_error({ message }) {
     this.running = false;
+    this.wallFrom = null;
     this.analysesDone();
     this.say([`Run ${this.label}: ${message}`]);
     this.onChange();
@@ -177,7 +186,7 @@ class Run {
   }
 
   snapshot() {
-    const wall = this.wallSeconds + (this.wallFrom !== null && this.running ? (performance.now() - this.wallFrom) / 1000 : 0);
+    const wall = this.wallSeconds + (this.wallFrom !== null ? (performance.now() - this.wallFrom) / 1000 : 0);
     return { label: this.label, config: this.config, losses: this.chart.losses, lossName: this.lossName || 'loss', stats: this.stats,
       rate: this.rate, wallSeconds: wall, wallSteps: this.wallSteps, init: this.init };
   }
@@ -232,9 +241,11 @@ for (const half of compareLink.HALVES) {
 const both = (msg) => { for (const r of Object.values(runs)) r.post(msg); };
 $('run-both').addEventListener('click', () => {
   const anyRunning = runs.a.running || runs.b.running;
-  for (const r of Object.values(runs)) if (r.trainable && r.running === anyRunning) r.post({ type: anyRunning ? 'pause' : 'run' });
+  for (const r of Object.values(runs)) {
+    if (r.trainable && r.running === anyRunning) anyRunning ? r.post({ type: 'pause' }) : r.train('run');
+  }
 });
-$('step-both').addEventListener('click', () => { for (const r of Object.values(runs)) if (r.trainable) r.post({ type: 'step' }); });
+$('step-both').addEventListener('click', () => { for (const r of Object.values(runs)) if (r.trainable) r.train('step'); });
 $('reset-both').addEventListener('click', () => both({ type: 'reset' }));
 $('swap').addEventListener('click', () => {
   location.hash = compareLink.format(runs.b.link, runs.a.link);
