@@ -32,7 +32,7 @@ const messages = (page, half) => page.$eval(`#run-${half} .run-messages`, (e) =>
 async function trainBoth(page) {
   await page.click('#run-both');
   await page.waitForFunction(() => Object.values(window.flowlabCompare.runs).every((r) => !r.running &&
-    r.chart.losses.length === r.config.steps && r.figures && r.figures.done && !r.pending), null, { timeout: 180000 });
+    r.chart.losses.length === r.config.steps && r.figures && r.figures.step === r.config.steps && !r.pending), null, { timeout: 180000 });
 }
 
 test('a compare link trains both runs and shows both figures and one table (Euler vs midpoint)', async () => {

@@ -24,8 +24,8 @@ export function differences(a, b) {
 export function sameStart(a, b) {
   if (!a.init || !b.init) return 'unknown (a run was restored past step 0)';
   if (a.init !== b.init) {
-    const seeds = a.config && b.config && a.config.seed !== b.config.seed ? ` (seed ${a.config.seed} vs ${b.config.seed})` : '';
-    return `different${seeds}`;
+    const seeds = a.config && b.config && a.config.seed !== b.config.seed;
+    return seeds ? `different (seed ${a.config.seed} vs ${b.config.seed})` : 'different (another model or its size)';
   }
   return 'identical θ at step 0 (same seed and model)';
 }
