@@ -5,7 +5,10 @@
 // lab page lead there. SHOT=dir saves full-page screenshots there.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { colours, start } from './browser.mjs';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 let b;
 before(async () => { b = await start(); });
@@ -16,7 +19,8 @@ const compareHash = (a, b2) => `compare=1&a=${encodeURIComponent(a)}&b=${encodeU
 const shot = async (page, name) => { if (process.env.SHOT) await page.screenshot({ path: `${process.env.SHOT}/${name}.png`, fullPage: true }); };
 
 // Opens compare.html with a hash; resolves once both runs are configured and have drawn figures.
-async function openCompare(hash, context = null) {
+async function openCompare(hash, context = null, viewport = null) {
+  if (viewport) context = await b.browser.newContext({ viewport, bypassCSP: true });  // bypassCSP: only for axe-core
   const page = b.watch(await (context || await b.newContext()).newPage());
   await page.goto(`${b.base}compare.html#${hash}`);
   await page.waitForFunction(() => {
@@ -148,5 +152,36 @@ test('the lab page: "Compare with…" opens this run as A and B; a compare hash 
   await p2.waitForFunction(() => { const r = window.flowlabCompare && window.flowlabCompare.runs; return r && r.b.config; }, null, { timeout: 120000 });
   assert.equal(await run(p2, 'b', 'r.config.seed'), 4);
   await p2.close();
+  assert.deepEqual(b.errors, []);
+});
+
+test('layout: two columns side by side at 1440 px, stacked at 390 px without sideways scrolling; axe-core finds nothing serious', async () => {
+  const hash = compareHash(`${RINGS}&solver=euler`, `${RINGS}&solver=midpoint`);
+  for (const width of [1440, 390]) {
+    const page = await openCompare(hash, null, { width, height: 900 });
+    const box = (half) => page.$eval(`#run-${half}`, (e) => { const r = e.getBoundingClientRect(); return { top: r.top, bottom: r.bottom, left: r.left }; });
+    const [a, b2] = [await box('a'), await box('b')];
+    if (width === 1440) {
+      assert.equal(a.top, b2.top);
+      assert.ok(b2.left > a.left);
+    } else {
+      assert.ok(b2.top >= a.bottom, `${JSON.stringify([a, b2])}`);
+    }
+    const over = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth - innerWidth,
+      out: [...document.querySelectorAll('canvas, button, select, input')]
+        .filter((e) => e.offsetParent && e.getBoundingClientRect().right > innerWidth + 0.5).map((e) => `${e.tagName} ${e.id || e.name || e.textContent}`),
+    }));
+    assert.equal(over.scroll, 0, `${width} px scrolls sideways`);
+    assert.deepEqual(over.out, [], `${width} px`);
+    if (width === 1440) {
+      await page.addScriptTag({ path: AXE });
+      const bad = await page.evaluate(async () => (await window.axe.run(document)).violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
+      assert.deepEqual(bad, []);
+    }
+    await page.context().close();
+  }
   assert.deepEqual(b.errors, []);
 });
