@@ -61,7 +61,7 @@ test('a compare link trains both runs and shows both figures and one table (Eule
   assert.equal(Object.keys(rows).filter((k) => k.startsWith('setting: ')).length, 1, Object.keys(rows).join(' | '));
   assert.deepEqual(rows['step'], ['60 / 60', '60 / 60']);
   assert.equal(rows['CFM loss, last step'][0], la[59].toPrecision(4));
-  for (const k of ['CFM loss, mean of the last 100 steps', 'training steps/s (in the worker)', 'steps/s of wall time'])
+  for (const k of ['CFM loss, mean of the last 100 steps (all, if fewer)', 'training steps/s (in the worker)', 'steps/s of wall time'])
     for (const v of rows[k]) assert.ok(Number(v) > 0, `${k}: ${v}`);
   for (const v of rows['wall time training (from Train to done)']) assert.match(v, /^\d+\.\d s$/);
   assert.match(rows['initial parameters'][0], /^identical θ at step 0/);

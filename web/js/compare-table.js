@@ -7,17 +7,22 @@ import { table } from './figures.js';
 /**
  * A run as the compare page sees it.
  * @typedef {{label: string, config: object|null, losses: number[], lossName: string, stats: Map<string, string>,
- *   rate: number, wallSeconds: number, wallSteps: number, init: string|undefined}} Run
+ *   rate: number, wallSeconds: number, wallSteps: number, init: string|undefined, trainable: boolean}} Run
  */
 
 const mean = (a) => a.reduce((s, v) => s + v, 0) / a.length;
 const fmt = (v, digits = 4) => (Number.isFinite(v) ? v.toPrecision(digits) : '–');
 
-/** Settings that differ between the runs: [field, value A, value B]. */
+/** Settings both runs use that differ: [field, value A, value B]. */
 export function differences(a, b) {
   if (!a || !b) return [];
-  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
-  return keys.filter((k) => String(a[k]) !== String(b[k])).map((k) => [k, a[k] === undefined ? '(not used)' : String(a[k]), b[k] === undefined ? '(not used)' : String(b[k])]);
+  return Object.keys(a).filter((k) => k in b && String(a[k]) !== String(b[k])).map((k) => [k, String(a[k]), String(b[k])]);
+}
+
+/** Settings only one run uses (runs of two exercises): their names, per run. */
+export function ownFields(a, b) {
+  if (!a || !b) return [[], []];
+  return [Object.keys(a).filter((k) => !(k in b)), Object.keys(b).filter((k) => !(k in a))];
 }
 
 /** Whether the two runs start from the same θ (digests of θ at step 0 from the workers). */
@@ -34,13 +39,19 @@ export function sameStart(a, b) {
 export function rows(a, b) {
   const out = [['exercise', a.config ? a.config.ex : '–', b.config ? b.config.ex : '–']];
   for (const [k, va, vb] of differences(a.config, b.config)) if (k !== 'ex') out.push([`setting: ${k}`, va, vb]);
-  const step = (r) => (r.config ? `${r.losses.length} / ${r.config.steps}` : '–');
+  const [onlyA, onlyB] = ownFields(a.config, b.config);
+  if (onlyA.length || onlyB.length) out.push(['settings of its own exercise only', onlyA.join(', ') || '–', onlyB.join(', ') || '–']);
+  const step = (r) => (!r.config ? '–' : r.trainable === false ? 'closed form (nothing to train)' : `${r.losses.length} / ${r.config.steps}`);
   out.push(['step', step(a), step(b)]);
   const last = (r) => (r.losses.length ? fmt(r.losses[r.losses.length - 1]) : '–');
   const tail = (r) => (r.losses.length ? fmt(mean(r.losses.slice(-100))) : '–');
-  const name = a.lossName === b.lossName ? a.lossName : `loss (${a.lossName} | ${b.lossName})`;
+  let name = a.lossName;
+  if (a.lossName !== b.lossName) {
+    out.push(['loss (not the same quantity)', a.lossName, b.lossName]);
+    name = 'loss';
+  }
   out.push([`${name}, last step`, last(a), last(b)]);
-  out.push([`${name}, mean of the last 100 steps`, tail(a), tail(b)]);
+  out.push([`${name}, mean of the last 100 steps (all, if fewer)`, tail(a), tail(b)]);
   // What the views report (quality numbers): every name either run has.
   for (const k of new Set([...a.stats.keys(), ...b.stats.keys()])) out.push([k, a.stats.get(k) || '–', b.stats.get(k) || '–']);
   out.push(['training steps/s (in the worker)', a.rate ? fmt(a.rate, 3) : '–', b.rate ? fmt(b.rate, 3) : '–']);

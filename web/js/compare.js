@@ -188,7 +188,7 @@ class Run {
   snapshot() {
     const wall = this.wallSeconds + (this.wallFrom !== null ? (performance.now() - this.wallFrom) / 1000 : 0);
     return { label: this.label, config: this.config, losses: this.chart.losses, lossName: this.lossName || 'loss', stats: this.stats,
-      rate: this.rate, wallSeconds: wall, wallSteps: this.wallSteps, init: this.init };
+      rate: this.rate, wallSeconds: wall, wallSteps: this.wallSteps, init: this.init, trainable: this.trainable };
   }
 }
 
