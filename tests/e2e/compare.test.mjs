@@ -109,8 +109,13 @@ test('"Copy link" round-trips both settings; different seeds start from differen
 });
 
 test('a bad half is named in its column and the other half still runs', async () => {
-  const page = await openCompare(compareHash(RINGS, 'v=1&ex=fm-rings&seed=banana&hidden=99999&steps=30'));
+  const payload = encodeURIComponent('<img src=x onerror="window.pwned=1">');
+  const page = await openCompare(compareHash(RINGS, `v=1&ex=fm-rings&seed=banana&hidden=99999&steps=30&lr=${payload}`));
   const msg = await messages(page, 'b');
+  assert.match(msg, /lr: /);
+  // A half's text reaches the page as text only.
+  assert.equal(await page.evaluate(() => window.pwned), undefined);
+  assert.equal(await page.$$eval('#run-b .run-messages *', (els) => els.filter((e) => e.tagName !== 'P').length), 0);
   assert.match(msg, /Run B: fields that could not be used/);
   assert.match(msg, /seed: /);
   assert.match(msg, /hidden: /);
