@@ -238,6 +238,9 @@ export class LossChart {
     this.ylabel = ylabel;
     /** @type {number[]} */
     this.losses = [];
+    /** Fixed axes (two runs drawn side by side share them); null: fitted to this run. */
+    this.xrange = null;
+    this.yrange = null;
   }
   reset() { this.losses = []; this.draw(); }
   push(values) { for (const v of values) this.losses.push(v); }
@@ -251,7 +254,8 @@ export class LossChart {
     const logY = !s.lo.some((v) => v <= 0);
     lineChart(canvas, n ? [{ x: s.x, y: s.med, name: 'running median', colour: COLOURS[0] }] : [], {
       title: n ? `loss ${last.toPrecision(4)} at step ${n}` : 'no training steps yet',
-      xlabel: 'training step', ylabel: logY ? `${this.ylabel}, log scale` : this.ylabel, logY, xrange: [0, Math.max(1, n)],
+      xlabel: 'training step', ylabel: logY ? `${this.ylabel}, log scale` : this.ylabel, logY, xrange: this.xrange || [0, Math.max(1, n)],
+      yrange: this.yrange && (!logY || this.yrange[0] > 0) ? this.yrange : undefined,
       band: n ? { x: s.x, lo: s.lo, hi: s.hi, w: colW, colour: 'rgba(0, 114, 178, 0.22)' } : null,
     });
   }

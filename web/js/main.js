@@ -13,6 +13,7 @@ import { watchFirstViews } from './firstview.js';
 import { mountFormulas } from './formulas.js';
 import './offline.js';
 import * as FlowLab from './api.js';
+import * as compareLink from './compare-link.js';
 
 const $ = (id) => document.getElementById(id);
 const form = $('controls');
@@ -369,8 +370,12 @@ $('copy-link').addEventListener('click', async () => {
   const { url, copied } = await state.copyLink(current.link);
   $('link-out').textContent = copied ? `Copied: ${url}` : url;
 });
+// Two runs side by side: this run as A and, to be changed there, as B; a compare link opens that page.
+$('compare').addEventListener('click', () => { if (current) location.assign(`compare.html#${compareLink.format(current.link, current.link)}`); });
+const toCompare = () => compareLink.isCompare(state.readLink()) && (location.replace(`compare.html${location.hash}`), true);
 // A hand-edited hash reconfigures (the page itself always writes a canonical one).
 window.addEventListener('hashchange', () => {
+  if (toCompare()) return;
   if (revive(state.readLink())) return;
   if (!current || state.readLink() !== current.link) runs.configure(state.readLink());
 });
@@ -384,7 +389,7 @@ if (window.matchMedia('(max-width: 760px)').matches) $('settings').open = false;
 // Resume the stored run of this link (the newest run when the page has no link).
 resetStats();
 runs.attach((msg) => worker && worker.postMessage(msg));
-runs.resumeFor(state.readLink()).then((saved) => {
+if (!toCompare()) runs.resumeFor(state.readLink()).then((saved) => {
   if (saved) lastCheckpoint = saved;
   if (saved) lastStored = saved;
   startWorker({ link: state.readLink(), checkpoint: saved ? saved.bytes : null,

@@ -16,6 +16,7 @@
 //      {type:'progress', step, total, losses, stepsPerSec, running}
 //      {type:'figures', data, seconds} | {type:'analysis', name, data}
 //      {type:'checkpoint', bytes, step, link} | {type:'export', bytes, name}
+//        init: at step 0, a digest of θ (two runs with equal digests start from the same parameters)
 //      {type:'error', message} | {type:'pong'}
 //      {type:'busy', what, seconds, done?, steps?}: work of about `seconds` (core/cost.h)
 //        starts or goes on (sliced figures: `done` of `steps` ODE steps; an analysis
@@ -81,6 +82,18 @@ function hasNonFinite(x) {
   return false;
 }
 
+// FNV-1a (64 bits as two 32-bit lanes) of θ's bytes: the compare view says
+// from it whether two runs start from the same parameters.
+function digest(theta) {
+  const bytes = new Uint8Array(theta.buffer, theta.byteOffset, theta.byteLength);
+  let h1 = 0x811c9dc5, h2 = 0x01000193 ^ bytes.length;
+  for (let i = 0; i < bytes.length; ++i) {
+    h1 = Math.imul(h1 ^ bytes[i], 0x01000193);
+    h2 = Math.imul(h2 ^ bytes[i], 0x5bd1e995) ^ (h2 >>> 15);
+  }
+  return `${(h1 >>> 0).toString(16).padStart(8, '0')}${(h2 >>> 0).toString(16).padStart(8, '0')}`;
+}
+
 // Swaps in a new experiment (the old one is kept until the new one exists,
 // so a failure leaves the user's run as it was).
 function use(next, issues, extra = {}, drawn = null) {
@@ -91,7 +104,8 @@ function use(next, issues, extra = {}, drawn = null) {
   rate = 0;
   lastGood = null;
   cost = JSON.parse(lab.module.linkCost(exp.link));
-  post({ type: 'config', config: exp.config, link: exp.link, issues, ...extra });
+  const init = exp.step === 0 ? digest(exp.parameters()) : undefined;
+  post({ type: 'config', config: exp.config, link: exp.link, issues, init, ...extra });
   if (exp.step > 0) post(progress(exp.losses(0)));
   if (drawn) post({ type: 'figures', data: drawn, seconds: 0, preview: false });
   checkpoint();
