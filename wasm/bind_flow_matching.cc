@@ -157,6 +157,16 @@ struct FlowMatchingHandle {
     o.set("advice", q.advice);
     return o;
   }
+  // Your own points: the model's NLL of its first n training points (core/quality.h).
+  val own_quality(int n, int ode_steps) {
+    const OwnNllQuality q = own_nll_quality(model, std::clamp(n, 1, 100000), std::clamp(ode_steps, 1, 1000));
+    val o = val::object();
+    o.set("nll", q.nll);
+    o.set("n", q.n);
+    o.set("odeSteps", q.ode_steps);
+    return o;
+  }
+  bool own_data() const { return model.rings().own; }
   // ln p_1 of points (flat x,y pairs) by the instantaneous change of variables.
   val log_density(val points, int steps, int solver) {
     const std::vector<float> x = convertJSArrayToNumberVector<float>(points);
@@ -245,5 +255,7 @@ EMSCRIPTEN_BINDINGS(flowlab_flow_matching) {
       .function("ringsLabels", &FlowMatchingHandle::rings_labels)
       .function("ringsEntropy", &FlowMatchingHandle::rings_entropy)
       .function("nearestRing", &FlowMatchingHandle::nearest_ring)
-      .function("conditional", &FlowMatchingHandle::conditional);
+      .function("conditional", &FlowMatchingHandle::conditional)
+      .function("ownQuality", &FlowMatchingHandle::own_quality)
+      .function("ownData", &FlowMatchingHandle::own_data);
 }
