@@ -268,6 +268,11 @@ const handlers = {
     post({ type: 'export', bytes, name: `flowlab-${exp.config.ex}-seed${exp.config.seed}-step${exp.step}.flowlab` });
   },
   ping() { post({ type: 'pong' }); },
+  // Your own points (web/js/own-data.js): a CSV file's text, a set's link text or drawn points → the core's set or its message.
+  ownData({ id, csv, text, points, labels }) {
+    const m = lab.module;
+    post({ type: 'ownData', id, result: csv !== undefined ? m.ownDataCsv(csv) : text !== undefined ? m.ownDataDecode(text) : m.ownDataEncode(points, labels) });
+  },
   // θ_i ← value: perturb a weight (used by the divergence-recovery test).
   poke({ index, value }) { exp.setParameter(index, value); },
   configure({ link, keep, from, reason, ask }) { configure(link, { keep, from, reason, ask }); },

@@ -33,6 +33,7 @@ class RingsExperiment extends Base {
   // Accuracy of samples asked for cls against the data's own nearest-ring
   // ceiling, with the verdict (core/quality.h): { accuracy, quality }.
   classQuality(points, cls = -1) {
+    if (this.own) return {};  // no rings to be nearest to
     const quality = this.handle.classQuality(Array.from(points), classArg(cls));
     return { accuracy: quality.accuracy, quality };
   }
@@ -105,6 +106,7 @@ RingsExperiment.prototype.analyses = {
   // Unconditional: NLL of n fresh data points (exact ln p, `steps` midpoint
   // steps) against the exact entropy of the same points (core/quality.h).
   quality({ n = 2000, steps = 40 } = {}) {
+    if (this.own) return this.ownQuality(n, steps);
     if (this.conditional) throw new Error('the NLL quality report is for the unconditional model (fm-rings)');
     return { step: this.step, ...this.handle.ringsQuality(Experiment.intArg(n, 'n', 5, 100000),
       Experiment.intArg(steps, 'steps', 1, 1000)) };

@@ -118,14 +118,15 @@ export default {
       figures(data) {
         last = data;
         for (const m of data.models)
-          drawSamples(live[m.name].canvas, m.samples, `${NAMES[m.name]}, step ${data.step} (${(100 * m.onSquares).toFixed(1)} % on squares)`);
+          if (m.onSquares === undefined) drawSamples(live[m.name].canvas, m.samples, `${NAMES[m.name]}, step ${data.step}`, { outline: false });
+          else drawSamples(live[m.name].canvas, m.samples, `${NAMES[m.name]}, step ${data.step} (${(100 * m.onSquares).toFixed(1)} % on squares)`);
         const cols = losses.canvas.width - 80;
         lineChart(losses.canvas, [
           { ...medians(data.lossesIndependent, cols), colour: COLOURS.independent, name: `${NAMES.independent} (running median)` },
           { ...medians(data.lossesOt, cols), colour: COLOURS.ot, name: `${NAMES.ot} (running median)` },
         ], { title: `loss of both models, step ${data.step}`, xlabel: 'training step', ylabel: 'CFM loss (log scale)', logY: true,
           xrange: [0, Math.max(1, data.lossesOt.length)] });
-        ctx.stat('on squares (CFM / OT)', data.models.map((m) => `${(100 * m.onSquares).toFixed(1)} %`).join(' / '));
+        if (data.models[0].onSquares !== undefined) ctx.stat('on squares (CFM / OT)', data.models.map((m) => `${(100 * m.onSquares).toFixed(1)} %`).join(' / '));
       },
       analysis(name, data) { if (name === 'compare') renderCompare(data); },
     };

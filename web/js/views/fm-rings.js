@@ -2,6 +2,7 @@
 import { panel, csvText, analysisBar, table, row } from '../figures.js';
 import { drawLogDensity } from '../plot.js';
 import { qualityReport } from '../quality.js';
+import { ownQualityReport } from '../own-data.js';
 import { drawRingPoints, drawTrajectories, drawBackdrop, drawMarkers, timeColour, xyCsv } from '../plot-rings.js';
 
 export default {
@@ -31,6 +32,7 @@ export default {
     const qualityBox = row(container);
     let qualityAsked = -1;
     const renderQuality = (q) => {
+      if (q.own) return ownQualityReport(qualityBox, q, ctx, table);
       const f3 = (x) => x.toFixed(3);
       qualityReport(qualityBox, 'rings-quality', {
         step: q.step, ok: q.ok, advice: q.advice,
