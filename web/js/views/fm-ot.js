@@ -107,7 +107,7 @@ export default {
             csv: () => csvText(['x', 'y'], xy(q.points)) });
           drawSamples(f.canvas, q.points, `${m.name === 'ot' ? 'OT-CFM' : 'CFM'}, NFE ${q.nfe}`);
         }
-      table(r4, 'ot-quality', ['NFE', 'CFM on squares', 'OT-CFM on squares', 'CFM SW2', 'OT-CFM SW2'],
+      if (ind.nfe.length) table(r4, 'ot-quality', ['NFE', 'CFM on squares', 'OT-CFM on squares', 'CFM SW2', 'OT-CFM SW2'],
         ind.nfe.map((q, i) => [String(q.nfe), q.onSquares, ot.nfe[i].onSquares, q.sw2, ot.nfe[i].sw2]),
         `Sample quality at few function evaluations (${ind.nfe[0].points.length / 2} samples, Euler): fraction on the filled ` +
         'squares, and the sliced 2-Wasserstein distance to fresh data (64 directions; lower is better). Straighter paths ' +
