@@ -33,6 +33,7 @@ export function mountOwnData(box, { request, apply, show }) {
   let strokes = [];  // [{cls, points: [x, y, …]}] in the square's coordinates
   let cls = 0;
   let inUse = false;  // the run trains on these points
+  let loaded = null;  // the link text of the set the run trains on
   const picker = details.querySelector('.own-classes');
   OWN_COLOURS.forEach((c, k) => {
     const b = document.createElement('button');
@@ -104,6 +105,7 @@ export function mountOwnData(box, { request, apply, show }) {
     const r = await request({ points, labels });
     if (r.error) return show([`Your points: ${r.error}.`]);
     inUse = true;
+    loaded = r.data;
     apply(r.data);
     render();
   });
@@ -117,6 +119,7 @@ export function mountOwnData(box, { request, apply, show }) {
     if (r.error) return show([`${file.name}: ${r.error}. Nothing was changed.`]);
     strokes = setOf(r);
     inUse = true;
+    loaded = r.data;
     apply(r.data);
     show([`${file.name}: ${r.n} points loaded${r.linkable ? '' : ' (too many for a share link: export the run to share it)'}.`], 'info');
     render();
@@ -130,13 +133,14 @@ export function mountOwnData(box, { request, apply, show }) {
   render();
   return {
     // A new configuration: shown for the 2D flow-matching exercises; its set (if any) is drawn.
+    // Points drawn since stay until another set arrives (a link, a restored run).
     async config(config) {
       details.hidden = !OWN_EXERCISES.includes(config.ex);
-      if (!config.data) { inUse = false; render(); return; }
-      if (inUse && details.dataset.data === config.data) return;
+      if (!config.data) { inUse = false; loaded = null; render(); return; }
+      if (config.data === loaded) return;
+      loaded = config.data;
       const r = await request({ text: config.data });
-      if (r.error) return;
-      details.dataset.data = config.data;
+      if (r.error || loaded !== config.data) return;
       details.open = true;
       strokes = setOf(r);
       inUse = true;
