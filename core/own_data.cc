@@ -163,10 +163,14 @@ bool parse_own_csv(const std::string& text, OwnData* out, std::string* error) {
     const std::string where = "line " + std::to_string(line);
     double v[3] = {0, 0, 0};
     std::string problem;
-    int bad = -1;
-    for (size_t k = 0; k < f.size() && k < 3 && problem.empty(); ++k)
-      if (!(problem = read_number(f[k], &v[k])).empty()) bad = int(k);
-    if (first_content && bad >= 0 && f.size() >= 2 && f.size() <= 3) {  // a header such as "x,y,class"
+    int bad = -1, words = 0;
+    for (size_t k = 0; k < f.size() && k < 3; ++k) {
+      const std::string p = read_number(f[k], &v[k]);
+      words += !p.empty();
+      if (!p.empty() && problem.empty()) problem = p, bad = int(k);
+    }
+    // A header ("x,y,class"): the first line, no field a number; "1,abc" is a bad line, not a header.
+    if (first_content && words == int(f.size()) && f.size() >= 2 && f.size() <= 3) {
       first_content = false;
       continue;
     }

@@ -115,6 +115,8 @@ TEST_CASE("own data: each CSV error names the line and the field") {
   CHECK(csv_error("1,2\n1,nan\n") == "line 2, field 2 (y): 'nan' is not a number");
   CHECK(csv_error("1,2\n,1\n") == "line 2, field 1 (x): is empty");
   CHECK(csv_error("x,y\n1,2\n") == "the file has 1 point; at least 2 are needed");
+  CHECK(csv_error("1,abc\n1,2\n3,4\n") == "line 1, field 2 (y): 'abc' is not a number");  // not taken for a header
+  CHECK(csv_error("x,y\nx,y\n1,2\n") == "line 2, field 1 (x): 'x' is not a number");
   CHECK(csv_error("") == "the file has 0 points; at least 2 are needed");
   std::string big;
   for (int i = 0; i <= kOwnMaxPoints; ++i) big += "0.1,0.2\n";
