@@ -186,10 +186,13 @@ struct FlowMatchingHandle {
     return o;
   }
   // Olympic rings (seed 003 §2). Classes for n points: cls in 0..4 for all,
-  // −1 for class i mod 5.
+  // −1 for class i mod 5 (your own points: the class of point i mod N, so
+  // only classes drawn, in the data's proportions).
   std::vector<int> classes(int n, int cls) const {
     std::vector<int> c(n);
-    for (int i = 0; i < n; ++i) c[i] = cls >= 0 ? cls % Rings::kClasses : i % Rings::kClasses;
+    const Rings& R = model.rings();
+    for (int i = 0; i < n; ++i)
+      c[i] = cls >= 0 ? cls % Rings::kClasses : R.own ? R.label[size_t(i) % R.label.size()] : i % Rings::kClasses;
     return c;
   }
   val sample_class(int n, int cls, int steps, int solver) {

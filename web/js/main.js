@@ -166,12 +166,13 @@ const onMessage = {
   },
   config({ config, link, issues, restoredStep, reason, ask }) {
     const changedExercise = !current || current.config.ex !== config.ex;
+    const changedData = current && current.config.data !== config.data;  // your own points: figures of the old set go
     current = { config, link };
     if (ask) answered = ask;
     if (changedExercise) {
       controls.build(form, schema, config.ex);
       mountView(config.ex);
-    }
+    } else if (changedData) mountView(config.ex);
     // While a newer edit of the form is on its way, the form already shows it.
     if (changedExercise || answered === asked) controls.set(form, config, issues, typing());
     $('exercise').value = config.ex;

@@ -2,7 +2,7 @@
 // and class-conditional v(x, t, c) with a learned class embedding (fm-rings-cond).
 // Everything of FlowMatchingExperiment, plus:
 //   exp.conditional                      → true for fm-rings-cond
-//   exp.data()                           → { points, labels } the fixed training set (standardised)
+//   exp.data()                           → { points, labels, own } the fixed training set (standardised; own: your points)
 //   exp.sampleClass(n, cls, opts)        → samples asked for ring cls (0..4; −1: ring i mod 5)
 //   exp.trajectoriesClass(n, cls, opts)  → (steps+1) × n × 2
 //   exp.nearestRing(points)              → Int32Array, nearest ring of each point
@@ -17,7 +17,7 @@ const classArg = (cls) => Experiment.intArg(cls, 'class', -1, 4);
 
 class RingsExperiment extends Base {
   get conditional() { return this.handle.conditional(); }
-  data() { return { points: this.handle.ringsData().slice(), labels: this.handle.ringsLabels().slice() }; }
+  data() { return { points: this.handle.ringsData().slice(), labels: this.handle.ringsLabels().slice(), own: this.own }; }
   sampleClass(n = this.config.samples, cls = -1, opts) {
     const [steps, solver] = this.ode(opts);
     return this.handle.sampleClass(Experiment.intArg(n, 'n', 1, 1e6), classArg(cls), steps, solver).slice();

@@ -53,7 +53,7 @@ export default {
     const drawSamples = (d) => {
       last = d;
       const n = d.samples.length / 2;
-      const which = d.cls >= 0 ? `ring ${d.cls} (${RING_NAMES[d.cls]})` : 'rings i mod 5';
+      const which = d.cls >= 0 ? `ring ${d.cls} (${RING_NAMES[d.cls]})` : d.accuracy === undefined ? 'the classes of your points' : 'rings i mod 5';
       drawRingPoints(samples.canvas, d.samples, `${n} samples asked for ${which}, step ${d.step}`, classOf(d.cls));
       if (d.accuracy === undefined) {  // your own points: no rings to be nearest to; the NLL once done
         samples.caption(`${n} samples at t = 1 (step ${d.step}), coloured by the class they were asked for.`);
@@ -86,7 +86,9 @@ export default {
           data = d;
           const counts = [0, 1, 2, 3, 4].map((c) => d.labels.filter((l) => l === c).length);
           drawRingPoints(dataPanel.canvas, d.points, `training data (${d.labels.length} points)`, (i) => d.labels[i]);
-          dataPanel.caption(`Sheet 003 §2 conditional Q1: the fixed training set, standardised, coloured by ring ` +
+          if (d.own) dataPanel.caption(`Your points, standardised per axis (the model's coordinates), coloured by class ` +
+            `(${counts.map((k, c) => `class ${c}: ${k}`).filter((_, c) => counts[c]).join(', ')}).`);
+          else dataPanel.caption(`Sheet 003 §2 conditional Q1: the fixed training set, standardised, coloured by ring ` +
             `(${RING_NAMES.map((r, c) => `${r} ${counts[c]}`).join(', ')}).`);
         }
         if (name === 'classTrajectories') {
