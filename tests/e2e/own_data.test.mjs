@@ -72,6 +72,8 @@ test('draw two classes, train on them, replay the link in node bit for bit, reop
   await again.waitForFunction((d) => window.flowlabPage.config.data === d && /the run trains on them/.test(document.querySelector('#own-status').textContent),
     c.data, { timeout: 60000 });
   assert.match(await status(again), new RegExp(`^${n} points in 2 class`));
+  // Its figures are drawn (the panel's request to the worker must not cancel them).
+  await again.waitForFunction(() => window.flowlabPage.figures, null, { timeout: 60000 });
   await again.close();
   assert.deepEqual(b.errors, []);
 });

@@ -381,8 +381,9 @@ self.onmessage = async (e) => {
     await ready;
     if (aborted) return;
     // A command that changes the model or draws anew cancels sliced figures.
-    if (sliced && !['ping', 'analyze', 'export', 'poke'].includes(e.data && e.data.type)) sliced = null;
-    if (asides.size && !['ping', 'export', 'poke', 'save', 'run', 'pause', 'step', 'analyze'].includes(e.data && e.data.type)) endAside();
+    // (ownData only reads a point set: it touches neither.)
+    if (sliced && !['ping', 'analyze', 'export', 'poke', 'ownData'].includes(e.data && e.data.type)) sliced = null;
+    if (asides.size && !['ping', 'export', 'poke', 'save', 'run', 'pause', 'step', 'analyze', 'ownData'].includes(e.data && e.data.type)) endAside();
     const h = handlers[e.data && e.data.type];
     if (h) h(e.data);
   } catch (err) {
