@@ -195,6 +195,11 @@ struct FlowMatchingHandle {
       c[i] = cls >= 0 ? cls % Rings::kClasses : R.own ? R.label[size_t(i) % R.label.size()] : i % Rings::kClasses;
     return c;
   }
+  // The classes asked for by sampleClass(n, cls, …) (a copy).
+  val classes_of(int n, int cls) {
+    labels = classes(std::clamp(n, 1, 1000000), cls);
+    return val(typed_memory_view(labels.size(), labels.data())).call<val>("slice");
+  }
   val sample_class(int n, int cls, int steps, int solver) {
     const std::vector<int> c = classes(n, cls);
     out = model.sample_class(n, c.data(), steps, Solver(solver));
@@ -260,5 +265,6 @@ EMSCRIPTEN_BINDINGS(flowlab_flow_matching) {
       .function("nearestRing", &FlowMatchingHandle::nearest_ring)
       .function("conditional", &FlowMatchingHandle::conditional)
       .function("ownQuality", &FlowMatchingHandle::own_quality)
-      .function("ownData", &FlowMatchingHandle::own_data);
+      .function("ownData", &FlowMatchingHandle::own_data)
+      .function("classesOf", &FlowMatchingHandle::classes_of);
 }

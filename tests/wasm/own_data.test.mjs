@@ -55,7 +55,12 @@ test('own data: every flow-matching exercise trains on the link set; replay give
     exp.train(20);
     const f = exp.figures();
     assert.equal(f.onSquares, undefined, `${ex}: no on-squares fraction for own points`);
-    if (ex === 'fm-rings-cond') assert.equal(f.accuracy, undefined, 'no ring accuracy for own points');
+    if (ex === 'fm-rings-cond') {
+      assert.equal(f.accuracy, undefined, 'no ring accuracy for own points');
+      // Samples ask only for the classes drawn (0 and 1 here), as the set has them: point i's class, i mod N.
+      assert.deepEqual(Array.from(f.classes.slice(0, 6)), [0, 1, 0, 1, 0, 1]);
+      assert.equal(f.classes.length, f.samples.length / 2);
+    }
     if (ex !== 'fm-ot') {
       const q = exp.analyze('quality', { n: 120, steps: 10 });
       assert.equal(q.own, true);

@@ -27,6 +27,8 @@ class RingsExperiment extends Base {
     return this.handle.trajectoriesClass(Experiment.intArg(n, 'n', 1, 1e6), classArg(cls), steps, solver).slice();
   }
   nearestRing(points) { return this.handle.nearestRing(Array.from(points)).slice(); }
+  // Your own points: { classes } asked for by sampleClass(n, cls) (the rings' are i mod 5: none).
+  classesAsked(n, cls) { return this.own ? { classes: this.handle.classesOf(n, classArg(cls)) } : {}; }
   // Fraction of points whose nearest ring is the one asked for (cls, or i mod 5 for −1).
   accuracy(points, cls = -1) { return this.classQuality(points, cls).accuracy; }
 
@@ -54,7 +56,7 @@ class RingsExperiment extends Base {
     this.handle.sampleClassBegin(n, -1);
     return Base.odeJob(steps, (from, to) => this.handle.sampleSteps(steps, from, to, solver), () => {
       const samples = this.handle.sampleEnd().slice();
-      return { step: this.step, done: this.step >= this.config.steps, samples, cls: -1, ...this.classQuality(samples, -1) };
+      return { step: this.step, done: this.step >= this.config.steps, samples, cls: -1, ...this.classQuality(samples, -1), ...this.classesAsked(n, -1) };
     });
   }
   // Live figure: samples at t = 1 (conditional: classes i mod 5, ≥ 3000 points when not previewing).
@@ -63,7 +65,7 @@ class RingsExperiment extends Base {
     const n = preview ? Math.min(PREVIEW_POINTS, full) : full;
     if (!this.conditional) return this.figuresOf(this.sample(n));
     const samples = this.sampleClass(n, -1);
-    return { step: this.step, done: this.step >= this.config.steps, samples, cls: -1, ...this.classQuality(samples, -1) };
+    return { step: this.step, done: this.step >= this.config.steps, samples, cls: -1, ...this.classQuality(samples, -1), ...this.classesAsked(n, -1) };
   }
 }
 RingsExperiment.prototype.analyses = {
@@ -129,7 +131,7 @@ RingsExperiment.prototype.analyses = {
   // Conditional Q3 with the control: ≥ 3000 samples of one class (0..4) or all (−1).
   classSamples({ cls = -1, n = Math.max(3000, this.config.samples) } = {}) {
     const samples = this.sampleClass(n, cls);
-    return { step: this.step, samples, cls, ...this.classQuality(samples, cls) };
+    return { step: this.step, samples, cls, ...this.classQuality(samples, cls), ...this.classesAsked(n, cls) };
   },
 };
 

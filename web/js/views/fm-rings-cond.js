@@ -12,7 +12,7 @@ export default {
     '[x, t, e_c]; then sample the ring you ask for.',
   mount(container, ctx) {
     let last = null, data = null, trajData = null, selected = -1, pending = false, ownAsked = -1;
-    const classOf = (cls) => (i) => (cls >= 0 ? cls : i % 5);
+    const classOf = (cls, asked) => (i) => (asked ? asked[i] : cls >= 0 ? cls : i % 5);
     container.append(ctx.lossFigure);
     const control = document.createElement('label');
     control.textContent = 'Q3: sample ring ';
@@ -35,7 +35,7 @@ export default {
     const samples = panel(rowBox, {
       id: 'rings-cond-samples', title: 'class-conditional samples', width: 420, height: 420,
       caption: 'Sheet 003 §2 conditional Q3: samples coloured by the ring they were asked for.',
-      csv: () => last && csvText(['x', 'y', 'class'], xyCsv(last.samples).map((p, i) => [...p, classOf(last.cls)(i)])),
+      csv: () => last && csvText(['x', 'y', 'class'], xyCsv(last.samples).map((p, i) => [...p, classOf(last.cls, last.classes)(i)])),
     });
     const dataPanel = panel(rowBox, {
       id: 'rings-cond-data', title: 'training data', width: 420, height: 420,
@@ -54,7 +54,7 @@ export default {
       last = d;
       const n = d.samples.length / 2;
       const which = d.cls >= 0 ? `ring ${d.cls} (${RING_NAMES[d.cls]})` : d.accuracy === undefined ? 'the classes of your points' : 'rings i mod 5';
-      drawRingPoints(samples.canvas, d.samples, `${n} samples asked for ${which}, step ${d.step}`, classOf(d.cls));
+      drawRingPoints(samples.canvas, d.samples, `${n} samples asked for ${which}, step ${d.step}`, classOf(d.cls, d.classes));
       if (d.accuracy === undefined) {  // your own points: no rings to be nearest to; the NLL once done
         samples.caption(`${n} samples at t = 1 (step ${d.step}), coloured by the class they were asked for.`);
         if (d.done && ownAsked !== d.step) { ownAsked = d.step; ctx.analyze('quality'); }
