@@ -104,8 +104,8 @@ export default {
       const f = panel(densityBox, { id: 'density', width: 420, height: 420,
         caption: `ln p₁(x) of the learned flow (step ${d.step}) by the instantaneous change of variables: x integrated back to ` +
           `t = 0 with ${d.steps} midpoint steps, ln p₁(x) = ln N(x(0); 0, I) − ∫₀¹ Tr ∂v/∂x dt (exact 2D trace). Colour over ` +
-          `[max − 10, max] of ln p; ${d.m} × ${d.m} grid. ∫ p over [−5, 5]² = ${d.integral.toFixed(4)}; the data's density is ` +
-          `1/32 (ln = ${Math.log(1 / 32).toFixed(3)}) on the squares.`,
+          `[max − 10, max] of ln p; ${d.m} × ${d.m} grid. ∫ p over [−5, 5]² = ${d.integral.toFixed(4)}` +
+          (own ? ' (your points, standardised per axis).' : `; the data's density is 1/32 (ln = ${Math.log(1 / 32).toFixed(3)}) on the squares.`),
         csv: () => csvText(['x', 'y', 'log_p'], Array.from(d.logP, (l, k) => {
           const h = (d.hi - d.lo) / d.m;
           return [d.lo + ((k % d.m) + 0.5) * h, d.lo + (Math.floor(k / d.m) + 0.5) * h, l];
@@ -138,6 +138,8 @@ export default {
       figures(data) {
         last = data;
         own = data.onSquares === undefined;  // trained on your own points: no squares
+        if (own) samples.caption('Samples x(1) of the flow learned from your points (standardised per axis), integrated from the same ' +
+          'x(0) ~ N(0, I) at every snapshot.');
         drawSamples(samples.canvas, data.samples, `samples at t = 1, step ${data.step} (${data.samples.length / 2} points)`, { outline: !own });
         if (!own) ctx.stat('on filled squares', `${(100 * data.onSquares).toFixed(1)} %`);
         if (data.done && qualityAsked !== data.step) { qualityAsked = data.step; ctx.analyze('quality'); }
