@@ -102,6 +102,7 @@ RingsExperiment.prototype.analyses = {
   density(args) {
     if (this.conditional) throw new Error('the log-density analysis is for the unconditional model (fm-rings)');
     const g = FlowMatchingExperiment.prototype.analyses.density.call(this, args);
+    if (this.own) return g;  // the sheet's five points lie on the rings, not on your points
     const points = this.lab.sheetPoints;
     return { ...g, points: Float32Array.from(points), logpPoints: this.handle.logDensity(points, 200, 1) };
   },
