@@ -78,3 +78,22 @@ test('own data: every flow-matching exercise trains on the link set; replay give
   assert.deepEqual(out[0].sha256, here.sha256);
   assert.equal(out[0].metrics.loss, here.metrics.loss);
 });
+
+test('own data: a CSV set too large for a share link travels inside the .flowlab run and replays bit for bit', () => {
+  const rows = [];
+  for (let i = 0; i < 3000; ++i) rows.push(`${(3 * Math.cos(i * 0.01) * (1 + (i % 7) / 50)).toFixed(4)},${(2 * Math.sin(i * 0.013)).toFixed(4)},${i % 3}`);
+  const set = m.ownDataCsv(`x,y,class\n${rows.join('\n')}\n`);
+  assert.equal(set.n, 3000);
+  assert.equal(set.linkable, false);
+  const exp = lab.create(`v=1&ex=fm-rings-cond&seed=9&hidden=16&depth=2&batch=64&samples=300&data=${set.data}`);
+  assert.deepEqual(exp.issues, []);
+  exp.train(15);
+  const bytes = exp.save();
+  const restored = lab.restore(bytes);
+  assert.equal(restored.step, 15);
+  assert.ok(restored.link.endsWith(`&data=${set.data}`));
+  const again = replay(lab, { input: 'run.flowlab', bytes });
+  assert.equal(again.verified, 'bit-identical');
+  assert.equal(again.link, exp.link);
+  exp.dispose();
+});
