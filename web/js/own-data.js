@@ -12,7 +12,7 @@ export const OWN_EXERCISES = ['fm-checkerboard', 'fm-ot', 'fm-rings', 'fm-rings-
 export function mountOwnData(box, { request, apply, show }) {
   const details = document.createElement('details');
   details.id = 'own-data';
-  details.innerHTML = `<summary>Your own points</summary>
+  details.innerHTML = `<summary>Your own points</summary><div class="own-body" hidden>
     <p class="small">Click or drag in the square to draw points; each stroke takes the class picked below
       (the class-conditional exercise learns one field per class). Or load a CSV file of lines <code>x,y</code> or
       <code>x,y,class</code> in [−4, 4]². Up to 512 points travel in the share link; a larger file, up to 20 000, in the exported run.</p>
@@ -26,8 +26,10 @@ export function mountOwnData(box, { request, apply, show }) {
       <button type="button" id="own-csv-button">Load CSV…</button>
       <input type="file" id="own-csv" accept=".csv,.txt,text/csv,text/plain" hidden aria-label="CSV file of points">
     </div>
-    <p id="own-status" class="small" role="status"></p>`;
+    <p id="own-status" class="small" role="status"></p></div>`;
   box.append(details);
+  // Folded, its controls are out of the page (a closed details' content still has a layout box in Chromium).
+  details.addEventListener('toggle', () => { details.querySelector('.own-body').hidden = !details.open; });
   const $ = (id) => details.querySelector(`#${id}`);
   const canvas = $('own-canvas'), ctx = canvas.getContext('2d');
   let strokes = [];  // [{cls, points: [x, y, …]}] in the square's coordinates
