@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "cost.h"
+#include "own_data.h"
 
 #include <cmath>
 #include <cstdio>
@@ -261,6 +262,17 @@ Config parse_link(const std::string& link, std::vector<ParseIssue>* issues) {
       continue;
     }
     if (key == "ex") continue;
+    if (key == "data") {  // your own points: parsed by core/own_data.h, kept in its canonical text
+      OwnData d;
+      std::string err;
+      if (!own_data_exercise(ex))
+        out.push_back({"data", "is not a setting of " + ex + ", ignored"});
+      else if (!decode_own_data(val, &d, &err))
+        out.push_back({"data", "the point set " + err + "; using the built-in data"});
+      else
+        c.data = encode_own_data(d);
+      continue;
+    }
     const FieldSpec* spec = find_field(key, ex);
     if (!spec) {
       bool elsewhere = false;
@@ -306,16 +318,29 @@ std::vector<ParseIssue> validate(Config& c) {
       v = v < lo ? lo : hi;
     }
   }
+  if (!c.data.empty()) {
+    OwnData d;
+    std::string err;
+    if (!own_data_exercise(exercise_of(c)))
+      out.push_back({"data", "is not a setting of " + exercise_of(c) + "; using the built-in data"}), c.data.clear();
+    else if (!decode_own_data(c.data, &d, &err))
+      out.push_back({"data", "the point set " + err + "; using the built-in data"}), c.data.clear();
+  }
   limit_cost(c, &out);
   return out;
 }
 
 const std::string& exercise_of(const Config& c) { return exercise_ids()[size_t(c.ex)]; }
 
+bool own_data_exercise(const std::string& ex) {
+  return ex == "fm-checkerboard" || ex == "fm-ot" || ex == "fm-rings" || ex == "fm-rings-cond";
+}
+
 std::string to_link(const Config& c) {
   std::string s = "v=" + std::to_string(kLinkVersion);
   for (const auto& f : config_schema())
     if (f.used_by(exercise_of(c))) s += std::string("&") + f.name + "=" + format_value(f, c.*(f.member));
+  if (!c.data.empty() && own_data_exercise(exercise_of(c))) s += "&data=" + c.data;  // URL-safe as it is
   return s;
 }
 
@@ -329,6 +354,7 @@ std::string config_json(const Config& c) {
     const std::string v = format_value(f, c.*(f.member));
     s += f.choices.empty() ? v : "\"" + json_escape(v) + "\"";
   }
+  if (!c.data.empty() && own_data_exercise(exercise_of(c))) s += ",\"data\":\"" + c.data + "\"";
   return s + "}";
 }
 

@@ -66,6 +66,10 @@ struct Config {
   double nvp_rings_n = 50000, nvp_thickness = 0.25, nvp_val_fraction = 0.2, nvp_s_max = 2;
   double nvp_schedule = 1, nvp_warmup = 100, nvp_clip = 5, nvp_in_scale = 4, nvp_b_max = 3;
 
+  // Your own points (core/own_data.h): the link text of the set ("1.…"), or
+  // empty for the exercise's built-in data. 2D exercises only (own_data_exercise).
+  std::string data;
+
   int i(double Config::*f) const { return int(this->*f); }
 };
 
@@ -112,6 +116,8 @@ void limit_cost(Config& c, std::vector<ParseIssue>* issues);
 // The schema entry for link name `name` in exercise `ex`, or nullptr.
 const FieldSpec* find_field(const std::string& name, const std::string& ex);
 const std::string& exercise_of(const Config& c);
+// Whether exercise ex can train on your own points (the `data` field).
+bool own_data_exercise(const std::string& ex);
 // The canonical link of a config: the version, then every field its exercise
 // uses, in schema order; parse_link(to_link(c)) == c on those fields.
 std::string to_link(const Config& c);

@@ -35,6 +35,8 @@ struct Rings {
   std::vector<int> label;  // ring index of each point
   float mean[2] = {0, 0}, std[2] = {1, 1};
   float thickness = 0.2f;
+  // Your own points (core/own_data.h), not rings: no ring geometry, no exact density.
+  bool own = false;
   int size() const { return int(label.size()); }
   // Raw (unstandardised) coordinates → standardised, and back.
   void standardise(float* p) const;

@@ -9,6 +9,7 @@
 #include "datasets.h"
 #include "loglik.h"
 #include "ot.h"
+#include "own_data.h"
 
 namespace flowlab {
 
@@ -22,7 +23,13 @@ FlowMatching::FlowMatching(const Config& c)
   if (c.i(&Config::schedule) == 1) set_schedule(long(c.steps));
   target_ = Target::Checkerboard;
   const std::string& ex = exercise_of(c);
-  if (ex == "fm-rings" || ex == "fm-rings-cond") {
+  OwnData own;
+  std::string err;
+  if (!c.data.empty() && own_data_exercise(ex) && decode_own_data(c.data, &own, &err)) {
+    // Your own points replace the built-in target; classes condition fm-rings-cond.
+    use_rings(own_rings(own), ex == "fm-rings-cond" ? c.i(&Config::rings_embed) : 0);
+    if (ex == "fm-rings-cond" && c.rings_pairing > 0) set_ot_pairing(true, c.i(&Config::rings_pairing) == 2);
+  } else if (ex == "fm-rings" || ex == "fm-rings-cond") {
     Rng data(uint64_t(c.seed), kStreamData);
     use_rings(make_rings(data, c.i(&Config::rings_n), float(c.rings_thickness)),
               ex == "fm-rings-cond" ? c.i(&Config::rings_embed) : 0);

@@ -122,6 +122,18 @@ RingsClassQuality rings_class_quality(const Rings& r, const float* samples, cons
   return q;
 }
 
+OwnNllQuality own_nll_quality(FlowMatching& fm, int n, int ode_steps) {
+  OwnNllQuality q;
+  const Rings& R = fm.rings();
+  q.n = std::min(n, R.size());
+  q.ode_steps = ode_steps;
+  const std::vector<double> lp =
+      fm.log_density(R.x.data(), q.n, ode_steps, Solver::Midpoint, fm.conditional() ? R.label.data() : nullptr);
+  for (int i = 0; i < q.n; ++i) q.nll -= lp[i];
+  q.nll = q.nll / std::max(1, q.n) + std::log(double(R.std[0])) + std::log(double(R.std[1]));
+  return q;
+}
+
 RingsNllQuality rings_nll_quality(FlowMatching& fm, int n, int ode_steps) {
   RingsNllQuality q;
   q.n = n;

@@ -93,4 +93,15 @@ struct RingsNllQuality {
 };
 RingsNllQuality rings_nll_quality(FlowMatching& fm, int n = 2000, int ode_steps = 40);
 
+// Your own points (core/own_data.h) have no exact density to compare with: the
+// honest number is the model's NLL of its training points themselves (the
+// first n; conditional: each given its class), in the drawing's coordinates:
+// ln p_x(x) = ln p_y(y) − ln(std₀ std₁) for the standardised y. It falls as
+// the model fits (and can keep falling as it memorises a small set).
+struct OwnNllQuality {
+  double nll = 0;
+  int n = 0, ode_steps = 0;
+};
+OwnNllQuality own_nll_quality(FlowMatching& fm, int n = 2000, int ode_steps = 40);
+
 }  // namespace flowlab

@@ -157,6 +157,16 @@ struct FlowMatchingHandle {
     o.set("advice", q.advice);
     return o;
   }
+  // Your own points: the model's NLL of its first n training points (core/quality.h).
+  val own_quality(int n, int ode_steps) {
+    const OwnNllQuality q = own_nll_quality(model, std::clamp(n, 1, 100000), std::clamp(ode_steps, 1, 1000));
+    val o = val::object();
+    o.set("nll", q.nll);
+    o.set("n", q.n);
+    o.set("odeSteps", q.ode_steps);
+    return o;
+  }
+  bool own_data() const { return model.rings().own; }
   // ln p_1 of points (flat x,y pairs) by the instantaneous change of variables.
   val log_density(val points, int steps, int solver) {
     const std::vector<float> x = convertJSArrayToNumberVector<float>(points);
@@ -176,11 +186,19 @@ struct FlowMatchingHandle {
     return o;
   }
   // Olympic rings (seed 003 §2). Classes for n points: cls in 0..4 for all,
-  // −1 for class i mod 5.
+  // −1 for class i mod 5 (your own points: the class of point i mod N, so
+  // only classes drawn, in the data's proportions).
   std::vector<int> classes(int n, int cls) const {
     std::vector<int> c(n);
-    for (int i = 0; i < n; ++i) c[i] = cls >= 0 ? cls % Rings::kClasses : i % Rings::kClasses;
+    const Rings& R = model.rings();
+    for (int i = 0; i < n; ++i)
+      c[i] = cls >= 0 ? cls % Rings::kClasses : R.own ? R.label[size_t(i) % R.label.size()] : i % Rings::kClasses;
     return c;
+  }
+  // The classes asked for by sampleClass(n, cls, …) (a copy).
+  val classes_of(int n, int cls) {
+    labels = classes(std::clamp(n, 1, 1000000), cls);
+    return val(typed_memory_view(labels.size(), labels.data())).call<val>("slice");
   }
   val sample_class(int n, int cls, int steps, int solver) {
     const std::vector<int> c = classes(n, cls);
@@ -245,5 +263,8 @@ EMSCRIPTEN_BINDINGS(flowlab_flow_matching) {
       .function("ringsLabels", &FlowMatchingHandle::rings_labels)
       .function("ringsEntropy", &FlowMatchingHandle::rings_entropy)
       .function("nearestRing", &FlowMatchingHandle::nearest_ring)
-      .function("conditional", &FlowMatchingHandle::conditional);
+      .function("conditional", &FlowMatchingHandle::conditional)
+      .function("ownQuality", &FlowMatchingHandle::own_quality)
+      .function("ownData", &FlowMatchingHandle::own_data)
+      .function("classesOf", &FlowMatchingHandle::classes_of);
 }

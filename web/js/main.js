@@ -14,6 +14,7 @@ import { mountFormulas } from './formulas.js';
 import './offline.js';
 import * as FlowLab from './api.js';
 import * as compareLink from './compare-link.js';
+import { mountOwnData } from './own-data.js';
 
 const $ = (id) => document.getElementById(id);
 const form = $('controls');
@@ -166,12 +167,13 @@ const onMessage = {
   },
   config({ config, link, issues, restoredStep, reason, ask }) {
     const changedExercise = !current || current.config.ex !== config.ex;
+    const changedData = current && current.config.data !== config.data;  // your own points: figures of the old set go
     current = { config, link };
     if (ask) answered = ask;
     if (changedExercise) {
       controls.build(form, schema, config.ex);
       mountView(config.ex);
-    }
+    } else if (changedData) mountView(config.ex);
     // While a newer edit of the form is on its way, the form already shows it.
     if (changedExercise || answered === asked) controls.set(form, config, issues, typing());
     $('exercise').value = config.ex;
@@ -191,6 +193,12 @@ const onMessage = {
     drawn = false;
     window.flowlabPage.analyses = {};
     runs.configured({ link, issues, restoredStep });
+    own.config(config);
+  },
+  ownData({ id, result }) {
+    const resolve = ownWaiting.get(id);
+    ownWaiting.delete(id);
+    if (resolve) resolve(result);
   },
   progress({ step, total, losses, running: r }) {
     chart.push(losses);
@@ -331,11 +339,30 @@ function applyForm(ex) {
   if (Object.entries(fields).every(([k, v]) => String(current.config[k]) === v)) return;
   posted = { ...fields };
   fields.ex = ex;
+  if (current.config.data) fields.data = current.config.data;  // your own points stay
   const link = ['v=1', ...Object.entries(fields).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)].join('&');
   if (!revive(link)) runs.configure(link, ++asked);
 }
 
 form.addEventListener('change', () => applyForm(current.config.ex));
+
+// Your own points (own-data.js): the panel below the settings; a set becomes the link's `data` field.
+const ownWaiting = new Map();
+let ownAsked = 0;
+const ownBox = document.createElement('div');
+$('settings').after(ownBox);
+const own = mountOwnData(ownBox, {
+  request: (msg) => new Promise((resolve) => {
+    const id = ++ownAsked;
+    ownWaiting.set(id, resolve);
+    worker.postMessage({ type: 'ownData', id, ...msg });
+  }),
+  apply(data) {
+    const link = current.link.split('&').filter((f) => !f.startsWith('data=')).join('&') + (data ? `&data=${data}` : '');
+    if (!revive(link)) runs.configure(link, ++asked);
+  },
+  show: (lines, kind) => messages.show(lines, kind),
+});
 // Another exercise: its newest stored run, else its defaults (keeping only the seed).
 $('exercise').addEventListener('change', () => {
   const ex = $('exercise').value;

@@ -102,7 +102,8 @@ export class Frame {
 }
 
 // Samples as the student sees them: density when there are many, dots otherwise.
-export function drawSamples(canvas, points, title) {
+// outline: the checkerboard's squares (not for your own points).
+export function drawSamples(canvas, points, title, { outline = true } = {}) {
   const dense = points.length / 2 >= 5000;
   const f = new Frame(canvas, 5, dense && canvas.width >= 300);
   f.clear();
@@ -113,7 +114,7 @@ export function drawSamples(canvas, points, title) {
   } else {
     f.points(points);
   }
-  f.checkerboardOutline();
+  if (outline) f.checkerboardOutline();
   f.axes();
   f.title(title);
 }

@@ -282,6 +282,11 @@ const handlers = {
     post({ type: 'export', bytes, name: `flowlab-${exp.config.ex}-seed${exp.config.seed}-step${exp.step}.flowlab` });
   },
   ping() { post({ type: 'pong' }); },
+  // Your own points (web/js/own-data.js): a CSV file's text, a set's link text or drawn points → the core's set or its message.
+  ownData({ id, csv, text, points, labels }) {
+    const m = lab.module;
+    post({ type: 'ownData', id, result: csv !== undefined ? m.ownDataCsv(csv) : text !== undefined ? m.ownDataDecode(text) : m.ownDataEncode(points, labels) });
+  },
   // θ_i ← value: perturb a weight (used by the divergence-recovery test).
   poke({ index, value }) { exp.setParameter(index, value); },
   configure({ link, keep, from, reason, ask }) { configure(link, { keep, from, reason, ask }); },
@@ -392,8 +397,9 @@ self.onmessage = async (e) => {
     await ready;
     if (aborted) return;
     // A command that changes the model or draws anew cancels sliced figures.
-    if (sliced && !['ping', 'analyze', 'export', 'poke'].includes(e.data && e.data.type)) sliced = null;
-    if (asides.size && !['ping', 'export', 'poke', 'save', 'run', 'pause', 'step', 'analyze'].includes(e.data && e.data.type)) endAside();
+    // (ownData only reads a point set: it touches neither.)
+    if (sliced && !['ping', 'analyze', 'export', 'poke', 'ownData'].includes(e.data && e.data.type)) sliced = null;
+    if (asides.size && !['ping', 'export', 'poke', 'save', 'run', 'pause', 'step', 'analyze', 'ownData'].includes(e.data && e.data.type)) endAside();
     const h = handlers[e.data && e.data.type];
     if (h) h(e.data);
   } catch (err) {

@@ -8,6 +8,8 @@
 //   exp.logDensity(points, opts)      → Float64Array ln p_1(x) (reverse flow with ∫ Tr ∂v/∂x dt)
 //   exp.analyze('fig4' | 'field0' | 'density') → Fig. 4 panels; v(x, 0) vs E[x1] − x; ln p_1 on a grid
 //   exp.analyze('quality')            → exact NLL, KL gap to ln 32, on-squares fraction, verdict (core/quality.h)
+//   exp.own                           → true when the link carries your own points (data=): then no
+//                                       on-squares fraction, and 'quality' is the NLL of those points
 // opts: { solver: 'euler' | 'midpoint', steps } (default: the config's).
 import { Experiment } from './base.js';
 
@@ -20,6 +22,7 @@ class FlowMatchingExperiment extends Experiment {
     super(lab, parsed);
     this.handle = new this.module.FlowMatching(parsed.link);
   }
+  get own() { return this.handle.ownData(); }
   ode(opts = {}) {
     const solver = SOLVERS.indexOf(opts.solver || this.config.solver);
     if (solver < 0) throw new Error(`solver must be one of ${SOLVERS.join(', ')}`);
@@ -45,12 +48,17 @@ class FlowMatchingExperiment extends Experiment {
     return this.handle.logDensity(Array.from(points), steps, solver);
   }
   onSquares(points) { return this.module.checkerboardFraction(Array.from(points)); }
+  // Your own points: the NLL of the training points (no exact reference exists).
+  ownQuality(n, steps) {
+    return { step: this.step, own: true, ...this.handle.ownQuality(Experiment.intArg(n, 'n', 1, 100000), Experiment.intArg(steps, 'steps', 1, 1000)) };
+  }
 
   // The live figure: samples at t = 1 (fewer points while training runs).
   figures({ preview = false } = {}) { return this.figuresOf(this.sample(this.figurePoints(preview))); }
   figurePoints(preview) { return preview ? Math.min(PREVIEW_POINTS, this.config.samples) : this.config.samples; }
   figuresOf(samples) {
-    return { step: this.step, done: this.step >= this.config.steps, samples, onSquares: this.onSquares(samples) };
+    const f = { step: this.step, done: this.step >= this.config.steps, samples };
+    return this.own ? f : { ...f, onSquares: this.onSquares(samples) };
   }
   // figures() in slices of ODE steps, with the same bits: job.advance(k) runs
   // up to k more steps and says whether all are done; job.result() is then
@@ -90,7 +98,7 @@ FlowMatchingExperiment.prototype.analyses = {
     const progression = [0, 10, 20, 30].map((k) => ({ t: k / steps, points: traj.slice(k * 2 * n, (k + 1) * 2 * n) }));
     const nfe = [4, 8, 10, 20].map((e) => {
       const points = this.sample(n, { solver: 'midpoint', steps: e / 2 });
-      return { nfe: e, points, onSquares: this.onSquares(points) };
+      return this.own ? { nfe: e, points } : { nfe: e, points, onSquares: this.onSquares(points) };
     });
     return { step: this.step, progression, nfe };
   },
@@ -110,7 +118,8 @@ FlowMatchingExperiment.prototype.analyses = {
   // The run against the exact optimum: NLL = −(1/32) ∫ ln p over the squares
   // (midpoint rule, k × k cells per square, ln p by `steps` midpoint steps),
   // KL gap = NLL − ln 32, and the fraction of the figure's samples on the squares.
-  quality({ k = 16, steps = 40 } = {}) {
+  quality({ k = 16, steps = 40, n = 2000 } = {}) {
+    if (this.own) return this.ownQuality(n, steps);
     const samples = this.sample(this.config.samples);
     return { step: this.step, ...this.handle.checkerboardQuality(samples, Experiment.intArg(k, 'k', 2, 64),
       Experiment.intArg(steps, 'steps', 1, 1000)) };

@@ -2,7 +2,7 @@
 // and class-conditional v(x, t, c) with a learned class embedding (fm-rings-cond).
 // Everything of FlowMatchingExperiment, plus:
 //   exp.conditional                      → true for fm-rings-cond
-//   exp.data()                           → { points, labels } the fixed training set (standardised)
+//   exp.data()                           → { points, labels, own } the fixed training set (standardised; own: your points)
 //   exp.sampleClass(n, cls, opts)        → samples asked for ring cls (0..4; −1: ring i mod 5)
 //   exp.trajectoriesClass(n, cls, opts)  → (steps+1) × n × 2
 //   exp.nearestRing(points)              → Int32Array, nearest ring of each point
@@ -20,7 +20,7 @@ class RingsExperiment extends Base {
   unavailable(name) {
     return name === 'w2' && !this.conditional ? 'The per-class W2 is for the class-conditional model (fm-rings-cond).' : '';
   }
-  data() { return { points: this.handle.ringsData().slice(), labels: this.handle.ringsLabels().slice() }; }
+  data() { return { points: this.handle.ringsData().slice(), labels: this.handle.ringsLabels().slice(), own: this.own }; }
   sampleClass(n = this.config.samples, cls = -1, opts) {
     const [steps, solver] = this.ode(opts);
     return this.handle.sampleClass(Experiment.intArg(n, 'n', 1, 1e6), classArg(cls), steps, solver).slice();
@@ -30,12 +30,15 @@ class RingsExperiment extends Base {
     return this.handle.trajectoriesClass(Experiment.intArg(n, 'n', 1, 1e6), classArg(cls), steps, solver).slice();
   }
   nearestRing(points) { return this.handle.nearestRing(Array.from(points)).slice(); }
+  // Your own points: { classes } asked for by sampleClass(n, cls) (the rings' are i mod 5: none).
+  classesAsked(n, cls) { return this.own ? { classes: this.handle.classesOf(n, classArg(cls)) } : {}; }
   // Fraction of points whose nearest ring is the one asked for (cls, or i mod 5 for −1).
   accuracy(points, cls = -1) { return this.classQuality(points, cls).accuracy; }
 
   // Accuracy of samples asked for cls against the data's own nearest-ring
   // ceiling, with the verdict (core/quality.h): { accuracy, quality }.
   classQuality(points, cls = -1) {
+    if (this.own) return {};  // no rings to be nearest to
     const quality = this.handle.classQuality(Array.from(points), classArg(cls));
     return { accuracy: quality.accuracy, quality };
   }
@@ -56,7 +59,7 @@ class RingsExperiment extends Base {
     this.handle.sampleClassBegin(n, -1);
     return Base.odeJob(steps, (from, to) => this.handle.sampleSteps(steps, from, to, solver), () => {
       const samples = this.handle.sampleEnd().slice();
-      return { step: this.step, done: this.step >= this.config.steps, samples, cls: -1, ...this.classQuality(samples, -1) };
+      return { step: this.step, done: this.step >= this.config.steps, samples, cls: -1, ...this.classQuality(samples, -1), ...this.classesAsked(n, -1) };
     });
   }
   // Live figure: samples at t = 1 (conditional: classes i mod 5, ≥ 3000 points when not previewing).
@@ -65,7 +68,7 @@ class RingsExperiment extends Base {
     const n = preview ? Math.min(PREVIEW_POINTS, full) : full;
     if (!this.conditional) return this.figuresOf(this.sample(n));
     const samples = this.sampleClass(n, -1);
-    return { step: this.step, done: this.step >= this.config.steps, samples, cls: -1, ...this.classQuality(samples, -1) };
+    return { step: this.step, done: this.step >= this.config.steps, samples, cls: -1, ...this.classQuality(samples, -1), ...this.classesAsked(n, -1) };
   }
 }
 RingsExperiment.prototype.analyses = {
@@ -102,12 +105,14 @@ RingsExperiment.prototype.analyses = {
   density(args) {
     if (this.conditional) throw new Error('the log-density analysis is for the unconditional model (fm-rings)');
     const g = FlowMatchingExperiment.prototype.analyses.density.call(this, args);
+    if (this.own) return g;  // the sheet's five points lie on the rings, not on your points
     const points = this.lab.sheetPoints;
     return { ...g, points: Float32Array.from(points), logpPoints: this.handle.logDensity(points, 200, 1) };
   },
   // Unconditional: NLL of n fresh data points (exact ln p, `steps` midpoint
   // steps) against the exact entropy of the same points (core/quality.h).
   quality({ n = 2000, steps = 40 } = {}) {
+    if (this.own) return this.ownQuality(n, steps);
     if (this.conditional) throw new Error('the NLL quality report is for the unconditional model (fm-rings)');
     return { step: this.step, ...this.handle.ringsQuality(Experiment.intArg(n, 'n', 5, 100000),
       Experiment.intArg(steps, 'steps', 1, 1000)) };
@@ -129,7 +134,7 @@ RingsExperiment.prototype.analyses = {
   // Conditional Q3 with the control: ≥ 3000 samples of one class (0..4) or all (−1).
   classSamples({ cls = -1, n = Math.max(3000, this.config.samples) } = {}) {
     const samples = this.sampleClass(n, cls);
-    return { step: this.step, samples, cls, ...this.classQuality(samples, cls) };
+    return { step: this.step, samples, cls, ...this.classQuality(samples, cls), ...this.classesAsked(n, cls) };
   },
 };
 

@@ -2,6 +2,7 @@
 import { panel, csvText, analysisBar, table, row } from '../figures.js';
 import { drawSamples, drawLogDensity, Frame } from '../plot.js';
 import { qualityReport } from '../quality.js';
+import { ownQualityReport } from '../own-data.js';
 
 // Arrows v at points x (both n × 2) in the square [−0.5, 0.5]²; a vector of
 // length L is drawn L·scale long in x units.
@@ -37,7 +38,7 @@ export default {
   question: '§3(a) Train v(x, t) with the CFM loss ‖v(ψt(x0), t) − (x1 − x0)‖², ψt(x0) = (1 − t)·x0 + t·x1, ' +
     'x0 ~ N(0, I), x1 ~ checkerboard, and push N(0, I) samples through dx/dt = v(x, t) from t = 0 to 1.',
   mount(container, ctx) {
-    let last = null;
+    let last = null, own = false;
     const samples = panel(container, {
       id: 'samples', title: 'samples at t = 1', width: 480, height: 480,
       caption: 'Samples x(1) of the learned flow, integrated from the same x(0) ~ N(0, I) at every snapshot; ' +
@@ -55,6 +56,7 @@ export default {
     const qualityBox = row(container);
     let qualityAsked = -1;
     const renderQuality = (q) => {
+      if (q.own) return ownQualityReport(qualityBox, q, ctx, table);
       const f3 = (x) => x.toFixed(3);
       qualityReport(qualityBox, 'quality', {
         step: q.step, ok: q.ok, advice: q.advice,
@@ -102,14 +104,14 @@ export default {
       const f = panel(densityBox, { id: 'density', width: 420, height: 420,
         caption: `ln p₁(x) of the learned flow (step ${d.step}) by the instantaneous change of variables: x integrated back to ` +
           `t = 0 with ${d.steps} RK4 steps, ln p₁(x) = ln N(x(0); 0, I) − ∫₀¹ Tr ∂v/∂x dt (exact 2D trace). Colour over ` +
-          `[max − 10, max] of ln p; ${d.m} × ${d.m} grid. ∫ p over [−5, 5]² = ${d.integral.toFixed(4)}; the data's density is ` +
-          `1/32 (ln = ${Math.log(1 / 32).toFixed(3)}) on the squares.`,
+          `[max − 10, max] of ln p; ${d.m} × ${d.m} grid. ∫ p over [−5, 5]² = ${d.integral.toFixed(4)}` +
+          (own ? ' (your points, standardised per axis).' : `; the data's density is 1/32 (ln = ${Math.log(1 / 32).toFixed(3)}) on the squares.`),
         csv: () => csvText(['x', 'y', 'log_p'], Array.from(d.logP, (l, k) => {
           const h = (d.hi - d.lo) / d.m;
           return [d.lo + ((k % d.m) + 0.5) * h, d.lo + (Math.floor(k / d.m) + 0.5) * h, l];
         })) });
       const { frame } = drawLogDensity(f.canvas, d, `ln p₁(x), step ${d.step}`);
-      frame.checkerboardOutline();
+      if (!own) frame.checkerboardOutline();
     };
     const renderFig4 = (d) => {
       fig4Box.replaceChildren();
@@ -118,12 +120,12 @@ export default {
       for (const p of d.progression) {
         const f = panel(rows[0], { id: `fig4-t${p.t.toFixed(2)}`, width: 205, height: 205, csv: csvOf(p.points),
           caption: `t = ${p.t.toFixed(2)}` });
-        drawSamples(f.canvas, p.points, `t = ${p.t.toFixed(2)}`);
+        drawSamples(f.canvas, p.points, `t = ${p.t.toFixed(2)}`, { outline: !own });
       }
       for (const e of d.nfe) {
         const f = panel(rows[1], { id: `fig4-nfe${e.nfe}`, width: 205, height: 205, csv: csvOf(e.points),
-          caption: `NFE ${e.nfe} (midpoint, ${e.nfe / 2} steps): ${(100 * e.onSquares).toFixed(1)} % on the squares` });
-        drawSamples(f.canvas, e.points, `NFE = ${e.nfe}`);
+          caption: `NFE ${e.nfe} (midpoint, ${e.nfe / 2} steps)` + (e.onSquares === undefined ? '' : `: ${(100 * e.onSquares).toFixed(1)} % on the squares`) });
+        drawSamples(f.canvas, e.points, `NFE = ${e.nfe}`, { outline: e.onSquares !== undefined });
       }
       const note = document.createElement('p');
       note.className = 'caption-wide';
@@ -135,8 +137,11 @@ export default {
     return {
       figures(data) {
         last = data;
-        drawSamples(samples.canvas, data.samples, `samples at t = 1, step ${data.step} (${data.samples.length / 2} points)`);
-        ctx.stat('on filled squares', `${(100 * data.onSquares).toFixed(1)} %`);
+        own = data.onSquares === undefined;  // trained on your own points: no squares
+        if (own) samples.caption('Samples x(1) of the flow learned from your points (standardised per axis), integrated from the same ' +
+          'x(0) ~ N(0, I) at every snapshot.');
+        drawSamples(samples.canvas, data.samples, `samples at t = 1, step ${data.step} (${data.samples.length / 2} points)`, { outline: !own });
+        if (!own) ctx.stat('on filled squares', `${(100 * data.onSquares).toFixed(1)} %`);
         if (data.done && qualityAsked !== data.step) { qualityAsked = data.step; ctx.analyze('quality'); }
       },
       analysis(name, data) {

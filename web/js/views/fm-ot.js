@@ -107,7 +107,7 @@ export default {
             csv: () => csvText(['x', 'y'], xy(q.points)) });
           drawSamples(f.canvas, q.points, `${m.name === 'ot' ? 'OT-CFM' : 'CFM'}, NFE ${q.nfe}`);
         }
-      table(r4, 'ot-quality', ['NFE', 'CFM on squares', 'OT-CFM on squares', 'CFM SW2', 'OT-CFM SW2'],
+      if (ind.nfe.length) table(r4, 'ot-quality', ['NFE', 'CFM on squares', 'OT-CFM on squares', 'CFM SW2', 'OT-CFM SW2'],
         ind.nfe.map((q, i) => [String(q.nfe), q.onSquares, ot.nfe[i].onSquares, q.sw2, ot.nfe[i].sw2]),
         `Sample quality at few function evaluations (${ind.nfe[0].points.length / 2} samples, Euler): fraction on the filled ` +
         'squares, and the sliced 2-Wasserstein distance to fresh data (64 directions; lower is better). Straighter paths ' +
@@ -118,14 +118,15 @@ export default {
       figures(data) {
         last = data;
         for (const m of data.models)
-          drawSamples(live[m.name].canvas, m.samples, `${NAMES[m.name]}, step ${data.step} (${(100 * m.onSquares).toFixed(1)} % on squares)`);
+          if (m.onSquares === undefined) drawSamples(live[m.name].canvas, m.samples, `${NAMES[m.name]}, step ${data.step}`, { outline: false });
+          else drawSamples(live[m.name].canvas, m.samples, `${NAMES[m.name]}, step ${data.step} (${(100 * m.onSquares).toFixed(1)} % on squares)`);
         const cols = losses.canvas.width - 80;
         lineChart(losses.canvas, [
           { ...medians(data.lossesIndependent, cols), colour: COLOURS.independent, name: `${NAMES.independent} (running median)` },
           { ...medians(data.lossesOt, cols), colour: COLOURS.ot, name: `${NAMES.ot} (running median)` },
         ], { title: `loss of both models, step ${data.step}`, xlabel: 'training step', ylabel: 'CFM loss (log scale)', logY: true,
           xrange: [0, Math.max(1, data.lossesOt.length)] });
-        ctx.stat('on squares (CFM / OT)', data.models.map((m) => `${(100 * m.onSquares).toFixed(1)} %`).join(' / '));
+        if (data.models[0].onSquares !== undefined) ctx.stat('on squares (CFM / OT)', data.models.map((m) => `${(100 * m.onSquares).toFixed(1)} %`).join(' / '));
       },
       analysis(name, data) { if (name === 'compare') renderCompare(data); },
     };

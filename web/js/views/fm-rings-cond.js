@@ -1,7 +1,8 @@
 // Sheet 003 §2, conditional: v(x, t, c) on [x, t, e_c] with a learned class embedding e_c.
-import { panel, csvText, analysisBar, row } from '../figures.js';
+import { panel, csvText, analysisBar, row, table } from '../figures.js';
 import { drawRingPoints, drawTrajectories, drawBackdrop, drawMarkers, RING_COLOURS, RING_NAMES, xyCsv } from '../plot-rings.js';
 import { qualityReport } from '../quality.js';
+import { ownQualityReport } from '../own-data.js';
 
 export default {
   id: 'fm-rings-cond',
@@ -10,8 +11,8 @@ export default {
   question: '§2 (conditional) Train v(x, t, c) with a learned embedding e_c of the ring c concatenated to the input ' +
     '[x, t, e_c]; then sample the ring you ask for.',
   mount(container, ctx) {
-    let last = null, data = null, trajData = null, selected = -1, pending = false;
-    const classOf = (cls) => (i) => (cls >= 0 ? cls : i % 5);
+    let last = null, data = null, trajData = null, selected = -1, pending = false, ownAsked = -1;
+    const classOf = (cls, asked) => (i) => (asked ? asked[i] : cls >= 0 ? cls : i % 5);
     container.append(ctx.lossFigure);
     const control = document.createElement('label');
     control.textContent = 'Q3: sample ring ';
@@ -34,7 +35,7 @@ export default {
     const samples = panel(rowBox, {
       id: 'rings-cond-samples', title: 'class-conditional samples', width: 420, height: 420,
       caption: 'Sheet 003 §2 conditional Q3: samples coloured by the ring they were asked for.',
-      csv: () => last && csvText(['x', 'y', 'class'], xyCsv(last.samples).map((p, i) => [...p, classOf(last.cls)(i)])),
+      csv: () => last && csvText(['x', 'y', 'class'], xyCsv(last.samples).map((p, i) => [...p, classOf(last.cls, last.classes)(i)])),
     });
     const dataPanel = panel(rowBox, {
       id: 'rings-cond-data', title: 'training data', width: 420, height: 420,
@@ -52,8 +53,13 @@ export default {
     const drawSamples = (d) => {
       last = d;
       const n = d.samples.length / 2;
-      const which = d.cls >= 0 ? `ring ${d.cls} (${RING_NAMES[d.cls]})` : 'rings i mod 5';
-      drawRingPoints(samples.canvas, d.samples, `${n} samples asked for ${which}, step ${d.step}`, classOf(d.cls));
+      const which = d.cls >= 0 ? `ring ${d.cls} (${RING_NAMES[d.cls]})` : d.accuracy === undefined ? 'the classes of your points' : 'rings i mod 5';
+      drawRingPoints(samples.canvas, d.samples, `${n} samples asked for ${which}, step ${d.step}`, classOf(d.cls, d.classes));
+      if (d.accuracy === undefined) {  // your own points: no rings to be nearest to; the NLL once done
+        samples.caption(`${n} samples at t = 1 (step ${d.step}), coloured by the class they were asked for.`);
+        if (d.done && ownAsked !== d.step) { ownAsked = d.step; ctx.analyze('quality'); }
+        return;
+      }
       samples.caption(`Sheet 003 §2 conditional Q3: ${n} samples at t = 1 (step ${d.step}), coloured by the ring they were asked ` +
         `for (${d.cls >= 0 ? RING_NAMES[d.cls] + ' only' : 'blue, black, red, yellow, green in turn'}); ` +
         `${(100 * d.accuracy).toFixed(1)} % have the requested ring as their nearest ring.`);
@@ -74,12 +80,15 @@ export default {
         else if (!pending) { pending = true; ctx.analyze('classSamples', { cls: selected }); }
       },
       analysis(name, d) {
+        if (name === 'quality' && d.own) ownQualityReport(qualityBox, d, ctx, table);
         if (name === 'classSamples') { pending = false; drawSamples(d); }
         if (name === 'data') {
           data = d;
           const counts = [0, 1, 2, 3, 4].map((c) => d.labels.filter((l) => l === c).length);
           drawRingPoints(dataPanel.canvas, d.points, `training data (${d.labels.length} points)`, (i) => d.labels[i]);
-          dataPanel.caption(`Sheet 003 §2 conditional Q1: the fixed training set, standardised, coloured by ring ` +
+          if (d.own) dataPanel.caption(`Your points, standardised per axis (the model's coordinates), coloured by class ` +
+            `(${counts.map((k, c) => `class ${c}: ${k}`).filter((_, c) => counts[c]).join(', ')}).`);
+          else dataPanel.caption(`Sheet 003 §2 conditional Q1: the fixed training set, standardised, coloured by ring ` +
             `(${RING_NAMES.map((r, c) => `${r} ${counts[c]}`).join(', ')}).`);
         }
         if (name === 'classTrajectories') {

@@ -2,6 +2,7 @@
 import { panel, csvText, analysisBar, table, row } from '../figures.js';
 import { drawLogDensity } from '../plot.js';
 import { qualityReport } from '../quality.js';
+import { ownQualityReport } from '../own-data.js';
 import { drawRingPoints, drawTrajectories, drawBackdrop, drawMarkers, timeColour, xyCsv } from '../plot-rings.js';
 
 export default {
@@ -31,6 +32,7 @@ export default {
     const qualityBox = row(container);
     let qualityAsked = -1;
     const renderQuality = (q) => {
+      if (q.own) return ownQualityReport(qualityBox, q, ctx, table);
       const f3 = (x) => x.toFixed(3);
       qualityReport(qualityBox, 'rings-quality', {
         step: q.step, ok: q.ok, advice: q.advice,
@@ -56,13 +58,14 @@ export default {
         box.replaceChildren();
         const f = panel(box, { id: 'rings-density', width: 420, height: 420,
           caption: `ln p₁(x) of the learned flow (step ${d.step}) by the instantaneous change of variables (${d.steps} RK4 ` +
-            `steps back to t = 0, exact 2D trace), colour over [max − 10, max]; circles: the five points. ` +
+            `steps back to t = 0, exact 2D trace), colour over [max − 10, max]${d.points ? '; circles: the five points' : ''}. ` +
             `∫ p over [−3, 3]² = ${d.integral.toFixed(4)}.`,
           csv: () => csvText(['x', 'y', 'log_p'], Array.from(d.logP, (l, k) => {
             const h = (d.hi - d.lo) / d.m;
             return [d.lo + ((k % d.m) + 0.5) * h, d.lo + (Math.floor(k / d.m) + 0.5) * h, l];
           })) });
         const { frame } = drawLogDensity(f.canvas, d, `ln p₁(x), step ${d.step}`);
+        if (!d.points) return;  // your own points: no sheet points to mark
         drawMarkers(frame, d.points, '#fff', 5);
         table(box, 'rings-logp', ['point', 'x', 'y', 'ln p₁(x)'],
           [0, 1, 2, 3, 4].map((i) => [i < 3 ? `inlier ${i + 1}` : `outlier ${i - 2}`, d.points[2 * i], d.points[2 * i + 1], d.logpPoints[i]]),
