@@ -31,6 +31,11 @@ import * as FlowLab from './api.js';
 const THREADS = self.crossOriginIsolated ? Math.max(1, Math.min(64, navigator.hardwareConcurrency | 0)) : 1;
 const GEN = THREADS > 1 ? '../gen/mt/' : '../gen/';
 
+// When this worker's first steps happened (ms since the epoch: the page has
+// another time origin), posted once with the first figures.
+let marks = { workerStart: performance.timeOrigin + performance.now() };
+const mark = (name) => { if (marks && !(name in marks)) marks[name] = performance.timeOrigin + performance.now(); };
+
 const CHUNK_MS = 40;  // training time between message checks
 const CHECKPOINT_MS = 3000;  // how often a running experiment is checkpointed
 let lab = null;
@@ -91,11 +96,16 @@ function use(next, issues, extra = {}, drawn = null) {
   rate = 0;
   lastGood = null;
   cost = JSON.parse(lab.module.linkCost(exp.link));
+  mark('configured');
   post({ type: 'config', config: exp.config, link: exp.link, issues, ...extra });
   if (exp.step > 0) post(progress(exp.losses(0)));
   if (drawn) post({ type: 'figures', data: drawn, seconds: 0, preview: false });
   checkpoint();
-  if (!drawn) figures(false);
+  if (drawn) return;
+  // Long figures come in slices: a small preview (fewer points of the same
+  // model; the first call runs on wasm's baseline tier) is drawn first.
+  if (cost && cost.figures.seconds > 0.5 && exp.figuresJob) figures(true, FIRST_POINTS);
+  figures(false);
 }
 
 // keep: carry the current model over when only sampling fields change;
@@ -147,11 +157,13 @@ function diverged(what) {
   post({ type: 'rollback', step: exp.step, losses: exp.losses(0) });
 }
 
-function figures(preview) {
+const FIRST_POINTS = 500;  // points of a link's first preview
+function figures(preview, points) {
+  mark('figuresStart');
   if (!preview && slicedFigures()) return;
   if (!preview && cost) busy('figures', cost.figures.seconds);
   const t0 = performance.now();
-  postFigures(exp.figures({ preview }), (performance.now() - t0) / 1000, preview);
+  postFigures(exp.figures({ preview, points }), (performance.now() - t0) / 1000, preview);
 }
 
 // Figures longer than ~0.5 s run in slices of ODE steps (~SLICE_MS each):
@@ -193,7 +205,9 @@ function nextSlice() {
 
 function postFigures(data, seconds, preview) {
   if (hasNonFinite(data)) return diverged(`The figures at step ${exp.step} hold NaN/Inf`);
-  post({ type: 'figures', data, seconds, preview });
+  mark('figures');
+  post({ type: 'figures', data, seconds, preview, ...(marks && { marks }) });
+  marks = null;
   // Keep figure updates under ~20 % of the training time.
   nextFiguresAt = performance.now() + Math.max(250, 4000 * seconds);
 }
@@ -369,10 +383,11 @@ handlers.analyzeAside = ({ bytes, name, args }) => {
 // globals): the live module, experiment and module folder of this worker.
 self.flowlabWorker = { get lab() { return lab; }, get exp() { return exp; }, gen: GEN };
 
-let ready = null;
+// The module loads as soon as this worker starts (the page's first message comes later).
+const ready = FlowLab.load({ base: new URL(GEN, self.location.href).href, threads: THREADS }).then((l) => { lab = l; mark('wasmReady'); });
+ready.catch(() => {});  // reported at the first message
 self.onmessage = async (e) => {
   try {
-    if (!ready) ready = FlowLab.load({ base: new URL(GEN, self.location.href).href, threads: THREADS }).then((l) => { lab = l; });
     await ready;
     if (aborted) return;
     // A command that changes the model or draws anew cancels sliced figures.
