@@ -231,3 +231,32 @@ test('page weight: requests and bytes of a first load', async (t) => {
   assert.ok(sizes.length > 0);
   await ctx.close();
 });
+
+test('formulas beside the controls fit their box at 390, 768 and 1440 px, as the report renders them', async () => {
+  for (const width of [390, 768, 1440]) for (const ex of ['realnvp', 'fm-ot', 'fm-checkerboard']) {
+    const { page, close } = await openAt(`v=1&ex=${ex}`, width);
+    await page.evaluate(() => { document.getElementById('settings').open = true; });
+    await page.waitForFunction(() => document.querySelector('#formulas .math'));
+    // Fitted after the box is laid out (a resize observer): every piece inside its box.
+    await page.waitForFunction(() => [...document.querySelectorAll('#formulas .math')].every((d) => {
+      const r = d.getBoundingClientRect();
+      return r.width > 0 && d.scrollWidth <= d.clientWidth + 1 &&
+        [...d.children].every((x) => { const q = x.getBoundingClientRect(); return q.left >= r.left - 1 && q.right <= r.right + 1; });
+    }));
+    const m = await page.$$eval('#formulas .math', (ds) => ds.map((d) => ({ html: d.innerHTML, font: parseFloat(getComputedStyle(d).fontSize) })));
+    for (const f of m) assert.ok(f.font >= 6, `${ex} at ${width} px: font ${f.font} px`);
+    if (ex === 'realnvp') assert.ok(m.some((f) => f.html.includes('<mtext>affine coupling</mtext>')), 'text with its space');
+    await close();
+  }
+  // The report shows the same pieces (report/parts.js mathBlock).
+  const { page, close } = await openAt('v=1&ex=realnvp', 1280);
+  const same = await page.evaluate(async () => {
+    const { m } = await import('./js/report/parts.js');
+    const sheet = (await import('./js/report/sheet003.js')).default;
+    const f = sheet.sections.flatMap((s) => s.intro || []).find((x) => x.mathml.includes('affine'));
+    return [...document.querySelectorAll('#formulas .math')].some((d) => d.innerHTML === f.pieces.join(' ')) && !!m;
+  });
+  assert.ok(same);
+  await close();
+  assert.deepEqual(b.errors, []);
+});
