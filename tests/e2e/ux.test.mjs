@@ -2,7 +2,8 @@
 // tablet (768 px), the keyboard reaches and operates every control, axe-core
 // finds no serious accessibility violation, a progress bar with an estimate
 // shows training and long analyses (with a cancel), the live stats change
-// while training, and each view shows only the fields its settings use.
+// while training, each view shows only the fields its settings use, and the
+// formulas fit beside the controls. Page weight and first-figure time: weight.test.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -210,26 +211,6 @@ test('chart ticks: at most six, nice numbers, whole decades on log axes', async 
   for (const t of r.log.slice(0, 3)) for (const v of t) assert.ok(Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9, `${v}`);
   assert.deepEqual(r.labels, ['10000', '0.5', '10⁻⁵', '−0.25']);
   await close();
-});
-
-test('page weight: requests and bytes of a first load', async (t) => {
-  const ctx = await b.browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = b.watch(await ctx.newPage());
-  const sizes = [];
-  page.on('requestfinished', async (req) => {
-    const s = await req.sizes().catch(() => null);
-    sizes.push({ url: req.url(), bytes: s ? s.responseBodySize : 0 });
-  });
-  const t0 = Date.now();
-  await page.goto(`${b.base}#v=1&ex=fm-checkerboard`);
-  await b.ready(page);
-  await page.waitForFunction(() => window.flowlabPage.figures);
-  const ms = Date.now() - t0;
-  await page.waitForTimeout(300);
-  const bytes = sizes.reduce((s, x) => s + x.bytes, 0);
-  t.diagnostic(`first load: ${sizes.length} requests, ${(bytes / 1024).toFixed(0)} kB, first figure after ${ms} ms`);
-  assert.ok(sizes.length > 0);
-  await ctx.close();
 });
 
 test('formulas beside the controls fit their box at 390, 768 and 1440 px, as the report renders them', async () => {
