@@ -33,6 +33,7 @@ let view = null;     // {id, figures(data), analysis(name, data)}
 let running = false;
 let lastFigures = null;
 let pendingFigures = null;
+let pendingEarly = false;  // pendingFigures is a link's early preview
 let frameQueued = false;
 
 const lossPanel = panel($('loss-panel'), {
@@ -115,7 +116,7 @@ function queueFrame() {
       view.figures(pendingFigures);
       timing('figuresDrawn');
       pendingFigures = null;
-      if (lastFigures) figuresDrawn();
+      if (!pendingEarly) figuresDrawn();
     }
   });
 }
@@ -209,15 +210,16 @@ const onMessage = {
     progress.training(step, total, wallRate, r);
     queueFrame();
   },
-  figures({ data, seconds, preview, marks }) {
+  figures({ data, seconds, preview, early, marks }) {
     for (const [k, t] of Object.entries(marks || {})) timing(`worker.${k}`, t - performance.timeOrigin);
     timing('figuresReceived');
     if (!preview) progress.idle();
     if (stats.has('figures')) stat('figures', `drawn in ${seconds.toFixed(1)} s`);
-    // A link's first preview is drawn while its figures are computed; only
+    // A link's early preview is drawn while its figures are computed; only
     // the figures themselves show that the link draws (and are exposed).
-    if (!preview || lastFigures) lastFigures = data;
+    if (!early) lastFigures = data;
     pendingFigures = data;
+    pendingEarly = !!early;
     queueFrame();
   },
   analysis({ name, data, seconds }) {

@@ -14,7 +14,9 @@
 // Out: {type:'ready', schema, threads} | {type:'config', config, link, issues, restoredStep?, reason?, ask?}
 //        ask: echoes the configure's ask (also on its error), so the page knows which edit it answers
 //      {type:'progress', step, total, losses, stepsPerSec, running}
-//      {type:'figures', data, seconds} | {type:'analysis', name, data}
+//      {type:'figures', data, seconds, preview, early, marks?} | {type:'analysis', name, data}
+//        early: a link's first small preview, before its (sliced) figures; marks: the worker's
+//        first steps (ms since the epoch), with its first figures
 //      {type:'checkpoint', bytes, step, link} | {type:'export', bytes, name}
 //      {type:'error', message} | {type:'pong'}
 //      {type:'busy', what, seconds, done?, steps?}: work of about `seconds` (core/cost.h)
@@ -163,7 +165,7 @@ function figures(preview, points) {
   if (!preview && slicedFigures()) return;
   if (!preview && cost) busy('figures', cost.figures.seconds);
   const t0 = performance.now();
-  postFigures(exp.figures({ preview, points }), (performance.now() - t0) / 1000, preview);
+  postFigures(exp.figures({ preview, points }), (performance.now() - t0) / 1000, preview, points !== undefined);
 }
 
 // Figures longer than ~0.5 s run in slices of ODE steps (~SLICE_MS each):
@@ -203,10 +205,11 @@ function nextSlice() {
   }
 }
 
-function postFigures(data, seconds, preview) {
+// early: a link's first, small preview (its figures follow).
+function postFigures(data, seconds, preview, early = false) {
   if (hasNonFinite(data)) return diverged(`The figures at step ${exp.step} hold NaN/Inf`);
   mark('figures');
-  post({ type: 'figures', data, seconds, preview, ...(marks && { marks }) });
+  post({ type: 'figures', data, seconds, preview, early, ...(marks && { marks }) });
   marks = null;
   // Keep figure updates under ~20 % of the training time.
   nextFiguresAt = performance.now() + Math.max(250, 4000 * seconds);
