@@ -1,9 +1,14 @@
 // Minimal static server for web/ (local use and browser tests): correct MIME
-// types (wasm streaming needs application/wasm), no caching, loopback only.
+// types (wasm streaming needs application/wasm), loopback only. Caching: the
+// page is revalidated on every load; scripts and wasm stay fresh for a few
+// seconds (the page, its module worker, the pthread workers and the service
+// worker load them once, from the browser's HTTP cache) and are then
+// revalidated by their ETag, so an edited file shows on the next reload.
 // Every response carries the lab's security headers (README, "Serving"): the
 // CSP as a header reaches the worker too (a <meta> tag covers only the page).
 //   node .ci/static-server.mjs [port] [root]
 import http from 'node:http';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,8 +30,11 @@ export const HEADERS = {
   'cross-origin-resource-policy': 'cross-origin',
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
-  'cache-control': 'no-store',
 };
+// Long enough for one load (worker and pthreads start within it), short
+// enough that an edit made after a load is seen by a reload.
+export const FRESH_SECONDS = 10;
+const cacheControl = (file) => (file.endsWith('.html') ? 'no-cache' : `max-age=${FRESH_SECONDS}`);
 
 // The file a request path names under root, or an HTTP status for a bad
 // request: 400 for a malformed path or escape, 403 outside root.
@@ -47,8 +55,10 @@ export function resolvePath(root, reqUrl) {
   return file;
 }
 
-function send(res, status, body, type = 'text/plain; charset=utf-8') {
-  res.writeHead(status, { ...HEADERS, 'content-type': type }).end(body);
+function send(res, status, body, type = 'text/plain; charset=utf-8', extra = {}) {
+  const length = body === undefined ? {} : { 'content-length': Buffer.byteLength(body) };
+  for (const [k, v] of Object.entries({ ...HEADERS, 'cache-control': 'no-store', 'content-type': type, ...length, ...extra })) res.setHeader(k, v);
+  res.writeHead(status).end(body);
 }
 
 export function serve(root = path.join(here, '..', 'web'), port = 8000, host = '127.0.0.1') {
@@ -62,7 +72,11 @@ export function serve(root = path.join(here, '..', 'web'), port = 8000, host = '
         if (!err && st.isDirectory()) file = path.join(file, 'index.html');
         fs.readFile(file, (err2, body) => {
           if (err2) return send(res, 404, 'not found');
-          send(res, 200, req.method === 'HEAD' ? undefined : body, TYPES[path.extname(file)] || 'application/octet-stream');
+          const tag = `"${crypto.createHash('sha1').update(body).digest('base64url')}"`;
+          const type = TYPES[path.extname(file)] || 'application/octet-stream';
+          const validators = { etag: tag, 'cache-control': cacheControl(file) };
+          if (String(req.headers['if-none-match'] || '').split(/\s*,\s*/).includes(tag)) return send(res, 304, undefined, type, validators);
+          send(res, 200, req.method === 'HEAD' ? undefined : body, type, validators);
         });
       });
     } catch {

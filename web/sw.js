@@ -7,7 +7,7 @@
 // Every response it serves carries the cross-origin isolation headers (COOP,
 // COEP, CORP), so on a static host that cannot send them the lab is isolated
 // from the next load on and its worker runs the pthreads module.
-const VERSION = 'flowlab-v1';
+const VERSION = 'flowlab-v2';
 // What the training worker loads (the page reports its own files): either module.
 const WORKER = ['js/worker.js', 'gen/flowlab.js', 'gen/flowlab.wasm', 'js/api.js',
   'gen/mt/flowlab.js', 'gen/mt/flowlab.wasm', 'gen/mt/flowlab.worker.js'];
@@ -52,9 +52,11 @@ function inScope(url) {
 
 const cacheable = (res) => res.ok && res.status === 200 && res.type === 'basic';
 
+// The copy in the browser's HTTP cache when there is one (the file this visit
+// just loaded), else the network: a file is never downloaded twice.
 async function fetchInto(cache, url) {
   try {
-    const res = await fetch(url, { cache: 'no-store' });
+    const res = await fetch(url, { cache: 'force-cache' });
     if (cacheable(res)) await cache.put(url, res);
   } catch { /* offline now: cached on a later visit */ }
 }

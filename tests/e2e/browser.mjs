@@ -10,6 +10,10 @@ const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-ru
 export async function start() {
   const server = await serve(undefined, 0);
   const base = `http://127.0.0.1:${server.address().port}/`;
+  // What reached the server (page, its workers and the service worker alike): {url, dest, status, bytes}.
+  const requests = [];
+  server.on('request', (req, res) => res.on('finish', () =>
+    requests.push({ url: req.url, dest: req.headers['sec-fetch-dest'], status: res.statusCode, bytes: Number(res.getHeader('content-length')) || 0 })));
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: FLAGS,
   });
@@ -38,7 +42,7 @@ export async function start() {
     await browser.close();
     server.close();
   };
-  return { base, browser, newContext, open, ready, watch, errors, stop };
+  return { base, browser, newContext, open, ready, watch, errors, stop, requests };
 }
 
 // Distinct colours on a canvas, reading every `every`-th pixel (a blank one has 1).

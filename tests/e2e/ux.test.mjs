@@ -2,7 +2,8 @@
 // tablet (768 px), the keyboard reaches and operates every control, axe-core
 // finds no serious accessibility violation, a progress bar with an estimate
 // shows training and long analyses (with a cancel), the live stats change
-// while training, and each view shows only the fields its settings use.
+// while training, each view shows only the fields its settings use, and the
+// formulas fit beside the controls. Page weight and first-figure time: weight.test.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -212,22 +213,28 @@ test('chart ticks: at most six, nice numbers, whole decades on log axes', async 
   await close();
 });
 
-test('page weight: requests and bytes of a first load', async (t) => {
-  const ctx = await b.browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = b.watch(await ctx.newPage());
-  const sizes = [];
-  page.on('requestfinished', async (req) => {
-    const s = await req.sizes().catch(() => null);
-    sizes.push({ url: req.url(), bytes: s ? s.responseBodySize : 0 });
-  });
-  const t0 = Date.now();
-  await page.goto(`${b.base}#v=1&ex=fm-checkerboard`);
-  await b.ready(page);
-  await page.waitForFunction(() => window.flowlabPage.figures);
-  const ms = Date.now() - t0;
-  await page.waitForTimeout(300);
-  const bytes = sizes.reduce((s, x) => s + x.bytes, 0);
-  t.diagnostic(`first load: ${sizes.length} requests, ${(bytes / 1024).toFixed(0)} kB, first figure after ${ms} ms`);
-  assert.ok(sizes.length > 0);
-  await ctx.close();
+test('formulas beside the controls fit their box at 390, 768 and 1440 px, as the report renders them', async () => {
+  for (const width of [390, 768, 1440]) for (const ex of ['realnvp', 'fm-ot', 'fm-checkerboard']) {
+    const { page, close } = await openAt(`v=1&ex=${ex}`, width);
+    await page.evaluate(() => { document.getElementById('settings').open = true; });
+    await page.waitForFunction(() => document.querySelector('#formulas .math'));
+    // Fitted after the box is laid out (a resize observer): every piece inside its box.
+    await page.waitForFunction(() => [...document.querySelectorAll('#formulas .math')].every((d) => {
+      const r = d.getBoundingClientRect();
+      return r.width > 0 && d.scrollWidth <= d.clientWidth + 1 &&
+        [...d.children].every((x) => { const q = x.getBoundingClientRect(); return q.left >= r.left - 1 && q.right <= r.right + 1; });
+    }));
+    const m = await page.$$eval('#formulas .math', (ds) => ds.map((d) => ({ html: d.innerHTML, font: parseFloat(getComputedStyle(d).fontSize) })));
+    for (const f of m) assert.ok(f.font >= 6, `${ex} at ${width} px: font ${f.font} px`);
+    if (ex === 'realnvp') assert.ok(m.some((f) => f.html.includes('<mtext>affine coupling</mtext>')), 'text with its space');
+    await close();
+  }
+  // The report renders the same formula the same way (report/parts.js mathBlock).
+  const { page, close } = await openAt('v=1&ex=realnvp', 1280);
+  const affine = (p) => p.waitForFunction(() => [...document.querySelectorAll('.math')].map((d) => d.innerHTML).find((h) => h.includes('affine')));
+  const lab = await (await affine(page)).jsonValue();
+  await page.goto(`${b.base}report.html#report=003`);
+  assert.equal(await (await affine(page)).jsonValue(), lab);
+  await close();
+  assert.deepEqual(b.errors, []);
 });

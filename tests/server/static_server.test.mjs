@@ -8,7 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serve, CSP } from '../../.ci/static-server.mjs';
+import { serve, CSP, FRESH_SECONDS } from '../../.ci/static-server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flowlab-server-'));
@@ -94,4 +94,24 @@ test('every response carries CSP (worker included), COOP/COEP, nosniff, framing 
   const html = fs.readFileSync(path.join(here, '..', '..', 'web', 'index.html'), 'utf8');
   const meta = html.match(/http-equiv="Content-Security-Policy" content="([^"]*)"/)[1];
   for (const d of meta.split(';').map((x) => x.trim()).filter(Boolean)) assert.ok(CSP.includes(d), d);
+});
+
+test('caching: the page is revalidated, scripts stay fresh for a few seconds, an ETag answers 304 until the file changes; errors are never cached', async () => {
+  const etagged = (extra) => fetch(`http://127.0.0.1:${port}/js/worker.js`, { headers: extra });
+  const page = await fetch(`http://127.0.0.1:${port}/`);
+  assert.equal(page.headers.get('cache-control'), 'no-cache');
+  const first = await etagged({});
+  assert.equal(first.headers.get('cache-control'), `max-age=${FRESH_SECONDS}`);
+  const tag = first.headers.get('etag');
+  assert.match(tag, /^"[\w-]+"$/);
+  const same = await etagged({ 'if-none-match': tag });
+  assert.equal(same.status, 304);
+  assert.equal(await same.text(), '');
+  assert.equal(same.headers.get('content-security-policy'), CSP);
+  fs.writeFileSync(path.join(root, 'js', 'worker.js'), 'self.onmessage = () => { /* edited */ };');
+  const edited = await etagged({ 'if-none-match': tag });
+  assert.equal(edited.status, 200);
+  assert.notEqual(edited.headers.get('etag'), tag);
+  assert.match(await edited.text(), /edited/);
+  assert.equal((await fetch(`http://127.0.0.1:${port}/missing`)).headers.get('cache-control'), 'no-store');
 });

@@ -17,6 +17,9 @@ import * as compareLink from './compare-link.js';
 import { mountOwnData } from './own-data.js';
 
 const $ = (id) => document.getElementById(id);
+// The first load's steps, ms since the page's navigation (the worker's come with its first figures).
+const timings = { mainStart: performance.now() };
+const timing = (name, at = performance.now()) => { if (!(name in timings)) timings[name] = Math.round(at); };
 const form = $('controls');
 let worker = null;
 let schema = null;
@@ -32,6 +35,7 @@ let view = null;     // {id, figures(data), analysis(name, data)}
 let running = false;
 let lastFigures = null;
 let pendingFigures = null;
+let pendingEarly = false;  // pendingFigures is a link's early preview
 let frameQueued = false;
 
 const lossPanel = panel($('loss-panel'), {
@@ -54,6 +58,7 @@ window.flowlabPage = {
   figureSlices: 0,  // progress reports of sliced figures
   analysisProgress: 0,  // progress reports of analyses run aside
   analyses: {},
+  timings: () => ({ ...timings }),
   // For tests of worker-failure recovery: kill the worker as a crash would.
   killWorker() { worker.terminate(); },
   poke(index, value) { worker.postMessage({ type: 'poke', index, value }); },
@@ -111,8 +116,9 @@ function queueFrame() {
     chart.draw();
     if (pendingFigures && view) {
       view.figures(pendingFigures);
+      timing('figuresDrawn');
       pendingFigures = null;
-      figuresDrawn();
+      if (!pendingEarly) figuresDrawn();
     }
   });
 }
@@ -160,6 +166,7 @@ function storeCheckpoint(ck) {
 
 const onMessage = {
   ready(msg) {
+    timing('workerReady');
     schema = msg.schema;
     const ex = schema.find((f) => f.name === 'ex');
     $('exercise').replaceChildren(...ex.choices.map((id) => new Option(views[id] ? views[id].title : id, id)));
@@ -212,11 +219,16 @@ const onMessage = {
     progress.training(step, total, wallRate, r);
     queueFrame();
   },
-  figures({ data, seconds, preview }) {
+  figures({ data, seconds, preview, early, marks }) {
+    for (const [k, t] of Object.entries(marks || {})) timing(`worker.${k}`, t - performance.timeOrigin);
+    timing('figuresReceived');
     if (!preview) progress.idle();
     if (stats.has('figures')) stat('figures', `drawn in ${seconds.toFixed(1)} s`);
-    lastFigures = data;
+    // A link's early preview is drawn while its figures are computed; only
+    // the figures themselves show that the link draws (and are exposed).
+    if (!early) lastFigures = data;
     pendingFigures = data;
+    pendingEarly = !!early;
     queueFrame();
   },
   analysis({ name, data, seconds }) {
@@ -269,7 +281,12 @@ const onMessage = {
 // The worker: started, watched (a killed or hung worker stops answering
 // pings), and restarted from the last checkpoint when it fails.
 function startWorker(init) {
-  worker = new Worker('js/worker.js', { type: 'module' });
+  // The first one was started by js/boot.js, before this page's modules loaded.
+  const boot = window.flowlabBoot;
+  window.flowlabBoot = null;
+  if (boot && boot.failed) boot.worker.terminate();
+  timing('workerCreated', boot ? boot.at : performance.now());
+  worker = boot && !boot.failed ? boot.worker : new Worker('js/worker.js', { type: 'module' });
   window.flowlabPage.workerStarts++;
   worker.onmessage = (e) => {
     lastHeard = Date.now();

@@ -11,12 +11,14 @@
 //      {type:'analyzeAside', bytes, name, args}: (to a helper instance of this script) run one
 //        analysis on the checkpoint `bytes`, answer {type:'analysis'} or {type:'error'}
 //      {type:'ping'} | {type:'poke', index, value} | {type:'save'} (post a checkpoint now)
-// Out: {type:'ready', schema, threads} | {type:'config', config, link, issues, restoredStep?, reason?, ask?}
+// Out: {type:'ready', schema, threads} | {type:'config', config, link, issues, restoredStep?, reason?, ask?, init?}
 //        ask: echoes the configure's ask (also on its error), so the page knows which edit it answers
-//      {type:'progress', step, total, losses, stepsPerSec, running}
-//      {type:'figures', data, seconds} | {type:'analysis', name, data}
-//      {type:'checkpoint', bytes, step, link} | {type:'export', bytes, name}
 //        init: at step 0, a digest of θ (two runs with equal digests start from the same parameters)
+//      {type:'progress', step, total, losses, stepsPerSec, running}
+//      {type:'figures', data, seconds, preview, early, marks?} | {type:'analysis', name, data}
+//        early: a link's first small preview, before its (sliced) figures; marks: the worker's
+//        first steps (ms since the epoch), with its first figures
+//      {type:'checkpoint', bytes, step, link} | {type:'export', bytes, name}
 //      {type:'error', message} | {type:'pong'}
 //      {type:'busy', what, seconds, done?, steps?}: work of about `seconds` (core/cost.h)
 //        starts or goes on (sliced figures: `done` of `steps` ODE steps; an analysis
@@ -31,6 +33,11 @@ import * as FlowLab from './api.js';
 // the single-thread module. Both give the same bits.
 const THREADS = self.crossOriginIsolated ? Math.max(1, Math.min(64, navigator.hardwareConcurrency | 0)) : 1;
 const GEN = THREADS > 1 ? '../gen/mt/' : '../gen/';
+
+// When this worker's first steps happened (ms since the epoch: the page has
+// another time origin), posted once with the first figures.
+let marks = { workerStart: performance.timeOrigin + performance.now() };
+const mark = (name) => { if (marks && !(name in marks)) marks[name] = performance.timeOrigin + performance.now(); };
 
 const CHUNK_MS = 40;  // training time between message checks
 const CHECKPOINT_MS = 3000;  // how often a running experiment is checkpointed
@@ -104,12 +111,17 @@ function use(next, issues, extra = {}, drawn = null) {
   rate = 0;
   lastGood = null;
   cost = JSON.parse(lab.module.linkCost(exp.link));
+  mark('configured');
   const init = exp.step === 0 ? digest(exp.parameters()) : undefined;
   post({ type: 'config', config: exp.config, link: exp.link, issues, init, ...extra });
   if (exp.step > 0) post(progress(exp.losses(0)));
   if (drawn) post({ type: 'figures', data: drawn, seconds: 0, preview: false });
   checkpoint();
-  if (!drawn) figures(false);
+  if (drawn) return;
+  // Long figures come in slices: a small preview (fewer points of the same
+  // model; the first call runs on wasm's baseline tier) is drawn first.
+  if (cost && cost.figures.seconds > 0.5 && exp.figuresJob) figures(true, FIRST_POINTS);
+  figures(false);
 }
 
 // keep: carry the current model over when only sampling fields change;
@@ -161,11 +173,13 @@ function diverged(what) {
   post({ type: 'rollback', step: exp.step, losses: exp.losses(0) });
 }
 
-function figures(preview) {
+const FIRST_POINTS = 500;  // points of a link's first preview
+function figures(preview, points) {
+  mark('figuresStart');
   if (!preview && slicedFigures()) return;
   if (!preview && cost) busy('figures', cost.figures.seconds);
   const t0 = performance.now();
-  postFigures(exp.figures({ preview }), (performance.now() - t0) / 1000, preview);
+  postFigures(exp.figures({ preview, points }), (performance.now() - t0) / 1000, preview, points !== undefined);
 }
 
 // Figures longer than ~0.5 s run in slices of ODE steps (~SLICE_MS each):
@@ -205,9 +219,12 @@ function nextSlice() {
   }
 }
 
-function postFigures(data, seconds, preview) {
+// early: a link's first, small preview (its figures follow).
+function postFigures(data, seconds, preview, early = false) {
   if (hasNonFinite(data)) return diverged(`The figures at step ${exp.step} hold NaN/Inf`);
-  post({ type: 'figures', data, seconds, preview });
+  mark('figures');
+  post({ type: 'figures', data, seconds, preview, early, ...(marks && { marks }) });
+  marks = null;
   // Keep figure updates under ~20 % of the training time.
   nextFiguresAt = performance.now() + Math.max(250, 4000 * seconds);
 }
@@ -390,10 +407,11 @@ handlers.analyzeAside = ({ bytes, name, args }) => {
 // globals): the live module, experiment and module folder of this worker.
 self.flowlabWorker = { get lab() { return lab; }, get exp() { return exp; }, gen: GEN };
 
-let ready = null;
+// The module loads as soon as this worker starts (the page's first message comes later).
+const ready = FlowLab.load({ base: new URL(GEN, self.location.href).href, threads: THREADS }).then((l) => { lab = l; mark('wasmReady'); });
+ready.catch(() => {});  // reported at the first message
 self.onmessage = async (e) => {
   try {
-    if (!ready) ready = FlowLab.load({ base: new URL(GEN, self.location.href).href, threads: THREADS }).then((l) => { lab = l; });
     await ready;
     if (aborted) return;
     // A command that changes the model or draws anew cancels sliced figures.

@@ -4,6 +4,7 @@
 //   exp.flow(points, t0, t1, opts)    → trajectory of given points from t0 to t1
 //   exp.velocity(points, t)           → v(x, t)
 //   exp.onSquares(points)             → fraction on the checkerboard's filled squares
+//   exp.figures({preview, points})    → the view's data; a preview has fewer points (`points`, default 2000)
 //   exp.figuresJob({preview})         → figures() in slices of ODE steps (advance(k), result())
 //   exp.logDensity(points, opts)      → Float64Array ln p_1(x) (reverse flow with ∫ Tr ∂v/∂x dt)
 //   exp.analyze('fig4' | 'field0' | 'density') → Fig. 4 panels; v(x, 0) vs E[x1] − x; ln p_1 on a grid
@@ -54,8 +55,8 @@ class FlowMatchingExperiment extends Experiment {
   }
 
   // The live figure: samples at t = 1 (fewer points while training runs).
-  figures({ preview = false } = {}) { return this.figuresOf(this.sample(this.figurePoints(preview))); }
-  figurePoints(preview) { return preview ? Math.min(PREVIEW_POINTS, this.config.samples) : this.config.samples; }
+  figures({ preview = false, points } = {}) { return this.figuresOf(this.sample(this.figurePoints(preview, points))); }
+  figurePoints(preview, points = PREVIEW_POINTS) { return preview ? Math.min(points, this.config.samples) : this.config.samples; }
   figuresOf(samples) {
     const f = { step: this.step, done: this.step >= this.config.steps, samples };
     return this.own ? f : { ...f, onSquares: this.onSquares(samples) };

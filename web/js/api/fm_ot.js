@@ -34,8 +34,8 @@ class FmOtExperiment extends Experiment {
     return this.handle.trajectories(which(w), Experiment.intArg(n, 'n', 1, 1e6), steps, solver);
   }
   onSquares(points) { return this.module.checkerboardFraction(Array.from(points)); }
-  figures({ preview = false } = {}) {
-    const n = preview ? Math.min(PREVIEW_POINTS, this.config.samples) : this.config.samples;
+  figures({ preview = false, points = PREVIEW_POINTS } = {}) {
+    const n = preview ? Math.min(points, this.config.samples) : this.config.samples;
     return this.figuresOf(MODELS.map((_, w) => this.sample(w, n)));
   }
   figuresOf(samples) {

@@ -63,9 +63,9 @@ class RingsExperiment extends Base {
     });
   }
   // Live figure: samples at t = 1 (conditional: classes i mod 5, ≥ 3000 points when not previewing).
-  figures({ preview = false } = {}) {
+  figures({ preview = false, points = PREVIEW_POINTS } = {}) {
     const full = Math.max(this.conditional ? 3000 : 1000, this.config.samples);
-    const n = preview ? Math.min(PREVIEW_POINTS, full) : full;
+    const n = preview ? Math.min(points, full) : full;
     if (!this.conditional) return this.figuresOf(this.sample(n));
     const samples = this.sampleClass(n, -1);
     return { step: this.step, done: this.step >= this.config.steps, samples, cls: -1, ...this.classQuality(samples, -1), ...this.classesAsked(n, -1) };

@@ -5,6 +5,7 @@
 // a run not trained yet is offered with one click and a progress bar.
 import sheet000 from './sheet000.js';
 import sheet003 from './sheet003.js';
+import { mathBlock } from './parts.js';
 import { toSvg, toPng, fileName, download } from '../figure-export.js';
 import { zip } from '../zip.js';
 import { notebook } from '../notebook.js';
@@ -127,7 +128,6 @@ function tableBlock(t) {
   const tab = el('table', {}, el('tr', {}, ...t.header.map((h) => el('th', {}, String(h)))), ...t.rows.map((r) => el('tr', {}, ...r.map((c) => el('td', {}, String(c))))));
   return el('figure', { class: 'rtable' }, tab, el('figcaption', {}, t.caption || ''));
 }
-const mathBlock = (f) => { const d = el('div', { class: 'math' }); d.innerHTML = f.mathml; return d; };
 
 // A question: the sheet's words and formulas, then the answer of its run.
 function questionBlock(q) {

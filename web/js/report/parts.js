@@ -5,16 +5,19 @@ import { timeColour, RING_COLOURS, RING_NAMES } from '../plot-rings.js';
 export { timeColour, RING_COLOURS, RING_NAMES };
 
 // Formulas from space-separated tokens: letters → <mi>, numbers → <mn>, the
-// rest → <mo>; {…} groups nest; _ and ^ attach to the token before; frac(a|b).
+// rest → <mo>; {…} groups nest; _ and ^ attach to the token before; frac(a|b);
+// "words in quotes" are text (with their spaces).
 // e.g. m('frac( d ln q | d t ) = − f′ ( z )') → { mathml, tex } (the page shows
 // the MathML, the notebook gets the LaTeX).
 const MATHML = {
   atom(t) {
+    if (/^".*"$/.test(t)) return `<mtext>${t.slice(1, -1).replace(/&/g, '&amp;').replace(/</g, '&lt;')}</mtext>`;
     if (/^[0-9.]+$/.test(t)) return `<mn>${t}</mn>`;
     if (/^[\p{L}\u{1D400}-\u{1D7FF}][\p{L}\p{M}′*]*$/u.test(t)) return `<mi>${t}</mi>`;
     return `<mo>${t.replace(/</g, '&lt;').replace(/>/g, '&gt;')}</mo>`;
   },
   group: (a) => `<mrow>${a}</mrow>`,
+  fnSpace: '<mspace width="0.1667em"></mspace>',
   frac: (a, b) => `<mfrac><mrow>${a}</mrow><mrow>${b}</mrow></mfrac>`,
   sqrt: (a) => `<msqrt>${a}</msqrt>`,
   big: (x) => /<mo>[∑∏∫]<\/mo>/.test(x),
@@ -28,11 +31,13 @@ const TEX_OF = { '∑': '\\sum', '∏': '\\prod', '∫': '\\int', '∂': '\\part
   '{': '\\{', '}': '\\}', ln: '\\ln', exp: '\\exp', det: '\\det', Tr: '\\operatorname{Tr}', arg: '\\arg', min: '\\min', '(': '(', ')': ')' };
 const TEX = {
   atom(t) {
+    if (/^".*"$/.test(t)) return `\\text{${t.slice(1, -1)}} `;
     if (TEX_OF[t]) return `${TEX_OF[t]} `;
     const w = [...t].map((c) => (TEX_OF[c] ? `${TEX_OF[c]} ` : c === '′' ? "'" : c)).join('');
     return /^\p{L}{2,}$/u.test(t) ? `\\mathrm{${w}}` : w;
   },
   group: (a) => `{${a}}`,
+  fnSpace: '',  // TeX spaces its operator names itself
   frac: (a, b) => `\\frac{${a}}{${b}}`,
   sqrt: (a) => `\\sqrt{${a}}`,
   big: (x) => /^\\(sum|prod|int) $/.test(x),
@@ -41,10 +46,16 @@ const TEX = {
   subsup: (x, a, b) => `${x}_{${a}}^{${b}}`,
 };
 
-function parse(src, B) {
-  const toks = src.match(/frac\(|sqrt\(|\{|\}|\||\)|[_^]|[^\s{}|_^)]+/g) || [];
+const FUNCTIONS = new Set(['ln', 'log', 'exp', 'det', 'Tr', 'arg', 'min', 'max']);
+// Top-level tokens after which a long formula may break its line.
+const BREAK_AFTER = new Set([',', '=', ':', '≈', '⇒', '≤', '≥']);
+
+// The formula in B's markup: a string, or with split, its top level as
+// pieces that break after each BREAK_AFTER token (side by side, the formula).
+function parse(src, B, split = false) {
+  const toks = src.match(/"[^"]*"|frac\(|sqrt\(|\{|\}|\||\)|[_^]|[^\s{}|_^)"]+/g) || [];
   let i = 0;
-  const seq = (stop) => {
+  const seq = (stop, breaks = null) => {
     const out = [];
     while (i < toks.length && !stop.includes(toks[i])) {
       const t = toks[i++];
@@ -58,17 +69,39 @@ function parse(src, B) {
         if (t === '_' && toks[i] === '^') { i++; node = B.subsup(prev, a, group(), B.big(prev)); } else node = t === '_' ? B.sub(prev, a, B.big(prev)) : B.sup(prev, a);
       } else node = B.atom(t);
       out.push(node);
+      // ln p, det J: a thin space after a function's name (not before its parenthesis or its limits).
+      if (FUNCTIONS.has(t) && i < toks.length && !['(', '_', '^', '|', ')', '}'].includes(toks[i])) out.push(B.fnSpace);
+      if (breaks && BREAK_AFTER.has(t)) breaks.push(out.length);
     }
-    return out.join('');
+    return breaks ? out : out.join('');
   };
   // The argument of _ or ^: a {group} or one token.
   const group = () => {
     if (toks[i] === '{') { i++; const g = seq(['}']); i++; return B.group(g); }
     return B.atom(toks[i++]);
   };
-  return seq([]);
+  if (!split) return seq([]);
+  const breaks = [];
+  const nodes = seq([], breaks);
+  return [0, ...breaks, nodes.length].filter((k, j, a) => j === 0 || k > a[j - 1])
+    .slice(1).map((k, j, ends) => nodes.slice(j ? ends[j - 1] : 0, k).join(''));
 }
-export const m = (src) => ({ mathml: `<math display="block">${parse(src, MATHML)}</math>`, tex: parse(src, TEX) });
+// mathml: one block formula; pieces: the same as inline formulas that may
+// wrap between them (mathBlock); tex: for the notebook.
+export const m = (src) => ({
+  mathml: `<math display="block">${parse(src, MATHML)}</math>`,
+  pieces: parse(src, MATHML, true).map((x) => `<math displaystyle="true">${x}</math>`),
+  tex: parse(src, TEX),
+});
+
+// A formula as the page and the report show it: its pieces side by side,
+// wrapping after a relation or a comma when the line is too narrow.
+export function mathBlock(f) {
+  const d = document.createElement('div');
+  d.className = 'math';
+  d.innerHTML = (f.pieces || [f.mathml]).join('\u200b');  // a break opportunity, no space of its own
+  return d;
+}
 
 // Numbers for text: 4 significant digits, exponent when tiny.
 export const num = (v, d = 4) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : Math.abs(v) !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5) ? v.toExponential(2) : (+v.toPrecision(d)).toString());

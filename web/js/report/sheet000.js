@@ -211,7 +211,7 @@ export default {
                 'independent pairs x₀, x₁ intersect, and the field averages them). Curved paths need many ODE steps; few-step samples land between the squares. ' +
                 'Minibatch OT pairs x₀ and x₁ inside each batch by the assignment minimising Σ‖x₀ − x₁‖²: pairs no longer cross, the conditional paths approximate the ' +
                 'optimal-transport map, so v(x, 0) already points to the square x₀ is transported to, the paths are nearly straight, and one or two Euler steps suffice.' },
-              { math: m('π * = arg min _ {π ∈ S _ B} ∑ _ {i = 1} ^ B ‖ x _ 0 ^ {( i )} − x _ 1 ^ {( π ( i ) )} ‖ ^ 2 , ℒ _ OT − CFM = 𝔼 ‖ v _ t ( ψ _ t ( x _ 0 ^ {( i )} ) ) − ( x _ 1 ^ {( π * ( i ) )} − x _ 0 ^ {( i )} ) ‖ ^ 2') },
+              { math: m('π * = arg min _ {π ∈ S _ B} ∑ _ {i = 1} ^ B ‖ x _ 0 ^ {( i )} − x _ 1 ^ {( π ( i ) )} ‖ ^ 2 , ℒ _ "OT-CFM" = 𝔼 ‖ v _ t ( ψ _ t ( x _ 0 ^ {( i )} ) ) − ( x _ 1 ^ {( π * ( i ) )} − x _ 0 ^ {( i )} ) ‖ ^ 2') },
               { p: `Check (both models from one seed, ${run.step} steps on the same batches): v(x, 0) of CFM deviates from −x by ${num(relErr(A))} (mean relative, |x| > 0.25), ` +
                 `OT-CFM's by ${num(relErr(B))}; mean |v(x, 0)| for |x| < 2: CFM ${num(mean(A))}, OT-CFM ${num(mean(B))}. Straightness: path-length ratio CFM ${num(cfm.straightness.lengthRatio)}, ` +
                 `OT ${num(ot.straightness.lengthRatio)} (1 = straight); normalised path energy CFM ${num(cfm.straightness.npe)}, OT ${num(ot.straightness.npe)} (0 = OT map). ` +

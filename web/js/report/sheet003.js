@@ -28,7 +28,7 @@ export default {
   sections: [
     { heading: '1 Normalizing Flows',
       intro: [m('x = f ( z ) , z ∼ 𝒩 ( 0 , I ) , ln p ( x ) = ln p _ z ( f ^ {− 1} ( x ) ) + ln | det frac( ∂ f ^ {− 1} | ∂ x ) |'),
-        m('affine coupling : x _ b = z _ b ⊙ exp ( s ( z _ a ) ) + b ( z _ a ) , x _ a = z _ a , ln | det | = ∑ s ( z _ a )')],
+        m('"affine coupling" : x _ b = z _ b ⊙ exp ( s ( z _ a ) ) + b ( z _ a ) , x _ a = z _ a , ln | det | = ∑ s ( z _ a )')],
       questions: [
         { id: 'q1', label: 'Q1: Loss', run: 'realnvp', text: 'Validation loss over the training epochs, with the log-determinant and log p_z(x).',
           answer(d, run) {
