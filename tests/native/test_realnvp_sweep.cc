@@ -54,5 +54,13 @@ TEST_CASE("realnvp sweep: defaults (or NVP_LINK) over NVP_SEEDS" * doctest::skip
                 (unsigned long long)seed, val, H, val - H, lp.logp[0], lp.logp[1], lp.logp[2], lp.logp[3], lp.logp[4],
                 exact[0], exact[1], exact[2], spike, spike_at, secs);
     std::fflush(stdout);
+    // NVP_SAMPLES=prefix: 1000 samples for each sampling seed 1-3 (the view's Q2), as text.
+    if (const char* out = std::getenv("NVP_SAMPLES"))
+      for (uint64_t s = 1; s <= 3; ++s) {
+        const std::vector<float> x = f.sample(1000, s);
+        FILE* fp = std::fopen((std::string(out) + "-t" + std::to_string(seed) + "-s" + std::to_string(s) + ".txt").c_str(), "w");
+        for (size_t i = 0; fp && i < x.size(); i += 2) std::fprintf(fp, "%g %g\n", x[i], x[i + 1]);
+        if (fp) std::fclose(fp);
+      }
   }
 }
