@@ -15,7 +15,7 @@ for (const seed of seedList.split(',').map(Number)) {
   const seconds = (performance.now() - t0) / 1000;
   // Flow matching reports through analyze('quality'); RealNVP through quality().
   const q = typeof exp.quality === 'function' ? exp.quality() : exp.analyze('quality');
-  const round = (v) => (typeof v === 'number' ? Number(v.toFixed(4)) : ArrayBuffer.isView(v) ? Array.from(v, round) : v);
+  const round = (v) => (typeof v === 'number' ? Number(v.toFixed(4)) : ArrayBuffer.isView(v) || Array.isArray(v) ? Array.from(v, round) : v);
   const out = { seed, seconds: round(seconds) };
   for (const [k, v] of Object.entries(q)) out[k] = round(v);
   console.log(JSON.stringify(out));
