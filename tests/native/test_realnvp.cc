@@ -166,7 +166,10 @@ TEST_CASE("realnvp: short default runs learn the rings for every seed") {
     CHECK(std::isfinite(val));
     CHECK(val > H - 0.05);        // no model beats the data's entropy (up to sampling noise)
     CHECK(val < v[1] - 0.4);      // from N(0, I) at ≈ 2.84, at least 0.4 nats down
-    CHECK(val < H + 0.75);
+    // 1000 steps, measured (seeds 1-3, AVX-512 and scalar): gap 0.41-0.48 nats, inliers
+    // at worst -3.91 (point 0), -2.96 (point 1, 0.016 inside the blue ring's outer edge), -2.51.
+    CHECK(val < H + 0.6);
+    for (int p = 0; p < 3; ++p) CHECK(lp.logp[p] > -4.6f);
     const float worst_in = std::min({lp.logp[0], lp.logp[1], lp.logp[2]});
     const float best_out = std::max(lp.logp[3], lp.logp[4]);
     CHECK(worst_in > best_out + 4);  // the rings stand out from the space between them
