@@ -74,7 +74,10 @@ const issuesOk = (exp) => !exp.issues || exp.issues.length === 0;
 
 export function check(run, thresholds) {
   if (!thresholds) return run;
-  const bounds = { ...(thresholds['*'] || {}), ...(thresholds[run.exercise] || {}) };
+  // '*' bounds every run that reports the metric (a closed-form cov1d field has no loss);
+  // an exercise's own bounds also fail a run that does not report it.
+  const any = Object.entries(thresholds['*'] || {}).filter(([metric]) => run.metrics[metric] !== undefined);
+  const bounds = { ...Object.fromEntries(any), ...(thresholds[run.exercise] || {}) };
   run.checks = Object.entries(bounds).map(([metric, { min, max }]) => {
     const value = run.metrics[metric];
     const ok = typeof value === 'number' && Number.isFinite(value) && (min === undefined || value >= min) && (max === undefined || value <= max);

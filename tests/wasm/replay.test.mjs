@@ -36,3 +36,12 @@ test('replay: links and a run file in parallel, in order, verified and checked',
   assert.deepEqual(again[0].sha256, runs[0].sha256);
   exp.dispose();
 });
+
+test("replay thresholds: '*' bounds the runs that report a metric, an exercise's own bounds also a missing one", async () => {
+  const { check } = await import(tool);
+  const closed = { exercise: 'cov1d', metrics: { step: 0 } };  // a closed-form field: no loss
+  assert.deepEqual(check(closed, { '*': { loss: { max: 10 } } }).checks, []);
+  assert.equal(check(closed, { cov1d: { loss: { max: 10 } } }).checks[0].ok, false);
+  const trained = { exercise: 'rbm', metrics: { loss: 20 } };
+  assert.equal(check(trained, { '*': { loss: { max: 10 } } }).checks[0].ok, false);
+});
