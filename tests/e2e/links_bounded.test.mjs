@@ -149,6 +149,7 @@ test('a wasm abort is detected: a new module, the run restored from the last goo
   const worker = page.workers().find((w) => w.url().endsWith('/js/worker.js'));
   await worker.evaluate(() => {
     const { exp } = self.flowlabWorker;
+    exp.refuse = () => {};
     exp.analyze = function (name, args) { return this.analyses[name].call(this, args); };
     exp.analysisCost = () => ({ seconds: 0 });  // in this worker's own module, not aside
   });
