@@ -142,7 +142,8 @@ export default {
         else lineChart(q1.canvas, [], { title: 'validation loss: none yet (evaluated while training)', xlabel: 'training step', ylabel: 'nats per point' });
         if (val.length >= 4 || own) renderQuality(data.quality, data.total);
         const k = val.length - 4;
-        if (k >= 0) ctx.stat('validation loss', `${val[k + 1].toFixed(3)} (−log p_z ${val[k + 2].toFixed(3)}, −log det ${val[k + 3].toFixed(3)})`);
+        // Your points: in the standardised coordinates the model trains in (the report gives your coordinates).
+        if (k >= 0) ctx.stat(own ? 'validation loss (standardised)' : 'validation loss', `${val[k + 1].toFixed(3)} (−log p_z ${val[k + 2].toFixed(3)}, −log det ${val[k + 3].toFixed(3)})`);
       },
       analysis(name, data) {
         if (name === 'seeds') renderQ2(data);
