@@ -165,5 +165,14 @@ export function ownQualityReport(box, q, ctx, table) {
     'a seeded shuffle\'s last share, never trained on)') + ', in the coordinates you drew. It falls as the model fits the points, ' +
     'and keeps falling as it memorises a small set.';
   ctx.stat('NLL of your points', q.nll.toFixed(3));
+  // A held-out NLL well above the training NLL: the density peaks on the points it saw.
+  if (q.valNll !== undefined && q.valNll > q.nll + 1) {
+    const p = document.createElement('p');
+    p.id = 'own-memorises';
+    p.className = 'warn';
+    p.textContent = `The held-out points cost ${(q.valNll - q.nll).toFixed(2)} nats more than the training points: the model ` +
+      'memorises your points instead of their shape. Fewer steps or coupling layers, or more points, generalise better.';
+    box.append(p);
+  }
   return fig;
 }
