@@ -133,3 +133,24 @@ test('own data: RealNVP trains on a link set (exact NLL of your training and hel
   assert.equal(again.link, exp.link);
   exp.dispose();
 });
+
+test('own data, rings exercises: the per-class W2 covers the classes drawn; Q5 reverses five of your points', () => {
+  const set = m.ownDataEncode(arcs().points, arcs().labels);
+  const cond = lab.create(`v=1&ex=fm-rings-cond&seed=4&hidden=16&depth=2&batch=64&samples=300&data=${set.data}`);
+  cond.train(20);
+  const w = cond.analyze('w2', { n: 50 });
+  for (const e of w.nfe) {
+    assert.deepEqual(Array.from(e.classes), [0, 1]);
+    assert.equal(e.perClass.length, 2);
+    assert.ok(Number.isFinite(e.mean));
+  }
+  assert.equal(cond.analyze('classTrajectories').own, true);
+  cond.dispose();
+  const uncond = lab.create(`v=1&ex=fm-rings&seed=4&hidden=16&depth=2&batch=64&samples=300&data=${set.data}`);
+  uncond.train(20);
+  const r = uncond.analyze('reverse');
+  assert.equal(r.own, true);
+  const data = uncond.data().points;
+  assert.deepEqual(Array.from(r.points), [0, 24, 48, 72, 96].flatMap((i) => [data[2 * i], data[2 * i + 1]]));
+  uncond.dispose();
+});
