@@ -333,7 +333,7 @@ std::vector<ParseIssue> validate(Config& c) {
 const std::string& exercise_of(const Config& c) { return exercise_ids()[size_t(c.ex)]; }
 
 bool own_data_exercise(const std::string& ex) {
-  return ex == "fm-checkerboard" || ex == "fm-ot" || ex == "fm-rings" || ex == "fm-rings-cond";
+  return ex == "fm-checkerboard" || ex == "fm-ot" || ex == "fm-rings" || ex == "fm-rings-cond" || ex == "realnvp";
 }
 
 std::string to_link(const Config& c) {

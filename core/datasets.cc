@@ -1,6 +1,7 @@
 #include "datasets.h"
 
 #include <cmath>
+#include <utility>
 
 namespace flowlab {
 
@@ -94,6 +95,15 @@ double rings_entropy(const Rings& R, int n, uint64_t seed) {
   double s = 0;
   for (int i = 0; i < n; ++i) s -= rings_raw_log_density(raw[2 * i], raw[2 * i + 1], R.thickness);
   return s / n - std::log(double(R.std[0])) - std::log(double(R.std[1]));
+}
+
+void shuffle_points(Rng& rng, Rings* R) {
+  for (int i = R->size() - 1; i > 0; --i) {
+    const int j = int(rng.below(uint32_t(i + 1)));
+    std::swap(R->x[2 * size_t(i)], R->x[2 * size_t(j)]);
+    std::swap(R->x[2 * size_t(i) + 1], R->x[2 * size_t(j) + 1]);
+    std::swap(R->label[size_t(i)], R->label[size_t(j)]);
+  }
 }
 
 Rings make_rings(Rng& rng, int n, float thickness) {

@@ -45,6 +45,8 @@ struct Rings {
   int nearest_ring(const float* p) const;
 };
 Rings make_rings(Rng& rng, int n, float thickness);
+// Fisher–Yates shuffle of R's points (with their labels) by rng.
+void shuffle_points(Rng& rng, Rings* R);
 // Balanced classes: point i belongs to ring i mod 5, so a set of n points has
 // exactly n/5 (±1) of each.
 void sample_ring_points(Rng& rng, int n, float thickness, const int* labels, float* raw);

@@ -40,6 +40,7 @@ struct ClassW2 {
   int nfe = 0;
   double mean = 0;
   std::vector<double> per_class;
+  std::vector<int> classes;  // the class of each per_class entry (those with data)
 };
 ClassW2 class_w2(FlowMatching& fm, int nfe, int n);
 

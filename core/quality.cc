@@ -6,6 +6,7 @@
 
 #include "flow_matching.h"
 #include "rbm.h"
+#include "realnvp.h"
 
 namespace flowlab {
 
@@ -131,6 +132,17 @@ OwnNllQuality own_nll_quality(FlowMatching& fm, int n, int ode_steps) {
       fm.log_density(R.x.data(), q.n, ode_steps, Solver::Midpoint, fm.conditional() ? R.label.data() : nullptr);
   for (int i = 0; i < q.n; ++i) q.nll -= lp[i];
   q.nll = q.nll / std::max(1, q.n) + std::log(double(R.std[0])) + std::log(double(R.std[1]));
+  return q;
+}
+
+RealNvpOwnNll own_nll_quality(RealNvp& m, int n) {
+  RealNvpOwnNll q;
+  const Rings& R = m.data();
+  const double log_std = std::log(double(R.std[0])) + std::log(double(R.std[1]));
+  q.n = std::min(n, m.n_train());
+  q.n_val = m.n_val();
+  q.nll = m.loss(m.train_x(), q.n, nullptr) + log_std;
+  q.val_nll = m.loss(m.val_x(), q.n_val, nullptr) + log_std;
   return q;
 }
 

@@ -28,6 +28,7 @@
 namespace flowlab {
 
 class FlowMatching;
+class RealNvp;
 class RbmLab;
 
 // The references a default run must reach (measured for every seed 1..5).
@@ -103,5 +104,14 @@ struct OwnNllQuality {
   int n = 0, ode_steps = 0;
 };
 OwnNllQuality own_nll_quality(FlowMatching& fm, int n = 2000, int ode_steps = 40);
+// RealNVP on your own points: the same number by its exact log-density
+// (change of variables through the couplings), over the first n training
+// points, and over the held-out split (val_nll, n_val points), also in the
+// drawing's coordinates.
+struct RealNvpOwnNll {
+  double nll = 0, val_nll = 0;
+  int n = 0, n_val = 0;
+};
+RealNvpOwnNll own_nll_quality(RealNvp& m, int n = 2000);
 
 }  // namespace flowlab

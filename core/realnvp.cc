@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "own_data.h"
 #include "run_file.h"
 
 namespace flowlab {
@@ -29,6 +30,7 @@ RealNvpConfig realnvp_config(const Config& c) {
   r.clip = float(c.nvp_clip);
   r.in_scale = float(c.nvp_in_scale);
   r.seed = uint64_t(c.seed);
+  r.data = c.data;
   return r;
 }
 
@@ -51,10 +53,19 @@ RealNvp::RealNvp(const RealNvpConfig& c) : cfg_(c), rng_(c.seed, kStreamTrain) {
     offs_.push_back(offs_.back() + nets_.back().num_params());
   }
   Rng data(cfg_.seed, kStreamData);
-  rings_ = make_rings(data, cfg_.rings_n, cfg_.thickness);
-  // Points are i.i.d. (labels i mod 5): the last val_fraction is the held-out split.
-  const int n_val = std::max(1, int(std::lround(cfg_.val_fraction * cfg_.rings_n)));
-  n_train_ = std::max(1, cfg_.rings_n - n_val);
+  OwnData own;
+  std::string err;
+  if (!cfg_.data.empty() && decode_own_data(cfg_.data, &own, &err)) {
+    // Your own points, standardised as the flow-matching exercises do; drawn points
+    // come stroke by stroke, so they are shuffled (data stream) before the split.
+    rings_ = own_rings(own);
+    shuffle_points(data, &rings_);
+  } else {
+    rings_ = make_rings(data, cfg_.rings_n, cfg_.thickness);
+  }
+  // Points are i.i.d. (rings: labels i mod 5): the last val_fraction is the held-out split.
+  const int n_val = std::max(1, int(std::lround(cfg_.val_fraction * rings_.size())));
+  n_train_ = std::max(1, rings_.size() - n_val);
 }
 
 void RealNvp::coupling_sb(int k, const float* h, int n, std::vector<float>& s, std::vector<float>& b) {

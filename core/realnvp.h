@@ -43,6 +43,8 @@ struct RealNvpConfig {
   float in_scale = 4.0f;
   int eval_every = 100;  // validation loss every this many steps
   uint64_t seed = 0;
+  // Your own points (core/own_data.h link text) in place of the rings; empty: the rings.
+  std::string data;
 };
 
 // The link's fields (exercise "realnvp") as a RealNvpConfig.
@@ -87,6 +89,8 @@ class RealNvp {
   void validate();
 
   const Rings& data() const { return rings_; }
+  // Training on your own points (no ring geometry: no entropy, no exact density).
+  bool own() const { return rings_.own; }
   // The data's own entropy (nats, standardised; see rings_entropy): no model's
   // expected validation NLL can go below it. Computed once.
   double data_entropy();

@@ -141,6 +141,7 @@ struct FlowMatchingHandle {
     o.set("nfe", w.nfe);
     o.set("mean", w.mean);
     o.set("perClass", flowlab_bind::copy_f64(w.per_class));
+    o.set("classes", val(typed_memory_view(w.classes.size(), w.classes.data())).call<val>("slice"));
     return o;
   }
   // Rings, unconditional: NLL of n fresh data points against their exact entropy (core/quality.h).

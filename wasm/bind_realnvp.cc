@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "quality.h"
 #include "realnvp.h"
 #include "bind_contract.h"
 #include "bind_val.h"
@@ -38,6 +39,9 @@ RealNvpConfig make_config(const val& o) {
   c.b_max = std::clamp(get<float>(o, "b_max", c.b_max), 0.0f, 100.0f);
   c.eval_every = std::clamp(get<int>(o, "eval_every", c.eval_every), 1, 10000);
   c.seed = uint64_t(get<double>(o, "seed", 0.0));
+  // Your own points: the link's canonical set text (the core decodes it).
+  const val data = o.isUndefined() || o.isNull() ? val::undefined() : o["data"];
+  if (data.isString()) c.data = data.as<std::string>();
   return c;
 }
 
@@ -102,6 +106,18 @@ struct RealNvpHandle {
     o.set("logdet", view(r.logdet).call<val>("slice"));
     return o;
   }
+  // Your own points: no rings, so no entropy and no exact density; instead the
+  // NLL of the first n training points and of the held-out ones (core/quality.h).
+  bool own_data() const { return model.own(); }
+  val own_quality(int n) {
+    const RealNvpOwnNll q = own_nll_quality(model, std::clamp(n, 1, 100000));
+    val o = val::object();
+    o.set("nll", q.nll);
+    o.set("valNll", q.val_nll);
+    o.set("n", q.n);
+    o.set("nVal", q.n_val);
+    return o;
+  }
   // The data's entropy (the floor of the validation NLL) and the exact ln p of
   // the data's distribution at n points (flat x, y; −inf off the rings).
   double entropy() { return model.data_entropy(); }
@@ -143,6 +159,8 @@ EMSCRIPTEN_BINDINGS(flowlab_realnvp) {
       .function("sample", &RealNvpHandle::sample)
       .function("inverseLayers", &RealNvpHandle::inverse_layers)
       .function("logProb", &RealNvpHandle::log_prob)
+      .function("ownData", &RealNvpHandle::own_data)
+      .function("ownQuality", &RealNvpHandle::own_quality)
       .function("entropy", &RealNvpHandle::entropy)
       .function("exactLogProb", &RealNvpHandle::exact_log_prob)
       .function("densityGrid", &RealNvpHandle::density_grid);

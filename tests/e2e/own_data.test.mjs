@@ -103,3 +103,41 @@ test('CSV import: a bad file names its line and changes nothing; a good file bec
   await page.close();
   assert.deepEqual(b.errors, []);
 });
+
+test('RealNVP on drawn points: no rings-only numbers, the NLL of your points, Q5 on your points, node replay bit for bit', async () => {
+  const page = await b.open('v=1&ex=realnvp&layers=8&hidden=16&batch=64&warmup=10&steps=150&seed=3');
+  await page.waitForFunction(() => window.flowlabPage.figures, null, { timeout: 60000 });
+  assert.equal(await page.isVisible('#own-data summary'), true, 'the panel is offered on RealNVP');
+  assert.equal(await page.isVisible('input[name=rings_n]'), true);
+  await page.click('#own-data summary');
+  await stroke(page, 0, [0.2, 0.25], [0.45, 0.35]);
+  await stroke(page, 1, [0.55, 0.7], [0.8, 0.75]);
+  const n = Number((await status(page)).match(/^(\d+) points/)[1]);
+  await page.click('#own-train');
+  await page.waitForFunction(() => window.flowlabPage.config.data && location.hash.includes('&data=1.'), null, { timeout: 60000 });
+  await page.waitForFunction(() => window.flowlabPage.figures, null, { timeout: 60000 });
+  // The rings' size and thickness do not apply to your points: the form leaves them out.
+  await page.waitForFunction(() => document.querySelector('input[name=rings_n]').closest('label').hidden, null, { timeout: 60000 });
+  assert.equal(await page.isVisible('input[name=thickness]'), false);
+  assert.equal(await page.isVisible('input[name=val_fraction]'), true);
+  await page.click('#run');
+  await page.waitForFunction(() => { const p = window.flowlabPage; return !p.running && p.figures && p.figures.step === 150; }, null, { timeout: 120000 });
+  const q = await page.evaluate(() => window.flowlabPage.figures.quality);
+  assert.equal(q.own, true);
+  assert.equal(q.n + q.nVal, n);
+  await page.waitForSelector('#fig-own-quality', { timeout: 60000 });
+  const report = await page.textContent('#fig-own-quality');
+  assert.match(report, new RegExp(`NLL −E\\[ln p\\] of your ${q.n} training points`));
+  assert.match(report, new RegExp(`NLL of your ${q.nVal} held-out points`));
+  assert.equal(await page.$('#fig-q-quality'), null, 'no table of the sheet\'s five points');
+  assert.doesNotMatch(await page.textContent('#fig-q1-validation'), /entropy/);
+  await page.click('button[data-analysis="points"]');
+  await page.waitForFunction(() => /of your training points/.test((document.querySelector('#fig-q5-inverse') || {}).textContent || ''), null, { timeout: 60000 });
+  if (process.env.NVP_SHOT) await page.screenshot({ path: process.env.NVP_SHOT, fullPage: true });
+  const shown = await page.evaluate(() => ({ losses: Array.from(window.flowlabPage.losses), link: window.flowlabPage.link }));
+  const run = replay(lab, { input: shown.link, link: shown.link });
+  assert.equal(run.sha256.losses, sha256(Float32Array.from(shown.losses)));
+  assert.equal(run.metrics['quality.nll'], q.nll);
+  await page.close();
+  assert.deepEqual(b.errors, []);
+});

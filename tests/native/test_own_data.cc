@@ -198,3 +198,16 @@ TEST_CASE("own data: the NLL of the training points falls as the model fits them
     CHECK(after.nll < before.nll - 0.5);
   }
 }
+
+TEST_CASE("own data: the per-class W2 of the conditional model covers the classes drawn") {
+  OwnData d = make_set(60);
+  for (int& c : d.label) c = c % 2 ? 3 : 0;  // classes 0 and 3 only
+  FlowMatching fm(parse_link("v=1&ex=fm-rings-cond&seed=2&hidden=16&depth=2&batch=64&data=" + encode_own_data(d), nullptr));
+  for (int k = 0; k < 50; ++k) fm.train_step();
+  const ClassW2 w = class_w2(fm, 2, 100);
+  REQUIRE(w.per_class.size() == 2);
+  CHECK(w.classes == std::vector<int>{0, 3});
+  CHECK(w.mean == doctest::Approx((w.per_class[0] + w.per_class[1]) / 2));
+  CHECK(w.per_class[0] > 0);
+  CHECK(std::isfinite(w.mean));
+}

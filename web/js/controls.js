@@ -6,7 +6,11 @@ const GROUPS = [['data', 'Data'], ['model', 'Model'], ['training', 'Training'], 
 // Fields that only some settings of their exercise use: shown only then.
 const datasetDigits = (c) => c.dataset === 'digits';
 const learned = (c) => c.field === 'learned';
+// Your own points (the link's data field) have no rings to size or thicken.
+const builtIn = (c) => !c.data;
+const RINGS_DATA = { rings_n: builtIn, thickness: builtIn };
 const WHEN = {
+  'fm-rings': RINGS_DATA, 'fm-rings-cond': RINGS_DATA, realnvp: RINGS_DATA,
   rbm: { n_train: datasetDigits, n_test: datasetDigits, flip: datasetDigits },
   cov1d: { lambda: (c) => c.field === 'linear', alpha: (c) => c.field === 'sine', omega: (c) => c.field === 'sine',
     beta: (c) => c.field === 'split', m1: learned, m2: learned, s: learned, w1: learned, hidden: learned, depth: learned,

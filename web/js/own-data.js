@@ -6,7 +6,7 @@
 const EXTENT = 4;  // the square [−4, 4]² of core/own_data.h
 const SPACING = 0.12;  // drawing: a point every 0.12 units along a stroke
 export const OWN_COLOURS = ['#0081c8', '#222', '#ee334e', '#e0a100', '#00a651'];
-export const OWN_EXERCISES = ['fm-checkerboard', 'fm-ot', 'fm-rings', 'fm-rings-cond'];
+export const OWN_EXERCISES = ['fm-checkerboard', 'fm-ot', 'fm-rings', 'fm-rings-cond', 'realnvp'];
 
 // mountOwnData(box, { request(msg) → Promise<result>, apply(data | null), show(lines, kind) })
 export function mountOwnData(box, { request, apply, show }) {
@@ -134,7 +134,7 @@ export function mountOwnData(box, { request, apply, show }) {
   }).filter((s) => s.points.length);
   render();
   return {
-    // A new configuration: shown for the 2D flow-matching exercises; its set (if any) is drawn.
+    // A new configuration: shown for the 2D exercises (core own_data_exercise); its set (if any) is drawn.
     // Points drawn since stay until another set arrives (a link, a restored run).
     async config(config) {
       details.hidden = !OWN_EXERCISES.includes(config.ex);
@@ -154,13 +154,25 @@ export function mountOwnData(box, { request, apply, show }) {
 
 // The quality report of a run on your own points: the NLL of the training
 // points (no exact reference exists for a drawn set, so no verdict).
+// RealNVP (no ODE: q.odeSteps undefined) also has a held-out split (q.valNll of q.nVal points).
 export function ownQualityReport(box, q, ctx, table) {
   box.replaceChildren();
-  const fig = table(box, 'own-quality', ['measure', `run (step ${q.step})`, 'reference'],
-    [[`NLL −E[ln p₁] of your ${q.n} training points (nats)`, q.nll.toFixed(3), 'none: the set has no known density']], '');
-  fig.querySelector('figcaption').textContent = `ln p₁ exact (reverse flow, ${q.odeSteps} midpoint steps, ∫ Tr ∂v/∂x dt; ` +
-    'class-conditional: each point given its class), in the coordinates you drew. It falls as the model fits the points, ' +
+  const rows = [[`NLL −E[ln p${q.odeSteps ? '₁' : ''}] of your ${q.n} training points (nats)`, q.nll.toFixed(3), 'none: the set has no known density']];
+  if (q.valNll !== undefined) rows.push([`NLL of your ${q.nVal} held-out points (nats)`, q.valNll.toFixed(3), 'none; above the training NLL when the model memorises']);
+  const fig = table(box, 'own-quality', ['measure', `run (step ${q.step})`, 'reference'], rows, '');
+  fig.querySelector('figcaption').textContent = (q.odeSteps ? `ln p₁ exact (reverse flow, ${q.odeSteps} midpoint steps, ∫ Tr ∂v/∂x dt; ` +
+    'class-conditional: each point given its class)' : 'ln p exact (change of variables through the couplings; the held-out points are ' +
+    'a seeded shuffle\'s last share, never trained on)') + ', in the coordinates you drew. It falls as the model fits the points, ' +
     'and keeps falling as it memorises a small set.';
   ctx.stat('NLL of your points', q.nll.toFixed(3));
+  // A held-out NLL well above the training NLL: the density peaks on the points it saw.
+  if (q.valNll !== undefined && q.valNll > q.nll + 1) {
+    const p = document.createElement('p');
+    p.id = 'own-memorises';
+    p.className = 'warn';
+    p.textContent = `The held-out points cost ${(q.valNll - q.nll).toFixed(2)} nats more than the training points: the model ` +
+      'memorises your points instead of their shape. Fewer steps or coupling layers, or more points, generalise better.';
+    box.append(p);
+  }
   return fig;
 }

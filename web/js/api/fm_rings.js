@@ -13,6 +13,7 @@ import { FlowMatchingExperiment } from './flow_matching.js';
 const Base = FlowMatchingExperiment;
 const PREVIEW_POINTS = 2000;
 const DTS = [0.002, 0.02, 0.05, 0.1, 0.2];
+const evenFive = (x) => Array.from({ length: 10 }, (_, k) => x[2 * Math.floor((k >> 1) * (x.length / 2) / 5) + (k & 1)]);
 const classArg = (cls) => Experiment.intArg(cls, 'class', -1, 4);
 
 class RingsExperiment extends Base {
@@ -91,14 +92,15 @@ RingsExperiment.prototype.analyses = {
   },
   // Q5: the five points from t = 1 back to 0 and forward again, Euler per Δt;
   // round-trip error ‖ψ(ψ⁻¹(x)) − x‖ per point.
+  // Your own points: five of them, evenly spaced through the set (the sheet's lie on the rings).
   reverse() {
-    const points = this.lab.sheetPoints;  // sheet 003 §1.5: three inliers, two outliers
+    const points = this.own ? evenFive(this.handle.ringsData()) : this.lab.sheetPoints;  // sheet 003 §1.5: three inliers, two outliers
     const runs = DTS.map((dt) => {
       const steps = Math.round(1 / dt);
       const r = this.handle.roundTrip(points, steps);
       return { dt, steps, back: r.back, x0: r.x0, errors: Array.from(r.errors), mean: r.mean };
     });
-    return { step: this.step, points: Float32Array.from(points), runs };
+    return { step: this.step, own: this.own, points: Float32Array.from(points), runs };
   },
   // ln p_1 on a grid and of the five points of sheet 003 §1.5 (200 midpoint
   // steps), by the instantaneous change of variables.
@@ -123,7 +125,7 @@ RingsExperiment.prototype.analyses = {
   classTrajectories() {
     const steps = 50;
     const traj = [0, 1, 2, 3, 4].map((c) => this.trajectoriesClass(1, c, { steps }));
-    return { step: this.step, steps, traj };
+    return { step: this.step, steps, traj, own: this.own };
   },
   // The exact per-class 2-Wasserstein distance of n samples to the ring's data after
   // 1, 2, 4, 8 Euler steps (few steps: how straight each class's flow is; see the pairing field).

@@ -4,7 +4,9 @@
 //   exp.logProb(points)            → { logp, logpz, logdet } (Float32Array each)
 //   exp.validation()               → Float32Array rows (step, loss, −log p_z, −log det)
 //   exp.entropy                    → the data's entropy (nats): the floor of the validation loss
-//   exp.quality()                  → { entropy, valLoss, gap, logp, exact, sheet } (five points of §1.5)
+//   exp.quality()                  → { entropy, valLoss, gap, logp, exact, sheet } (five points of §1.5);
+//                                    your own points: { own, nll, valNll, n, nVal } (no entropy, no sheet points)
+//   exp.own                        → true when the link carries your own points (data=)
 import { Experiment } from './base.js';
 
 // The sheet's model at its five points (§1.5, lab.sheetPoints), for comparison.
@@ -24,10 +26,13 @@ class RealNvpExperiment extends Experiment {
   logProb(points) { return this.handle.logProb(Array.from(points)); }
   trainData() { return this.handle.trainData().slice(); }
   get entropy() { return this.handle.entropy(); }
+  get own() { return this.handle.ownData(); }
   // Validation NLL against the data's entropy, and ln p of the five points
   // (model; exact density of the data, null off the rings where it is −∞, so
   // that the page's NaN/Inf guard does not mistake it for divergence).
   quality() {
+    // Your own points have no exact density: the NLL of the training points and of the held-out ones.
+    if (this.own) return { step: this.step, own: true, ...this.handle.ownQuality(2000) };
     const points = this.lab.sheetPoints;
     // Before the first step there is no validation loss yet: null (NaN would read as divergence).
     const v = this.validation(), valLoss = v.length ? v[v.length - 3] : null, entropy = this.entropy;
@@ -49,9 +54,10 @@ RealNvpExperiment.prototype.analyses = {
   layers({ n = 1000, seed = 0 } = {}) {
     return { step: this.step, layers: this.layers, n, points: this.sample(n, seed, { layers: true }) };
   },
-  // Q5: the five points through the inverse, and their log p split in two.
-  points({ points = this.lab.sheetPoints } = {}) {
-    return { step: this.step, layers: this.layers, points: Float32Array.from(points),
+  // Q5: the five points through the inverse, and their log p split in two
+  // (your own points: the first five training points, as the sheet's lie on the rings).
+  points({ points = this.own ? this.trainData().slice(0, 10) : this.lab.sheetPoints } = {}) {
+    return { step: this.step, layers: this.layers, own: this.own, points: Float32Array.from(points),
       path: this.inverseLayers(points), ...this.logProb(points) };
   },
   // log p on an m × m grid over [lo, hi]² (rows = y), with the train data.

@@ -100,7 +100,7 @@ export default {
           }
           drawMarkers(fr, d.traj[0].slice(0, 2), '#888', 6);
           trajPanel.caption(`Sheet 003 §2 conditional Q2 (step ${d.step}): the same noise point x(0) (grey circle) flowed to t = 1 ` +
-            `once per class c, coloured by class (${d.steps} ODE steps); each ends on its own ring (coloured circles).`);
+            `once per class c, coloured by class (${d.steps} ODE steps); ${d.own ? 'each ends among its class of your points (a class you did not draw: wherever the field leads)' : 'each ends on its own ring (coloured circles)'}.`);
         }
       },
     };

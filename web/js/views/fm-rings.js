@@ -111,7 +111,7 @@ export default {
         box.replaceChildren();
         const fine = d.runs[0];
         const f = panel(box, { id: 'rings-reverse', width: 420, height: 420,
-          caption: `Sheet 003 §2 Q5 (step ${d.step}): the five points (circles; 3 inliers, 2 outliers) integrated from t = 1 back ` +
+          caption: `Sheet 003 §2 Q5 (step ${d.step}): ${d.own ? 'five of your points (circles; standardised per axis)' : 'the five points (circles; 3 inliers, 2 outliers)'} integrated from t = 1 back ` +
             `to t = 0 with Δt = ${fine.dt}; colour by t (yellow-green at t = 1, purple at t = 0, crosses: the inverted points).`,
           csv: () => csvText(['dt', 'point', 'x0', 'y0', 'error'], d.runs.flatMap((r) => r.errors.map((e, i) => [r.dt, i, r.x0[2 * i], r.x0[2 * i + 1], e]))) });
         const fr = drawBackdrop(f.canvas, last ? last.samples : new Float32Array(), `reverse flow, Δt = ${fine.dt}`);
@@ -126,7 +126,7 @@ export default {
           c.beginPath(); c.moveTo(x - 5, y - 5); c.lineTo(x + 5, y + 5); c.moveTo(x - 5, y + 5); c.lineTo(x + 5, y - 5); c.stroke();
         }
         c.restore();
-        table(box, 'rings-roundtrip', ['Δt', 'Euler steps', 'p1', 'p2', 'p3', 'p4 (outlier)', 'p5 (outlier)', 'mean'],
+        table(box, 'rings-roundtrip', ['Δt', 'Euler steps', 'p1', 'p2', 'p3', d.own ? 'p4' : 'p4 (outlier)', d.own ? 'p5' : 'p5 (outlier)', 'mean'],
           d.runs.map((r) => [r.dt, r.steps, ...r.errors, r.mean]),
           'Sheet 003 §2 Q5: round-trip error ‖ψ1(ψ1⁻¹(x)) − x‖ of each point (reverse to t = 0, then forward again, same Δt). ' +
           `It falls as Δt falls: mean ${d.runs.map((r) => `${r.mean.toPrecision(2)} at Δt = ${r.dt}`).join(', ')}.`);

@@ -2,6 +2,7 @@
 import { panel, table, csvText, analysisBar, row } from '../figures.js';
 import { lineChart } from '../chart.js';
 import { drawPoints, drawTrajectories, drawDensity, layerPoints } from '../plot-realnvp.js';
+import { ownQualityReport } from '../own-data.js';
 
 // The course's usual setting (public solutions of the sheet): 250k points, batch 128,
 // Adam 1e-3 cosine, 15 couplings (shift b unbounded, as there), ≈ 20 epochs of the 200k training points.
@@ -20,7 +21,7 @@ export default {
   question: '§1 Train a RealNVP flow (affine coupling layers x_b ← x_b·exp(s(x_a)) + b(x_a), permutations between them, ' +
     'base N(0, I)) by maximum likelihood, log p(x) = log p_z(f⁻¹(x)) + log|det ∂f⁻¹/∂x|.',
   mount(container, ctx) {
-    let val = null;
+    let val = null, own = false;  // own: trained on your own points (no rings: no entropy, no sheet points)
     const course = document.createElement('p');
     course.className = 'preset';
     const a = document.createElement('a');
@@ -47,13 +48,16 @@ export default {
       lineChart(q1.canvas, [{ name: 'validation loss', colour: '#000000', x: xs, y: l }, { name: '−log p_z(f⁻¹(x))', colour: '#0072b2', x: xs, y: a },
         { name: '−log det', colour: '#d55e00', x: xs, y: d }],
       { title: 'validation loss and its two terms', xlabel: 'training step', ylabel: 'nats per point',
-        hlines: [{ y: H, name: 'data entropy (floor)', colour: '#009e73' }] });
+        hlines: own ? [] : [{ y: H, name: 'data entropy (floor)', colour: '#009e73' }] });
       const k = val.length - 4;
-      q1.caption(`Q1: validation loss over training and its two terms; dashed: the data's entropy ${H.toFixed(3)}, below which no model's ` +
-        `expected loss can go. At step ${val[k]}: ${val[k + 1].toFixed(3)} = ${val[k + 2].toFixed(3)} (−log p_z) + ${val[k + 3].toFixed(3)} (−log det).`);
+      q1.caption((own ? 'Q1: validation loss on your held-out points (standardised per axis) over training and its two terms; ' +
+        'your points have no known density, so no floor is drawn. ' : `Q1: validation loss over training and its two terms; dashed: the data's ` +
+        `entropy ${H.toFixed(3)}, below which no model's expected loss can go. `) +
+        `At step ${val[k]}: ${val[k + 1].toFixed(3)} = ${val[k + 2].toFixed(3)} (−log p_z) + ${val[k + 3].toFixed(3)} (−log det).`);
     };
     // Validation NLL against the entropy, and the five points against the sheet and the exact density.
     const renderQuality = (q, total) => {
+      if (q.own) return ownQualityReport(report, q, ctx, table);
       const fmt = (v) => (v === null ? '−∞ (off the rings)' : v.toFixed(2));
       const rows = Array.from({ length: 5 }, (_, i) => [i < 3 ? `inlier ${i + 1}` : `outlier ${i - 2}`, fmt(q.logp[i]), fmt(q.sheet[i]), fmt(q.exact[i])]);
       report.replaceChildren();
@@ -78,7 +82,7 @@ export default {
       r2.replaceChildren();
       d.samples.forEach((s, j) => {
         const f = panel(r2, { id: `q2-seed${d.seeds[j]}`, width: 300, height: 300, csv: () => csvText(['x', 'y'], pairs(s)),
-          caption: `Q2: ${s.length / 2} samples of the flow, sampling seed ${d.seeds[j]} (step ${d.step}).` });
+          caption: `Q2: ${s.length / 2} samples of the flow, sampling seed ${d.seeds[j]} (step ${d.step})${own ? ', learned from your points (standardised per axis)' : ''}.` });
         drawPoints(f.canvas, s, `seed ${d.seeds[j]}`);
       });
     };
@@ -113,11 +117,13 @@ export default {
     };
     const renderQ5 = (d) => {
       r5.replaceChildren();
-      const f = panel(r5, { id: 'q5-inverse', width: 420, height: 420, csv: () => stackCsv(d.path, 5),
-        caption: 'Q5: the five points of §1.5 (three on the rings, two off them) through the inverse layer by layer, purple (y) → yellow-green (z).' });
-      drawTrajectories(f.canvas, d.path, 5, 'inverse trajectories');
-      const rows = Array.from({ length: 5 }, (_, i) => [`(${d.points[2 * i].toFixed(4)}, ${d.points[2 * i + 1].toFixed(4)})`, i < 3 ? 'inlier' : 'outlier',
-        d.logp[i], d.logpz[i], d.logdet[i]]);
+      const n = d.points.length / 2;
+      const f = panel(r5, { id: 'q5-inverse', width: 420, height: 420, csv: () => stackCsv(d.path, n),
+        caption: `Q5: ${d.own ? `${n} of your training points (standardised per axis)` : 'the five points of §1.5 (three on the rings, two off them)'} ` +
+          'through the inverse layer by layer, purple (y) → yellow-green (z).' });
+      drawTrajectories(f.canvas, d.path, n, 'inverse trajectories');
+      const rows = Array.from({ length: n }, (_, i) => [`(${d.points[2 * i].toFixed(4)}, ${d.points[2 * i + 1].toFixed(4)})`,
+        d.own ? 'your point' : i < 3 ? 'inlier' : 'outlier', d.logp[i], d.logpz[i], d.logdet[i]]);
       table(r5, 'q5-table', ['y', 'kind', 'log p(y)', 'log p_z(f⁻¹(y))', 'log det'], rows,
         `Q5: log p(y) = log p_z(f⁻¹(y)) + log|det ∂f⁻¹/∂y| at step ${d.step}.`);
     };
@@ -125,17 +131,19 @@ export default {
       r6.replaceChildren();
       const f = panel(r6, { id: 'density', width: 420, height: 420,
         csv: () => csvText(['x', 'y', 'logp'], Array.from(d.logp, (v, q) => [d.lo + (q % d.m) * (d.hi - d.lo) / (d.m - 1), d.lo + Math.floor(q / d.m) * (d.hi - d.lo) / (d.m - 1), v])),
-        caption: `The model density exp(log p(x)) on a ${d.m}×${d.m} grid over [${d.lo}, ${d.hi}]², train data overlaid (step ${d.step}).` });
+        caption: `The model density exp(log p(x)) on a ${d.m}×${d.m} grid over [${d.lo}, ${d.hi}]², ${own ? 'your training points (standardised per axis)' : 'train data'} overlaid (step ${d.step}).` });
       drawDensity(f.canvas, d, 'density of the flow');
     };
     return {
       figures(data) {
         val = data.validation;
+        own = !!data.quality.own;
         if (val.length >= 4) drawQ1(data.quality.entropy);
         else lineChart(q1.canvas, [], { title: 'validation loss: none yet (evaluated while training)', xlabel: 'training step', ylabel: 'nats per point' });
-        if (val.length >= 4) renderQuality(data.quality, data.total);
+        if (val.length >= 4 || own) renderQuality(data.quality, data.total);
         const k = val.length - 4;
-        if (k >= 0) ctx.stat('validation loss', `${val[k + 1].toFixed(3)} (−log p_z ${val[k + 2].toFixed(3)}, −log det ${val[k + 3].toFixed(3)})`);
+        // Your points: in the standardised coordinates the model trains in (the report gives your coordinates).
+        if (k >= 0) ctx.stat(own ? 'validation loss (standardised)' : 'validation loss', `${val[k + 1].toFixed(3)} (−log p_z ${val[k + 2].toFixed(3)}, −log det ${val[k + 3].toFixed(3)})`);
       },
       analysis(name, data) {
         if (name === 'seeds') renderQ2(data);
