@@ -52,6 +52,19 @@ std::string quoted(const std::string& name) {
   for (unsigned char ch : name) s.push_back(ch >= 0x20 && ch < 0x7f ? char(ch) : '?');
   return s + "'";
 }
+
+// True when every value passes ok; else *error names the section and the first
+// value that does not (counting from 1): "holds <what> (value i)<why>".
+template <typename Ok>
+bool every_value(const std::string& section, const std::vector<float>& v, Ok ok, const char* what, const char* why,
+                 std::string* error) {
+  for (size_t i = 0; i < v.size(); ++i)
+    if (!ok(v[i])) {
+      *error = "section " + quoted(section) + " holds " + what + " (value " + std::to_string(i + 1) + ")" + why;
+      return false;
+    }
+  return true;
+}
 }  // namespace
 
 uint32_t crc32c(const void* data, size_t n) {
@@ -217,24 +230,14 @@ bool CheckpointReader::f32(const std::string& name, std::vector<float>* out, siz
   const Section* s;
   if (!get(name, 1, expected, &s, error)) return false;
   copy_numbers(s->count, s->payload, out);
-  for (size_t i = 0; i < out->size(); ++i)
-    if (!std::isfinite((*out)[i])) {
-      *error = "section " + quoted(name) + " holds NaN or Inf (value " + std::to_string(i + 1) + ")";
-      return false;
-    }
-  return true;
+  return every_value(name, *out, [](float x) { return std::isfinite(x); }, "NaN or Inf", "", error);
 }
 
 bool CheckpointReader::f32_nonneg(const std::string& name, std::vector<float>* out, size_t expected,
                                   std::string* error) const {
-  if (!f32(name, out, expected, error)) return false;
-  for (size_t i = 0; i < out->size(); ++i)
-    if ((*out)[i] < 0) {
-      *error = "section " + quoted(name) + " holds a negative value (value " + std::to_string(i + 1) +
-               "); these are squared gradients and must be ≥ 0";
-      return false;
-    }
-  return true;
+  return f32(name, out, expected, error) &&
+         every_value(name, *out, [](float x) { return !(x < 0); }, "a negative value",
+                     "; these are squared gradients and must be ≥ 0", error);
 }
 
 bool CheckpointReader::u64(const std::string& name, std::vector<uint64_t>* out, size_t expected,

@@ -108,6 +108,17 @@ double rings_label_ceiling(const Rings& r) {
   return r.size() ? double(own) / r.size() : 0.0;
 }
 
+namespace {
+// q.gap = gap; q.ok when it is at most max_gap, else advice says what usually closes it.
+template <class Q>
+Q judged_by_gap(Q q, double gap, double max_gap, const char* advice) {
+  q.gap = gap;
+  q.ok = gap <= max_gap;
+  if (!q.ok) q.advice = advice;
+  return q;
+}
+}  // namespace
+
 RingsClassQuality rings_class_quality(const Rings& r, const float* samples, const int* c, int n) {
   RingsClassQuality q;
   q.n = n;
@@ -115,12 +126,9 @@ RingsClassQuality rings_class_quality(const Rings& r, const float* samples, cons
   for (int i = 0; i < n; ++i) hit += r.nearest_ring(samples + 2 * size_t(i)) == (c ? c[i] : i % Rings::kClasses);
   q.accuracy = n ? double(hit) / n : 0.0;
   q.ceiling = rings_label_ceiling(r);
-  q.gap = q.ceiling - q.accuracy;
-  q.ok = q.gap <= kRingsMaxAccuracyGap;
-  if (!q.ok)
-    q.advice = "samples still fall between the rings or on the wrong one: train longer, or widen the class embedding "
-               "or the network";
-  return q;
+  return judged_by_gap(q, q.ceiling - q.accuracy, kRingsMaxAccuracyGap,
+                       "samples still fall between the rings or on the wrong one: train longer, or widen the class "
+                       "embedding or the network");
 }
 
 OwnNllQuality own_nll_quality(FlowMatching& fm, int n, int ode_steps) {
@@ -161,12 +169,9 @@ RingsNllQuality rings_nll_quality(FlowMatching& fm, int n, int ode_steps) {
   }
   q.entropy /= std::max(1, n);
   q.nll /= std::max(1, n);
-  q.gap = q.nll - q.entropy;
-  q.ok = q.gap <= kRingsMaxNllGap;
-  if (!q.ok)
-    q.advice = "the density is still blurred across the rings' edges: train longer (more steps, cosine schedule), "
-               "with more data points or a wider network";
-  return q;
+  return judged_by_gap(q, q.nll - q.entropy, kRingsMaxNllGap,
+                       "the density is still blurred across the rings' edges: train longer (more steps, cosine "
+                       "schedule), with more data points or a wider network");
 }
 
 }  // namespace flowlab

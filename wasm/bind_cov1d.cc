@@ -37,31 +37,18 @@ Cov1dOptions options_from(const val& o) {
 }
 
 val derivation_object(const Derivation& d) {
-  val o = val::object();
-#define SET(js, field) o.set(js, d.field)
-  SET("z", z); SET("dz", dz); SET("dt", dt); SET("t", t);
-  SET("f", f); SET("df", df);
-  SET("x", x); SET("xEnd", x_end); SET("dx", dx); SET("dxLinear", dx_linear);
-  SET("massZ", mass_z); SET("massX", mass_x); SET("qZ", q_z); SET("qX", q_x);
-  SET("ratioInterval", ratio_interval); SET("ratioLinear", ratio_linear); SET("ratioTrue", ratio_true);
-  SET("rateInterval", rate_interval); SET("rateLinear", rate_linear); SET("rateTrue", rate_true);
-  SET("target", target);
-  SET("errInterval", err_interval); SET("errLinear", err_linear); SET("errTrue", err_true);
-#undef SET
-  return o;
+  return flowlab_bind::object({{"z", d.z}, {"dz", d.dz}, {"dt", d.dt}, {"t", d.t}, {"f", d.f}, {"df", d.df},
+      {"x", d.x}, {"xEnd", d.x_end}, {"dx", d.dx}, {"dxLinear", d.dx_linear},
+      {"massZ", d.mass_z}, {"massX", d.mass_x}, {"qZ", d.q_z}, {"qX", d.q_x},
+      {"ratioInterval", d.ratio_interval}, {"ratioLinear", d.ratio_linear}, {"ratioTrue", d.ratio_true},
+      {"rateInterval", d.rate_interval}, {"rateLinear", d.rate_linear}, {"rateTrue", d.rate_true},
+      {"target", d.target}, {"errInterval", d.err_interval}, {"errLinear", d.err_linear}, {"errTrue", d.err_true}});
 }
 
 val particles_object(const Particles& p) {
-  val o = val::object();
-  o.set("n", p.n);
-  o.set("snapshots", p.snapshots);
-  o.set("T", p.T);
-  o.set("times", copy_f64(p.times));
-  o.set("z", copy_f64(p.z));
-  o.set("logQ", copy_f64(p.log_q));
-  o.set("logQExact", copy_f64(p.log_q_exact));
-  o.set("maxAbsErr", p.max_abs_err);
-  return o;
+  return flowlab_bind::object({{"n", p.n}, {"snapshots", p.snapshots}, {"T", p.T}, {"times", copy_f64(p.times)},
+      {"z", copy_f64(p.z)}, {"logQ", copy_f64(p.log_q)}, {"logQExact", copy_f64(p.log_q_exact)},
+      {"maxAbsErr", p.max_abs_err}});
 }
 
 // A link string ("v=1&ex=cov1d&field=learned&…", as the generic worker
@@ -90,10 +77,7 @@ struct Cov1dHandle {
     const std::vector<double> z = convertJSArrayToNumberVector<double>(zs);
     std::vector<double> f(z.size()), df(z.size());
     c.eval(z.data(), int(z.size()), t, f.data(), df.data());
-    val o = val::object();
-    o.set("f", copy_f64(f));
-    o.set("df", copy_f64(df));
-    return o;
+    return flowlab_bind::object({{"f", copy_f64(f)}, {"df", copy_f64(df)}});
   }
   // ln q(x, t) at the given points (analytic, or integrated back to t = 0).
   val log_q(val xs, double t) {

@@ -68,12 +68,8 @@ struct FlowMatchingHandle {
   val round_trip(val points, int steps) {
     const std::vector<float> x = convertJSArrayToNumberVector<float>(points);
     const RoundTrip r = flowlab::round_trip(model, x.data(), int(x.size() / 2), std::clamp(steps, 1, 100000));
-    val o = val::object();
-    o.set("back", flowlab_bind::copy_f32(r.back));
-    o.set("x0", flowlab_bind::copy_f32(r.x0));
-    o.set("errors", flowlab_bind::copy_f64(r.errors));
-    o.set("mean", r.mean);
-    return o;
+    return flowlab_bind::object({{"back", flowlab_bind::copy_f32(r.back)}, {"x0", flowlab_bind::copy_f32(r.x0)},
+        {"errors", flowlab_bind::copy_f64(r.errors)}, {"mean", r.mean}});
   }
   // v(x, t) at given points (flat x,y pairs).
   val velocity(val points, float t) {
@@ -85,19 +81,10 @@ struct FlowMatchingHandle {
   // Sheet 000 §3(b): v(x, 0) vs v*(x, 0) = E[x1] − x on an m × m grid.
   val field_at_zero(int m, double half, int n_data) {
     const FieldAtZero f = flowlab::field_at_zero(model, std::clamp(m, 2, 101), half, std::clamp(n_data, 1, 1 << 22));
-    val o = val::object();
-    o.set("m", f.m);
-    o.set("x", flowlab_bind::copy_f32(f.x));
-    o.set("v", flowlab_bind::copy_f32(f.v));
-    o.set("vStar", flowlab_bind::copy_f32(f.v_star));
-    o.set("meanX1", flowlab_bind::copy_f64({f.mean_x1[0], f.mean_x1[1]}));
-    o.set("meanExact", f.mean_exact);
-    o.set("excluded", f.excluded);
-    o.set("meanRelErr", f.mean_rel_err);
-    o.set("meanAbsErr", f.mean_abs_err);
-    o.set("meanStar", f.mean_star);
-    o.set("ratioOfMeans", f.ratio_of_means);
-    return o;
+    return flowlab_bind::object({{"m", f.m}, {"x", flowlab_bind::copy_f32(f.x)}, {"v", flowlab_bind::copy_f32(f.v)},
+        {"vStar", flowlab_bind::copy_f32(f.v_star)}, {"meanX1", flowlab_bind::copy_f64({f.mean_x1[0], f.mean_x1[1]})},
+        {"meanExact", f.mean_exact}, {"excluded", f.excluded}, {"meanRelErr", f.mean_rel_err},
+        {"meanAbsErr", f.mean_abs_err}, {"meanStar", f.mean_star}, {"ratioOfMeans", f.ratio_of_means}});
   }
   // Checkerboard quality (core/quality.h): exact NLL on k × k cells per square
   // (ode_steps midpoint steps), KL gap to ln 32, fraction of `points` on the squares.
@@ -105,18 +92,9 @@ struct FlowMatchingHandle {
     const std::vector<float> x = convertJSArrayToNumberVector<float>(points);
     const CheckerboardQuality q =
         flowlab::checkerboard_quality(model, x.data(), int(x.size() / 2), std::clamp(k, 2, 64), std::clamp(ode_steps, 1, 1000));
-    val o = val::object();
-    o.set("nll", q.nll);
-    o.set("optimum", q.optimum);
-    o.set("klGap", q.kl_gap);
-    o.set("onSquares", q.on_squares);
-    o.set("cells", q.cells);
-    o.set("odeSteps", q.ode_steps);
-    o.set("maxKl", kCheckerboardMaxKl);
-    o.set("minOnSquares", kCheckerboardMinOnSquares);
-    o.set("ok", q.ok);
-    o.set("advice", q.advice);
-    return o;
+    return flowlab_bind::object({{"nll", q.nll}, {"optimum", q.optimum}, {"klGap", q.kl_gap},
+        {"onSquares", q.on_squares}, {"cells", q.cells}, {"odeSteps", q.ode_steps}, {"maxKl", kCheckerboardMaxKl},
+        {"minOnSquares", kCheckerboardMinOnSquares}, {"ok", q.ok}, {"advice", q.advice}});
   }
   // Rings by class: accuracy of samples (flat x,y pairs) asked for class cls
   // (−1: i mod 5) against the data's own nearest-ring ceiling.
@@ -124,15 +102,8 @@ struct FlowMatchingHandle {
     const std::vector<float> x = convertJSArrayToNumberVector<float>(points);
     const std::vector<int> c = classes(int(x.size() / 2), cls);
     const RingsClassQuality q = rings_class_quality(model.rings(), x.data(), c.data(), int(c.size()));
-    val o = val::object();
-    o.set("accuracy", q.accuracy);
-    o.set("ceiling", q.ceiling);
-    o.set("gap", q.gap);
-    o.set("maxGap", kRingsMaxAccuracyGap);
-    o.set("n", q.n);
-    o.set("ok", q.ok);
-    o.set("advice", q.advice);
-    return o;
+    return flowlab_bind::object({{"accuracy", q.accuracy}, {"ceiling", q.ceiling}, {"gap", q.gap},
+        {"maxGap", kRingsMaxAccuracyGap}, {"n", q.n}, {"ok", q.ok}, {"advice", q.advice}});
   }
   // Conditional rings: exact per-class W2 of n samples at nfe Euler steps to ring data (core/fm_ot.h).
   val class_w2(int nfe, int n) {
@@ -147,25 +118,13 @@ struct FlowMatchingHandle {
   // Rings, unconditional: NLL of n fresh data points against their exact entropy (core/quality.h).
   val rings_quality(int n, int ode_steps) {
     const RingsNllQuality q = rings_nll_quality(model, std::clamp(n, 5, 100000), std::clamp(ode_steps, 1, 1000));
-    val o = val::object();
-    o.set("nll", q.nll);
-    o.set("entropy", q.entropy);
-    o.set("gap", q.gap);
-    o.set("maxGap", kRingsMaxNllGap);
-    o.set("n", q.n);
-    o.set("odeSteps", q.ode_steps);
-    o.set("ok", q.ok);
-    o.set("advice", q.advice);
-    return o;
+    return flowlab_bind::object({{"nll", q.nll}, {"entropy", q.entropy}, {"gap", q.gap}, {"maxGap", kRingsMaxNllGap},
+        {"n", q.n}, {"odeSteps", q.ode_steps}, {"ok", q.ok}, {"advice", q.advice}});
   }
   // Your own points: the model's NLL of its first n training points (core/quality.h).
   val own_quality(int n, int ode_steps) {
     const OwnNllQuality q = own_nll_quality(model, std::clamp(n, 1, 100000), std::clamp(ode_steps, 1, 1000));
-    val o = val::object();
-    o.set("nll", q.nll);
-    o.set("n", q.n);
-    o.set("odeSteps", q.ode_steps);
-    return o;
+    return flowlab_bind::object({{"nll", q.nll}, {"n", q.n}, {"odeSteps", q.ode_steps}});
   }
   bool own_data() const { return model.rings().own; }
   // ln p_1 of points (flat x,y pairs) by the instantaneous change of variables.
@@ -178,13 +137,8 @@ struct FlowMatchingHandle {
     const DensityGrid g = flowlab::density_grid(
         [this](const float* x, float t, int n, float* v, float* div) { model.velocity_div(x, t, n, nullptr, v, div); },
         std::clamp(m, 2, 300), lo, hi, std::clamp(steps, 1, 10000), Solver(solver));
-    val o = val::object();
-    o.set("m", g.m);
-    o.set("lo", g.lo);
-    o.set("hi", g.hi);
-    o.set("logP", flowlab_bind::copy_f64(g.log_p));
-    o.set("integral", g.integral);
-    return o;
+    return flowlab_bind::object({{"m", g.m}, {"lo", g.lo}, {"hi", g.hi}, {"logP", flowlab_bind::copy_f64(g.log_p)},
+        {"integral", g.integral}});
   }
   // Olympic rings (seed 003 §2). Classes for n points: cls in 0..4 for all,
   // −1 for class i mod 5 (your own points: the class of point i mod N, so

@@ -61,21 +61,13 @@ struct FmOtHandle {
   }
   val straightness(int which, int n, int steps) {
     const Straightness s = flowlab::straightness(pair.model(which), std::clamp(n, 2, 2000), std::clamp(steps, 1, 1000));
-    val o = val::object();
-    o.set("lengthRatio", s.length_ratio);
-    o.set("pathEnergy", s.path_energy);
-    o.set("w2sq", s.w2sq);
-    o.set("npe", s.npe);
-    return o;
+    return flowlab_bind::object({{"lengthRatio", s.length_ratio}, {"pathEnergy", s.path_energy}, {"w2sq", s.w2sq},
+        {"npe", s.npe}});
   }
   val quality(int which, int nfe, int n) {
     const Quality q = flowlab::quality(pair.model(which), std::clamp(nfe, 1, 1000), std::clamp(n, 2, 100000));
-    val o = val::object();
-    o.set("nfe", q.nfe);
-    o.set("onSquares", q.on_squares);
-    o.set("sw2", q.sw2);
-    o.set("points", copy_f32(q.points));
-    return o;
+    return flowlab_bind::object({{"nfe", q.nfe}, {"onSquares", q.on_squares}, {"sw2", q.sw2},
+        {"points", copy_f32(q.points)}});
   }
 };
 
@@ -84,10 +76,7 @@ val assignment(val cost, int n) {
   const std::vector<double> C = convertJSArrayToNumberVector<double>(cost);
   if (n < 1 || C.size() != size_t(n) * n) return val::null();
   const Assignment a = solve_assignment(C, n);
-  val o = val::object();
-  o.set("col", val::array(a.col));
-  o.set("cost", a.cost);
-  return o;
+  return flowlab_bind::object({{"col", val::array(a.col)}, {"cost", a.cost}});
 }
 
 // Benchmark (tests/bench): one minibatch-OT pairing of x0 and x1 (n points

@@ -119,44 +119,23 @@ struct RbmHandle {
   val train_stats(int steps) {
     double s = 0, last = NAN;
     for (int i = 0; i < steps; ++i) s += (last = lab.train_step().recon_error);
-    val r = val::object();
-    r.set("step", double(lab.step()));
-    r.set("recon", steps > 0 ? s / steps : NAN);
-    r.set("last", last);
-    return r;
+    return flowlab_bind::object({{"step", double(lab.step())}, {"recon", steps > 0 ? s / steps : NAN}, {"last", last}});
   }
   // {exact, logZ, llTrain, llTest, reconTrain, reconTest, feTrain, feTest, feGap};
   // NaN where a number does not exist (not exact, or no held-out set).
   val evaluate() {
     const RbmEval e = lab.evaluate();
-    val r = val::object();
-    r.set("exact", e.exact);
-    r.set("logZ", e.log_Z);
-    r.set("llTrain", e.ll_train);
-    r.set("llTest", e.ll_test);
-    r.set("reconTrain", e.recon_train);
-    r.set("reconTest", e.recon_test);
-    r.set("feTrain", e.fe_train);
-    r.set("feTest", e.fe_test);
-    r.set("feGap", e.fe_gap);
-    return r;
+    return flowlab_bind::object({{"exact", e.exact}, {"logZ", e.log_Z}, {"llTrain", e.ll_train}, {"llTest", e.ll_test},
+        {"reconTrain", e.recon_train}, {"reconTest", e.recon_test}, {"feTrain", e.fe_train}, {"feTest", e.fe_test},
+        {"feGap", e.fe_gap}});
   }
   // Quality against −H(empirical) of the training patterns (core/quality.h).
   val quality() {
     const RbmQuality q = rbm_quality(lab);
-    val r = val::object();
-    r.set("exact", q.exact);
-    r.set("judged", q.judged);
-    r.set("ll", q.exact ? q.ll : NAN);
-    r.set("best", q.best);
-    r.set("gap", q.exact ? q.gap : NAN);
-    r.set("maxGap", kRbmMaxGap);
-    r.set("peakLl", q.exact ? q.peak_ll : NAN);
-    r.set("peakStep", double(q.peak_step));
-    r.set("weightDecay", lab.options().weight_decay);
-    r.set("ok", q.ok);
-    r.set("advice", q.advice);
-    return r;
+    return flowlab_bind::object({{"exact", q.exact}, {"judged", q.judged}, {"ll", q.exact ? q.ll : NAN},
+        {"best", q.best}, {"gap", q.exact ? q.gap : NAN}, {"maxGap", kRbmMaxGap}, {"peakLl", q.exact ? q.peak_ll : NAN},
+        {"peakStep", double(q.peak_step)}, {"weightDecay", lab.options().weight_decay}, {"ok", q.ok},
+        {"advice", q.advice}});
   }
   // Exact average log-likelihood of given rows (flat, n per row), NaN if not exact.
   double log_likelihood(val rows) {
@@ -208,22 +187,12 @@ struct RbmHandle {
     Rng dir(uint64_t(seed), kStreamEval), rng(uint64_t(seed), kStreamSample);
     for (auto& w : r.W) w = float(coupling * (use_model_w ? double(w) : double(dir.normal())));
     const CouplingStats c = flowlab::coupling_stats(r, chains, burn_in, sweeps, rng);
-    val o = val::object();
-    o.set("meanV", copy_f64(c.mean_v));
-    o.set("meanH", copy_f64(c.mean_h));
-    o.set("sigmaA", copy_f64(c.sigma_a));
-    o.set("sigmaB", copy_f64(c.sigma_b));
-    o.set("corr", copy_f64(c.corr));
-    o.set("exactMeanV", copy_f64(c.exact_mean_v));
-    o.set("exactMeanH", copy_f64(c.exact_mean_h));
-    o.set("exactCorr", copy_f64(c.exact_corr));
-    o.set("maxErrV", c.max_err_v);
-    o.set("maxErrH", c.max_err_h);
-    o.set("maxErrExact", c.max_err_exact);
-    o.set("meanAbsCorr", c.mean_abs_corr);
-    o.set("exactMeanAbsCorr", c.exact_mean_abs_corr);
-    o.set("samples", double(c.samples));
-    return o;
+    return flowlab_bind::object({{"meanV", copy_f64(c.mean_v)}, {"meanH", copy_f64(c.mean_h)},
+        {"sigmaA", copy_f64(c.sigma_a)}, {"sigmaB", copy_f64(c.sigma_b)}, {"corr", copy_f64(c.corr)},
+        {"exactMeanV", copy_f64(c.exact_mean_v)}, {"exactMeanH", copy_f64(c.exact_mean_h)},
+        {"exactCorr", copy_f64(c.exact_corr)}, {"maxErrV", c.max_err_v}, {"maxErrH", c.max_err_h},
+        {"maxErrExact", c.max_err_exact}, {"meanAbsCorr", c.mean_abs_corr}, {"exactMeanAbsCorr", c.exact_mean_abs_corr},
+        {"samples", double(c.samples)}});
   }
   // (b) P(h | v) by enumeration vs the product of σ(b_j + (vᵀW)_j); arrays
   // indexed by the integer with bit j = h_j (empty when m > 20).
@@ -231,13 +200,8 @@ struct RbmHandle {
     std::vector<float> x = convertJSArrayToNumberVector<float>(v);
     x.resize(n(), 0.0f);
     const ConditionalCheck c = flowlab::conditional_check(lab.model(), x.data());
-    val o = val::object();
-    o.set("pEnum", copy_f64(c.p_enum));
-    o.set("pProduct", copy_f64(c.p_product));
-    o.set("pHidden", copy_f64(c.p_hidden));
-    o.set("maxAbsDiff", c.max_abs_diff);
-    o.set("sumEnum", c.sum_enum);
-    return o;
+    return flowlab_bind::object({{"pEnum", copy_f64(c.p_enum)}, {"pProduct", copy_f64(c.p_product)},
+        {"pHidden", copy_f64(c.p_hidden)}, {"maxAbsDiff", c.max_abs_diff}, {"sumEnum", c.sum_enum}});
   }
   // (c) ∂L/∂W over the training data: exact, finite differences (step eps),
   // CD-k for each k in ks, PCD; arrays n × m. Refused (null) unless

@@ -1,7 +1,9 @@
-// Helpers shared by the exercise bindings (bind_rbm.cc, bind_cov1d.cc).
+// Helpers shared by the exercise bindings.
 #pragma once
 #include <emscripten/val.h>
 
+#include <initializer_list>
+#include <utility>
 #include <vector>
 
 namespace flowlab_bind {
@@ -23,6 +25,21 @@ T get(const emscripten::val& o, const char* name, T fallback) {
   const emscripten::val x = o[name];
   if (x.isUndefined() || x.isNull()) return fallback;
   return x.as<T>();
+}
+
+// One property of object(): a name and any value val takes.
+struct Field {
+  const char* name;
+  emscripten::val value;
+  template <class T>
+  Field(const char* n, T&& v) : name(n), value(std::forward<T>(v)) {}
+};
+
+// A JS object with these properties, in this order.
+inline emscripten::val object(std::initializer_list<Field> fields) {
+  emscripten::val o = emscripten::val::object();
+  for (const Field& f : fields) o.set(f.name, f.value);
+  return o;
 }
 
 }  // namespace flowlab_bind

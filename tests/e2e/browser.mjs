@@ -45,6 +45,12 @@ export async function start() {
   return { base, browser, newContext, open, ready, watch, errors, stop, requests };
 }
 
+// Clicks Step on a page paused at n losses and waits for the (n+1)-th.
+export async function stepOnce(page, n) {
+  await page.click('#step');
+  await page.waitForFunction((k) => window.flowlabPage.losses.length === k + 1, n);
+}
+
 // Distinct colours on a canvas, reading every `every`-th pixel (a blank one has 1).
 export const colours = (page, sel, every = 7) => page.$eval(sel, (c, k) => {
   const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;

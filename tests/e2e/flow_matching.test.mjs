@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { colours, start } from './browser.mjs';
+import { colours, start, stepOnce } from './browser.mjs';
 
 let b;
 before(async () => { b = await start(); });
@@ -54,8 +54,7 @@ test('pause, single step and reset', async () => {
   const n = await page.evaluate(() => window.flowlabPage.losses.length);
   await page.waitForTimeout(300);
   assert.equal(await page.evaluate(() => window.flowlabPage.losses.length), n, 'paused means no more steps');
-  await page.click('#step');
-  await page.waitForFunction((k) => window.flowlabPage.losses.length === k + 1, n);
+  await stepOnce(page, n);
   await page.click('#reset');
   await page.waitForFunction(() => window.flowlabPage.losses.length === 0);
   await page.close();

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { start } from './browser.mjs';
 import * as FlowLab from '../../web/js/api.js';
+import { seal } from '../wasm/run_file_crc.mjs';
 
 let b, lab;
 before(async () => { b = await start(); lab = await FlowLab.load(); });
@@ -16,17 +17,6 @@ after(async () => { await b.stop(); });
 
 const LINK = 'v=1&ex=fm-checkerboard&seed=4&hidden=16&depth=2&batch=64&steps=1000&ode_steps=4&samples=500';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowlab-integrity-'));
-const CRC = Array.from({ length: 256 }, (_, i) => {
-  let c = i;
-  for (let k = 0; k < 8; ++k) c = (c >>> 1) ^ (0x82f63b78 & -(c & 1));
-  return c >>> 0;
-});
-function seal(f) {
-  let c = 0xffffffff;
-  for (const x of f.subarray(0, f.length - 4)) c = CRC[(c ^ x) & 0xff] ^ (c >>> 8);
-  new DataView(f.buffer, f.byteOffset).setUint32(f.length - 4, (c ^ 0xffffffff) >>> 0, true);
-  return f;
-}
 function write(name, bytes) {
   const file = path.join(dir, name);
   fs.writeFileSync(file, bytes);

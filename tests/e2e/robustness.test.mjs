@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { start } from './browser.mjs';
+import { start, stepOnce } from './browser.mjs';
 import * as FlowLab from '../../web/js/api.js';
 
 let b;
@@ -35,8 +35,7 @@ test('a reload restores the run (weights, optimiser, losses) from browser storag
   assert.deepEqual(await page.evaluate(() => window.flowlabPage.losses.slice()), losses);
   assert.match(await page.$eval('#messages', (e) => e.textContent), new RegExp(`Restored your run at step ${n}`));
   // …and training continues exactly as an uninterrupted run would.
-  await page.click('#step');
-  await page.waitForFunction((k) => window.flowlabPage.losses.length === k + 1, n);
+  await stepOnce(page, n);
   const resumed = await page.evaluate(() => window.flowlabPage.losses.slice());
   const fresh = await b.open(LINK);
   await fresh.evaluate((k) => { for (let i = 0; i < k; ++i) document.getElementById('step').click(); }, 1);
@@ -77,8 +76,7 @@ test('export, then import in another browser: same state; a bad file is refused 
   fs.writeFileSync(bad, 'not a checkpoint at all');
   await other.setInputFiles('#import-run', bad);
   await other.waitForFunction(() => /not a flowlab run file/.test(document.getElementById('messages').textContent));
-  await other.click('#step');
-  await other.waitForFunction((k) => window.flowlabPage.losses.length === k + 1, n);
+  await stepOnce(other, n);
   await other.close();
 });
 
@@ -88,8 +86,7 @@ test('a killed worker is noticed, restarted, and resumes from the last checkpoin
   await page.evaluate(() => window.flowlabPage.killWorker());
   await page.waitForFunction(() => /restarted it and resumed from step/.test(document.getElementById('messages').textContent), null, { timeout: 30000 });
   await page.waitForFunction((k) => window.flowlabPage.losses.length === k && window.flowlabPage.figures, n);
-  await page.click('#step');
-  await page.waitForFunction((k) => window.flowlabPage.losses.length === k + 1, n);
+  await stepOnce(page, n);
   await page.close();
 });
 

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { start } from './browser.mjs';
+import { start, stepOnce } from './browser.mjs';
 import { serve } from '../../.ci/static-server.mjs';
 import * as FlowLab from '../../web/js/api.js';
 
@@ -126,8 +126,7 @@ test('field edit: a sampling field keeps the model and its steps; a model field 
   assert.equal(lib.length, 1);
   assert.equal(lib[0].step, n);
   // Training goes on from step n.
-  await page.click('#step');
-  await page.waitForFunction((k) => window.flowlabPage.losses.length === k + 1, n);
+  await stepOnce(page, n);
 
   // hidden width: another model, from step 0; the trained one stays stored.
   await page.fill('input[name=hidden]', '24');

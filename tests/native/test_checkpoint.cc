@@ -9,6 +9,8 @@
 #include "config.h"
 #include "flow_matching.h"
 #include "rng.h"
+#include "small_options.h"
+#include "train_loss.h"
 
 using namespace flowlab;
 
@@ -195,12 +197,9 @@ TEST_CASE("checkpoint values: RNG state and step counter") {
 }
 
 TEST_CASE("a version-1 run file of a real model loads, with the value checks") {
-  Config c;
-  c.hidden = 8;
-  c.depth = 1;
-  c.batch = 8;
+  const Config c = net_config(8, 1, 8);
   FlowMatching a(c), b(c);
-  for (int i = 0; i < 3; ++i) a.train_step();
+  train_steps(a, 3);
   std::string err;
   const std::string v1 = as_version1(a.save(to_link(c)));
   REQUIRE(b.load(v1, &err));

@@ -9,6 +9,7 @@
 #include "checkpoint.h"
 #include "datasets.h"
 #include "flow_matching.h"
+#include "small_options.h"
 #include "train_loss.h"
 #include "ode.h"
 
@@ -82,10 +83,7 @@ TEST_CASE("Euler is first order, midpoint second order, forward and backward in 
 }
 
 TEST_CASE("flow matching: same seed gives identical losses; different seed differs") {
-  Config c;
-  c.hidden = 32;
-  c.depth = 2;
-  c.batch = 64;
+  Config c = net_config(32, 2, 64);
   FlowMatching a(c), b(c);
   c.seed = 2;
   FlowMatching d(c);
@@ -103,13 +101,9 @@ TEST_CASE("flow matching: a short run puts >= 86% of samples on the filled squar
   // on other seeds. The bound leaves 0.05 for another float order or seed —
   // an untrained field puts ≈ 0.5 there. The Fig. 4-quality targets over
   // several seeds are pinned in wasm (tests/wasm/quality.test.mjs).
-  Config c;
-  c.hidden = 64;
-  c.depth = 4;
-  c.batch = 1024;
+  Config c = net_config(64, 4, 1024, 1);
   c.lr = 5e-3;
   c.steps = 6000;
-  c.seed = 1;
   FlowMatching fm(c);
   const int steps = int(c.steps);
   const auto [first, last] = train_first_last(fm, steps);
@@ -128,32 +122,18 @@ TEST_CASE("flow matching: a short run puts >= 86% of samples on the filled squar
   CHECK(f0.mean_rel_err < FIELD0_BOUND);
 }
 
-namespace {
-Config tiny_config() {
-  Config c;
-  c.hidden = 16;
-  c.depth = 2;
-  c.batch = 32;
-  return c;
-}
-}  // namespace
-
 TEST_CASE("checkpoint: save, load into a fresh model, and continue bit-identically") {
-  const Config c = tiny_config();
+  const Config c = net_config(16, 2, 32);
   FlowMatching a(c), b(c);
-  for (int i = 0; i < 10; ++i) a.train_step();
-  const std::string ck = a.save(to_link(c));
-  std::string err;
-  REQUIRE(b.load(ck, &err));
-  CHECK(b.step() == 10);
+  const std::string ck = check_resume(a, b, to_link(c), 10, 5);
   CHECK(b.losses() == a.losses());
-  for (int i = 0; i < 5; ++i) CHECK(a.train_step() == b.train_step());
   CHECK(a.sample(50, 4, Solver::Euler) == b.sample(50, 4, Solver::Euler));
+  std::string err;
   CHECK(checkpoint_link(ck, &err) == to_link(c));
 }
 
 TEST_CASE("checkpoint: every corruption is refused with a message, and the model is unchanged") {
-  const Config c = tiny_config();
+  const Config c = net_config(16, 2, 32);
   FlowMatching a(c);
   a.train_step();
   const std::string ck = a.save(to_link(c));
@@ -191,7 +171,7 @@ TEST_CASE("checkpoint: every corruption is refused with a message, and the model
 }
 
 TEST_CASE("v*(x, 0) = E[x1] − x: E[x1] of the checkerboard is (0, 0); an untrained field is far from it") {
-  Config c = tiny_config();
+  Config c = net_config(16, 2, 32);
   FlowMatching fm(c);
   const int n = 100000;
   const FieldAtZero f = field_at_zero(fm, 5, 0.5, n);

@@ -8,6 +8,8 @@
 
 #include "flow_matching.h"
 #include "loglik.h"
+#include "small_options.h"
+#include "train_loss.h"
 
 using namespace flowlab;
 
@@ -65,12 +67,8 @@ TEST_CASE("ln p by RK4 (the density grid's solver): order 4, and 10 steps beat 4
 }
 
 TEST_CASE("divergence of the MLP field: forward mode against central differences") {
-  Config c;
-  c.hidden = 32;
-  c.depth = 3;
-  c.seed = 4;
-  FlowMatching fm(c);
-  for (int i = 0; i < 20; ++i) fm.train_step();
+  FlowMatching fm(net_config(32, 3, Config{}.batch, 4));
+  train_steps(fm, 20);
   const std::vector<float> x = {0.3f, -0.7f, 1.5f, 2.0f, -2.2f, 0.1f};
   std::vector<float> v(6), div(3);
   fm.velocity_div(x.data(), 0.4f, 3, nullptr, v.data(), div.data());
@@ -93,14 +91,10 @@ TEST_CASE("divergence of the MLP field: forward mode against central differences
 }
 
 TEST_CASE("the density of a trained checkerboard flow integrates to about 1 over [−5, 5]²") {
-  Config c;
-  c.hidden = 64;
-  c.depth = 3;
-  c.batch = 512;
+  Config c = net_config(64, 3, 512, 2);
   c.steps = 1500;
-  c.seed = 2;
   FlowMatching fm(c);
-  for (int i = 0; i < 1500; ++i) fm.train_step();
+  train_steps(fm, 1500);
   const DensityGrid g = density_grid(
       [&fm](const float* x, float t, int n, float* v, float* div) { fm.velocity_div(x, t, n, nullptr, v, div); }, 80, -5.0f, 5.0f,
       40, Solver::Midpoint);

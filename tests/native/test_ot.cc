@@ -13,6 +13,8 @@
 #include "fm_ot.h"
 #include "ot.h"
 #include "rng.h"
+#include "small_options.h"
+#include "train_loss.h"
 
 using namespace flowlab;
 
@@ -203,16 +205,13 @@ TEST_CASE("fast assignment: non-finite costs end at once with a NaN cost (a dive
 }
 
 TEST_CASE("OT-CFM: straighter paths and better few-step samples than independent CFM") {
-  Config c;
+  Config c = net_config(64, 3, Config{}.batch, 3);
   c.ex = 1;  // fm-ot
-  c.hidden = 64;
-  c.depth = 3;
   c.ot_batch = 128;
   c.ot_steps = 1500;
-  c.seed = 3;
   FlowMatchingOt pair(c);
   const auto t0 = std::chrono::steady_clock::now();
-  for (int i = 0; i < int(c.ot_steps); ++i) pair.train_step();
+  train_steps(pair, int(c.ot_steps));
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const Straightness si = straightness(pair.independent(), 500, 100), so = straightness(pair.ot(), 500, 100);
   MESSAGE("1500 steps (batch 128) of both in " << secs << " s; length ratio independent " << si.length_ratio << ", OT " << so.length_ratio
@@ -227,19 +226,13 @@ TEST_CASE("OT-CFM: straighter paths and better few-step samples than independent
 }
 
 TEST_CASE("OT-CFM pair: checkpoint round trip continues bit-identically; other kinds are refused") {
-  Config c;
+  Config c = net_config(16, 2);
   c.ex = 1;
-  c.hidden = 16;
-  c.depth = 2;
   c.ot_batch = 32;
   FlowMatchingOt a(c), b(c);
-  for (int i = 0; i < 5; ++i) a.train_step();
-  const std::string ck = a.save(to_link(c));
-  std::string err;
-  REQUIRE(b.load(ck, &err));
-  CHECK(b.step() == 5);
-  for (int i = 0; i < 3; ++i) CHECK(a.train_step() == b.train_step());
+  const std::string ck = check_resume(a, b, to_link(c), 5, 3);
   CHECK(a.independent().losses() == b.independent().losses());
+  std::string err;
   FlowMatching single(fm_ot_config(c));
   CHECK_FALSE(b.load(single.save(to_link(c)), &err));
   CHECK(err.find("pair") != std::string::npos);

@@ -12,6 +12,8 @@
 #include "flow_matching.h"
 #include "quality.h"
 #include "rbm.h"
+#include "small_options.h"
+#include "train_loss.h"
 
 using namespace flowlab;
 
@@ -49,10 +51,7 @@ TEST_CASE("checkerboard NLL: the midpoint rule against the closed form") {
 }
 
 TEST_CASE("checkerboard quality of an untrained flow: far from ln 32, with advice") {
-  Config c;
-  c.hidden = 16;
-  c.depth = 2;
-  FlowMatching fm(c);
+  FlowMatching fm(net_config(16, 2));
   const auto s = fm.sample(500, 4, Solver::Midpoint);
   const CheckerboardQuality q = checkerboard_quality(fm, s.data(), 500, 4, 8);
   CHECK(q.cells == 128);
@@ -74,13 +73,9 @@ TEST_CASE("RBM reference: −H(empirical) is −ln 30 on bars and stripes 4×4, 
 }
 
 TEST_CASE("RBM weight decay: one step differs from the undecayed one by exactly −lr·λ·W") {
-  RbmOptions o;
-  o.n_hidden = 8;
-  o.k = 2;
-  o.batch = 10;
+  RbmOptions o = rbm_settings(8, 2, 10, 3);
   o.lr = 0.05f;
   o.momentum = 0.5f;
-  o.seed = 3;
   o.weight_decay = 0.0f;
   RbmLab plain(o);
   o.weight_decay = 0.2f;
@@ -107,13 +102,11 @@ TEST_CASE("RBM weight decay: one step differs from the undecayed one by exactly 
 }
 
 TEST_CASE("RBM quality: the verdict names the fixes of an undertrained CD-1 run without decay") {
-  RbmOptions o;
-  o.n_hidden = 16;
-  o.k = 1;
+  RbmOptions o = rbm_settings(16, 1);
   o.weight_decay = 0;
   o.seed = 1;
   RbmLab lab(o);
-  for (int s = 0; s < 200; ++s) lab.train_step();
+  train_steps(lab, 200);
   const RbmQuality q = rbm_quality(lab);
   REQUIRE(q.exact);
   CHECK(q.judged);
@@ -153,21 +146,18 @@ TEST_CASE("rings by class: the data scored as samples with their own labels reac
 }
 
 TEST_CASE("RBM cosine schedule: lr at the start, lr/2 halfway, 0 at the end; steps = 0 keeps it constant") {
-  RbmOptions o;
-  o.n_hidden = 4;
-  o.k = 1;
-  o.batch = 4;
+  RbmOptions o = rbm_settings(4, 1, 4);
   o.lr = 0.08f;
   o.steps = 10;
   RbmLab lab(o);
   CHECK(lab.current_lr() == 0.08f);
-  for (int s = 0; s < 5; ++s) lab.train_step();
+  train_steps(lab, 5);
   CHECK(lab.current_lr() == doctest::Approx(0.04f));
-  for (int s = 0; s < 5; ++s) lab.train_step();
+  train_steps(lab, 5);
   CHECK(lab.current_lr() == doctest::Approx(0.0f).epsilon(1e-7));
   o.steps = 0;
   RbmLab flat(o);
-  for (int s = 0; s < 7; ++s) flat.train_step();
+  train_steps(flat, 7);
   CHECK(flat.current_lr() == 0.08f);
 }
 
@@ -178,7 +168,7 @@ TEST_CASE("RBM default link on bars and stripes 4×4: seeds 1–3 near −ln 30 
   for (int seed = 1; seed <= 3; ++seed) {
     const Config c = parse_link("v=1&ex=rbm&seed=" + std::to_string(seed), nullptr);
     RbmLab lab(rbm_options(c));
-    for (int s = 0; s < int(c.rbm_steps); ++s) lab.train_step();
+    train_steps(lab, int(c.rbm_steps));
     const RbmQuality q = rbm_quality(lab);
     MESSAGE("seed " << seed << ": exact average log-likelihood " << q.ll << " (−ln 30 = " << q.best << ")");
     REQUIRE(q.exact);

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "rbm.h"
+#include "small_options.h"
+#include "train_loss.h"
 
 using namespace flowlab;
 
@@ -185,22 +187,18 @@ TEST_CASE("rbm: W = 0 sampled marginals match sigma(a), sigma(b); coupling creat
 }
 
 TEST_CASE("rbm: training on bars-and-stripes 4x4 approaches the optimum -ln 30") {
-  RbmOptions o;
-  o.dataset = 0;
   // Settings measured before (seeds 1–3 reach −3.63 … −3.65 after 10000
   // steps, ≈ 0.8 s): CD-1 and fast PCD plateau near −5 … −7 here.
-  o.n_hidden = 16;
-  o.k = 20;
+  RbmOptions o = rbm_settings(16, 20, 30, 1);
+  o.dataset = 0;
   o.persistent = false;
-  o.batch = 30;
   o.lr = 0.05f;
   o.momentum = 0.5f;
   o.weight_decay = 0.001f;
-  o.seed = 1;
   RbmLab lab(o);
   CHECK(lab.n_train() == 30);
   const double start = lab.evaluate().ll_train;
-  for (int s = 0; s < 10000; ++s) lab.train_step();
+  train_steps(lab, 10000);
   const RbmEval e = lab.evaluate();
   MESSAGE("bars-and-stripes: exact avg log-likelihood " << start << " -> " << e.ll_train << " (optimum "
                                                          << -std::log(30.0) << "), recon " << e.recon_train);
@@ -211,23 +209,18 @@ TEST_CASE("rbm: training on bars-and-stripes 4x4 approaches the optimum -ln 30")
   CHECK(e.ll_train > -3.75);
   CHECK(start < -8.0);
   // Same seed, same run.
-  RbmLab again(o);
-  for (int s = 0; s < 50; ++s) again.train_step();
-  RbmLab third(o);
-  for (int s = 0; s < 50; ++s) third.train_step();
+  RbmLab again(o), third(o);
+  train_steps(again, 50);
+  train_steps(third, 50);
   CHECK(again.model().W == third.model().W);
 }
 
 TEST_CASE("rbm: checkpoint round trip continues bit-identically (CD and PCD, with chains)") {
   for (bool persistent : {false, true}) {
-    RbmOptions o;
-    o.n_hidden = 6;
-    o.k = 2;
-    o.batch = 8;
+    RbmOptions o = rbm_settings(6, 2, 8, 7);
     o.persistent = persistent;
-    o.seed = 7;
     RbmLab a(o);
-    for (int i = 0; i < 25; ++i) a.train_step();
+    train_steps(a, 25);
     a.chains_reset(4, false);
     a.chains_step(3);
     const std::string ck = a.save("v=1&ex=rbm");

@@ -8,6 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as FlowLab from '../../web/js/api.js';
+import { crc32c, seal } from './run_file_crc.mjs';
 
 const lab = await FlowLab.load();
 
@@ -24,18 +25,6 @@ const LINKS = {
 };
 // Words before the RNG state in each loader's "state" section.
 const RNG_AT = { 'fm-checkerboard': 2, 'fm-rings': 2, 'fm-rings-cond': 2, realnvp: 1, rbm: 1, cov1d: 3 };
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, i) => {
-  let c = i;
-  for (let k = 0; k < 8; ++k) c = (c >>> 1) ^ (0x82f63b78 & -(c & 1));
-  return c >>> 0;
-});
-function crc32c(bytes) {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-const seal = (f) => { new DataView(f.buffer, f.byteOffset).setUint32(f.length - 4, crc32c(f.subarray(0, f.length - 4)), true); return f; };
 
 // The layout of a version-2 file: header, then per section its header
 // (name length, name, type, count) and payload, then the checksum.

@@ -25,6 +25,20 @@ function dosTime(d) {
   };
 }
 
+// The fields a local header (at 4) and a central one (at 6) share: version
+// needed, UTF-8 names, stored, time, date, CRC, both sizes, name length.
+function setShared(view, at, { time, date, crc, size, nameLength }) {
+  view.setUint16(at, 20, true);
+  view.setUint16(at + 2, 0x0800, true);
+  view.setUint16(at + 4, 0, true);
+  view.setUint16(at + 6, time, true);
+  view.setUint16(at + 8, date, true);
+  view.setUint32(at + 10, crc, true);
+  view.setUint32(at + 14, size, true);
+  view.setUint32(at + 18, size, true);
+  view.setUint16(at + 22, nameLength, true);
+}
+
 // files: [{name, data: Uint8Array | string}] → Uint8Array of the archive.
 export function zip(files, when = new Date()) {
   const enc = new TextEncoder();
@@ -35,32 +49,16 @@ export function zip(files, when = new Date()) {
     const name = enc.encode(f.name);
     const data = typeof f.data === 'string' ? enc.encode(f.data) : f.data;
     if (data.length >= 0xffffffff || offset >= 0xffffffff) throw new Error('zip: archives over 4 GB need zip64');
-    const crc = crc32(data);
+    const shared = { time, date, crc: crc32(data), size: data.length, nameLength: name.length };
     const local = new DataView(new ArrayBuffer(30));
     local.setUint32(0, 0x04034b50, true);
-    local.setUint16(4, 20, true);        // version needed
-    local.setUint16(6, 0x0800, true);    // UTF-8 names
-    local.setUint16(8, 0, true);         // stored
-    local.setUint16(10, time, true);
-    local.setUint16(12, date, true);
-    local.setUint32(14, crc, true);
-    local.setUint32(18, data.length, true);
-    local.setUint32(22, data.length, true);
-    local.setUint16(26, name.length, true);
+    setShared(local, 4, shared);
     local.setUint16(28, 0, true);
     locals.push(new Uint8Array(local.buffer), name, data);
     const central = new DataView(new ArrayBuffer(46));
     central.setUint32(0, 0x02014b50, true);
     central.setUint16(4, 20, true);      // made by
-    central.setUint16(6, 20, true);
-    central.setUint16(8, 0x0800, true);
-    central.setUint16(10, 0, true);
-    central.setUint16(12, time, true);
-    central.setUint16(14, date, true);
-    central.setUint32(16, crc, true);
-    central.setUint32(20, data.length, true);
-    central.setUint32(24, data.length, true);
-    central.setUint16(28, name.length, true);
+    setShared(central, 6, shared);
     central.setUint32(42, offset, true);
     centrals.push(new Uint8Array(central.buffer), name);
     offset += 30 + name.length + data.length;
