@@ -13,8 +13,8 @@ for (const seed of seedList.split(',').map(Number)) {
   const t0 = performance.now();
   while (exp.step < exp.total) exp.train(Math.min(500, exp.total - exp.step));
   const seconds = (performance.now() - t0) / 1000;
-  // Flow matching reports through analyze('quality'); RealNVP through quality().
-  const q = typeof exp.quality === 'function' ? exp.quality() : exp.analyze('quality');
+  // Flow matching reports through analyze('quality'); RealNVP through quality(); the RBM with its figures.
+  const q = typeof exp.quality === 'function' ? exp.quality() : exp.analyses.quality ? exp.analyze('quality') : exp.figures().quality;
   const round = (v) => (typeof v === 'number' ? Number(v.toFixed(4)) : ArrayBuffer.isView(v) || Array.isArray(v) ? Array.from(v, round) : v);
   const out = { seed, seconds: round(seconds) };
   for (const [k, v] of Object.entries(q)) out[k] = round(v);
