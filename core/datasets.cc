@@ -113,16 +113,21 @@ Rings make_rings(Rng& rng, int n, float thickness) {
   for (int i = 0; i < n; ++i) R.label[i] = i % Rings::kClasses;
   R.x.resize(2 * size_t(n));
   sample_ring_points(rng, n, thickness, R.label.data(), R.x.data());
+  R.fit_standardisation();
+  return R;
+}
+
+void Rings::fit_standardisation() {
+  const int n = size();
   for (int k = 0; k < 2; ++k) {
     double s = 0, ss = 0;
-    for (int i = 0; i < n; ++i) s += R.x[2 * i + k];
+    for (int i = 0; i < n; ++i) s += x[2 * i + k];
     const double m = s / n;
-    for (int i = 0; i < n; ++i) ss += (R.x[2 * i + k] - m) * (R.x[2 * i + k] - m);
-    R.mean[k] = float(m);
-    R.std[k] = float(std::sqrt(ss / n));
+    for (int i = 0; i < n; ++i) ss += (x[2 * i + k] - m) * (x[2 * i + k] - m);
+    mean[k] = float(m);
+    std[k] = ss > 0 ? float(std::sqrt(ss / n)) : 1.0f;
   }
-  for (int i = 0; i < n; ++i) R.standardise(&R.x[2 * i]);
-  return R;
+  for (int i = 0; i < n; ++i) standardise(&x[2 * i]);
 }
 
 }  // namespace flowlab

@@ -38,6 +38,9 @@ struct Rings {
   // Your own points (core/own_data.h), not rings: no ring geometry, no exact density.
   bool own = false;
   int size() const { return int(label.size()); }
+  // mean and std of x's raw coordinates per axis (an axis with no spread keeps
+  // std 1), then x standardised by them.
+  void fit_standardisation();
   // Raw (unstandardised) coordinates → standardised, and back.
   void standardise(float* p) const;
   void unstandardise(float* p) const;

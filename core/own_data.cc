@@ -220,17 +220,8 @@ Rings own_rings(const OwnData& d) {
   R.own = true;
   R.x = d.x;
   R.label = d.label;
-  const int n = d.size();
-  for (int k = 0; k < 2; ++k) {
-    double s = 0, ss = 0;
-    for (int i = 0; i < n; ++i) s += R.x[2 * i + k];
-    const double m = s / n;
-    for (int i = 0; i < n; ++i) ss += (R.x[2 * i + k] - m) * (R.x[2 * i + k] - m);
-    R.mean[k] = float(m);
-    // A set on one line has no spread along it: keep that axis unscaled.
-    R.std[k] = ss > 0 ? float(std::sqrt(ss / n)) : 1.0f;
-  }
-  for (int i = 0; i < n; ++i) R.standardise(&R.x[2 * i]);
+  // A set on one line has no spread along it: that axis stays unscaled.
+  R.fit_standardisation();
   return R;
 }
 
