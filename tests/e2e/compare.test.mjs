@@ -54,7 +54,12 @@ test('a compare link trains both runs and shows both figures and one table (Eule
   assert.deepEqual(la, lb);
   // Both loss charts on the same axes.
   assert.deepEqual(await run(page, 'a', '[r.chart.xrange, r.chart.yrange]'), await run(page, 'b', '[r.chart.xrange, r.chart.yrange]'));
-  await page.waitForFunction(() => document.querySelector('#fig-compare-table').textContent.includes('60 / 60'));
+  // The table is redrawn at most 4 times a second: wait for both runs' last step and wall time in it.
+  await page.waitForFunction(() => {
+    const rows = Object.fromEntries([...document.querySelectorAll('#fig-compare-table tr')].map((tr) => [tr.children[0].textContent, [...tr.children].slice(1).map((c) => c.textContent)]));
+    const done = rows['wall time training (from Train to done)'];
+    return rows['step'] && rows['step'].every((v) => v === '60 / 60') && done && done.every((v) => /^\d+\.\d s$/.test(v));
+  });
   const rows = Object.fromEntries((await tableRows(page)).map(([k, ...v]) => [k, v]));
   assert.deepEqual(rows['exercise'], ['fm-rings', 'fm-rings']);
   assert.deepEqual(rows['setting: solver'], ['euler', 'midpoint']);

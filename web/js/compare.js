@@ -211,7 +211,7 @@ function frame() {
   const all = same ? [...a.chart.losses, ...b.chart.losses].filter((v) => Number.isFinite(v)) : [];
   for (const r of [a, b]) {
     r.chart.xrange = same ? [0, Math.max(1, a.chart.losses.length, b.chart.losses.length)] : null;
-    r.chart.yrange = same && all.length ? [Math.min(...all), Math.max(...all)] : null;
+    r.chart.yrange = same && all.length ? all.reduce(([lo, hi], v) => [Math.min(lo, v), Math.max(hi, v)], [Infinity, -Infinity]) : null;
     r.draw();
   }
   const anyRunning = a.running || b.running;
