@@ -280,8 +280,10 @@ test('a stored run that cannot be restored: one message, a fresh run, and Reset 
   await page.close();
 });
 
-test('offline: after one visit the page reloads and trains without network', async () => {
+test('offline: after one visit the page reloads and trains without network', async (t) => {
   const server = await serve(undefined, 0);
+  // A failure must not leave this server open: it would keep the test process alive.
+  t.after(() => { if (server.listening) { server.closeAllConnections(); server.close(); } });
   const base = `http://127.0.0.1:${server.address().port}/`;
   const ctx = await b.newContext();
   const page = b.watch(await ctx.newPage());
