@@ -108,12 +108,8 @@ struct FlowMatchingHandle {
   // Conditional rings: exact per-class W2 of n samples at nfe Euler steps to ring data (core/fm_ot.h).
   val class_w2(int nfe, int n) {
     const ClassW2 w = flowlab::class_w2(model, std::clamp(nfe, 1, 1000), std::clamp(n, 2, 2000));
-    val o = val::object();
-    o.set("nfe", w.nfe);
-    o.set("mean", w.mean);
-    o.set("perClass", flowlab_bind::copy_f64(w.per_class));
-    o.set("classes", val(typed_memory_view(w.classes.size(), w.classes.data())).call<val>("slice"));
-    return o;
+    return flowlab_bind::object({{"nfe", w.nfe}, {"mean", w.mean}, {"perClass", flowlab_bind::copy_f64(w.per_class)},
+        {"classes", flowlab_bind::copy_i32(w.classes)}});
   }
   // Rings, unconditional: NLL of n fresh data points against their exact entropy (core/quality.h).
   val rings_quality(int n, int ode_steps) {
@@ -152,8 +148,7 @@ struct FlowMatchingHandle {
   }
   // The classes asked for by sampleClass(n, cls, …) (a copy).
   val classes_of(int n, int cls) {
-    labels = classes(std::clamp(n, 1, 1000000), cls);
-    return val(typed_memory_view(labels.size(), labels.data())).call<val>("slice");
+    return flowlab_bind::copy_i32(classes(std::clamp(n, 1, 1000000), cls));
   }
   val sample_class(int n, int cls, int steps, int solver) {
     const std::vector<int> c = classes(n, cls);

@@ -16,19 +16,10 @@ namespace {
 
 // {data, points, labels, n, linkable} of a valid set, or {error}.
 val result(const OwnData& d) {
-  val o = val::object();
-  o.set("data", encode_own_data(d));
-  o.set("points", flowlab_bind::copy_f32(d.x));
-  o.set("labels", val(typed_memory_view(d.label.size(), d.label.data())).call<val>("slice"));
-  o.set("n", d.size());
-  o.set("linkable", d.size() <= kOwnMaxLinkPoints);
-  return o;
+  return flowlab_bind::object({{"data", encode_own_data(d)}, {"points", flowlab_bind::copy_f32(d.x)},
+      {"labels", flowlab_bind::copy_i32(d.label)}, {"n", d.size()}, {"linkable", d.size() <= kOwnMaxLinkPoints}});
 }
-val failure(const std::string& error) {
-  val o = val::object();
-  o.set("error", error);
-  return o;
-}
+val failure(const std::string& error) { return flowlab_bind::object({{"error", error}}); }
 
 // CSV text → the set, or the first problem naming its line and field.
 val own_data_csv(const std::string& text) {
@@ -58,13 +49,8 @@ val own_data_encode(val points, val labels) {
 }
 
 val own_data_bounds() {
-  val o = val::object();
-  o.set("range", kOwnRange);
-  o.set("classes", kOwnClasses);
-  o.set("minPoints", kOwnMinPoints);
-  o.set("maxLinkPoints", kOwnMaxLinkPoints);
-  o.set("maxPoints", kOwnMaxPoints);
-  return o;
+  return flowlab_bind::object({{"range", kOwnRange}, {"classes", kOwnClasses}, {"minPoints", kOwnMinPoints},
+      {"maxLinkPoints", kOwnMaxLinkPoints}, {"maxPoints", kOwnMaxPoints}});
 }
 
 }  // namespace

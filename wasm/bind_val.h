@@ -18,6 +18,11 @@ inline emscripten::val copy_f32(const std::vector<float>& v) {
   return emscripten::val(emscripten::typed_memory_view(v.size(), v.data())).call<emscripten::val>("slice");
 }
 
+// A copied Int32Array.
+inline emscripten::val copy_i32(const std::vector<int>& v) {
+  return emscripten::val(emscripten::typed_memory_view(v.size(), v.data())).call<emscripten::val>("slice");
+}
+
 // o[name] as T, or fallback when o or the field is undefined/null.
 template <class T>
 T get(const emscripten::val& o, const char* name, T fallback) {
