@@ -277,7 +277,9 @@ function loopOnce() {
   stepsPerChunk = Math.max(1, Math.min(1000, Math.round(stepsPerChunk * (CHUNK_MS / 1000) / Math.max(r.dt, 1e-4))));
   post(progress(r.losses));
   if (performance.now() >= nextCheckpointAt) checkpoint();
-  if (performance.now() >= nextFiguresAt) figures(true);
+  // No preview at the last step: the run's own figures follow at once (and a
+  // preview there would be the step's figures for a moment).
+  if (exp.step < exp.total && performance.now() >= nextFiguresAt) figures(true);
   setTimeout(loop, 0);
 }
 
