@@ -35,7 +35,7 @@ RealNvpConfig realnvp_config(const Config& c) {
 }
 
 RealNvp::RealNvp(const RealNvpConfig& c) : cfg_(c), rng_(c.seed, kStreamTrain) {
-  std::vector<int> dims = {1};
+  std::vector<int> dims = {1 + 2 * cfg_.fourier};
   for (int d = 0; d < cfg_.depth; ++d) dims.push_back(cfg_.hidden);
   dims.push_back(2);
   Rng init(cfg_.seed, kStreamInit);
@@ -70,8 +70,18 @@ RealNvp::RealNvp(const RealNvpConfig& c) : cfg_(c), rng_(c.seed, kStreamTrain) {
 
 void RealNvp::coupling_sb(int k, const float* h, int n, std::vector<float>& s, std::vector<float>& b) {
   const int ia = a_index(k);
-  abuf_.resize(n);
-  for (int i = 0; i < n; ++i) abuf_[i] = cfg_.in_scale * h[2 * i + ia];
+  const int F = cfg_.fourier, w = 1 + 2 * F;
+  abuf_.resize(size_t(n) * w);
+  for (int i = 0; i < n; ++i) {
+    const float u = cfg_.in_scale * h[2 * i + ia];
+    float* r = abuf_.data() + size_t(i) * w;
+    r[0] = u;
+    for (int j = 0; j < F; ++j) {
+      const float fu = float(1 << j) * u;
+      r[1 + 2 * j] = std::sin(fu);
+      r[2 + 2 * j] = std::cos(fu);
+    }
+  }
   const float* raw = nets_[k].forward(abuf_.data(), n);
   s.resize(n);
   b.resize(n);
@@ -154,7 +164,8 @@ double RealNvp::loss(const float* x, int n, std::vector<float>* grad, double* nl
   // Per point ℓ = ½|z|² + log 2π + Σ_k s_k, averaged over the batch.
   grad->assign(num_params(), 0.0f);
   const float inv_n = 1.0f / float(n);
-  std::vector<float> g(2 * size_t(n)), dy(2 * size_t(n)), dx(n);
+  const int F = cfg_.fourier, w = 1 + 2 * F;
+  std::vector<float> g(2 * size_t(n)), dy(2 * size_t(n)), dx(size_t(n) * w);
   for (size_t i = 0; i < g.size(); ++i) g[i] = z[i] * inv_n;
   const float m = cfg_.s_max, mb = cfg_.b_max;
   for (int k = 0; k < cfg_.layers; ++k) {
@@ -171,7 +182,17 @@ double RealNvp::loss(const float* x, int n, std::vector<float>* grad, double* nl
     }
     // The net's cache still holds its (only) forward of this pass.
     nets_[k].backward(dy.data(), grad->data() + offs_[k], dx.data());
-    for (int i = 0; i < n; ++i) g[2 * i + ia] += cfg_.in_scale * dx[i];
+    for (int i = 0; i < n; ++i) {
+      // du/dx_a = in_scale; d sin(f u)/du = f cos(f u), d cos(f u)/du = −f sin(f u).
+      const float* d = dx.data() + size_t(i) * w;
+      float du = d[0];
+      const float u = cfg_.in_scale * out[2 * i + ia];  // x_a passes a coupling unchanged
+      for (int j = 0; j < F; ++j) {
+        const float f = float(1 << j), fu = f * u;
+        du += f * (std::cos(fu) * d[1 + 2 * j] - std::sin(fu) * d[2 + 2 * j]);
+      }
+      g[2 * i + ia] += cfg_.in_scale * du;
+    }
   }
   return a + d;
 }
@@ -203,10 +224,11 @@ void RealNvp::train(int n_steps) {
       xb[2 * i + 1] = rings_.x[2 * j + 1];
     }
     const double L = loss(xb.data(), B, &grad);
+    double nn = 0;
+    for (float g : grad) nn += double(g) * g;
+    const double norm = std::sqrt(nn);
+    grad_norm_ = norm;
     if (cfg_.clip > 0) {
-      double nn = 0;
-      for (float g : grad) nn += double(g) * g;
-      const double norm = std::sqrt(nn);
       if (norm > cfg_.clip) {
         const float f = float(cfg_.clip / norm);
         for (float& g : grad) g *= f;

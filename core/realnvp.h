@@ -41,6 +41,9 @@ struct RealNvpConfig {
   // The s/b nets see in_scale·x_a: the rings' bands are ~0.15 wide (standardised),
   // so their features need steep slopes, which SiLU nets at unit scale reach slowly.
   float in_scale = 4.0f;
+  // Fourier features of the conditioner input u = in_scale·x_a: the nets also see
+  // sin(2^j u), cos(2^j u), j < fourier (0: off). s, b still depend on x_a only.
+  int fourier = 0;
   int eval_every = 100;  // validation loss every this many steps
   uint64_t seed = 0;
   // Your own points (core/own_data.h link text) in place of the rings; empty: the rings.
@@ -83,6 +86,8 @@ class RealNvp {
   long step() const { return step_; }
   // Learning rate of the next step (warm-up, then the schedule).
   float current_lr() const;
+  // Global gradient norm of the last training step, before clipping.
+  double last_grad_norm() const { return grad_norm_; }
   const std::vector<float>& losses() const { return losses_; }
   // Validation history: rows of (step, loss, −log p_z, −log det).
   const std::vector<float>& val_history() const { return val_; }
@@ -123,6 +128,7 @@ class RealNvp {
   long step_ = 0;
   std::vector<float> losses_, val_;
   std::vector<float> abuf_;
+  double grad_norm_ = 0;  // global gradient norm of the last step, before clipping
   std::vector<std::vector<float>> s_cache_, b_cache_;  // s, b of each layer from the last inverse
   double entropy_ = -1;
 };

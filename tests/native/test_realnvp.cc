@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "own_data.h"
@@ -16,8 +17,9 @@
 using namespace flowlab;
 
 namespace {
-RealNvpConfig small_config(float in_scale = 1) {
+RealNvpConfig small_config(float in_scale = 1, int fourier = 0) {
   RealNvpConfig c;
+  c.fourier = fourier;
   c.layers = 6;
   c.hidden = 16;
   c.depth = 2;
@@ -72,8 +74,12 @@ TEST_CASE("realnvp: inverse(forward(z)) = z and intermediate layers") {
 }
 
 TEST_CASE("realnvp: log_det equals log|det| of a finite-difference Jacobian") {
-  RealNvp f(small_config());
-  randomise(f, 0.3f, 2);
+  // Without and with Fourier features of x_a (a wigglier flow: smaller perturbation,
+  // so that the central differences resolve it).
+  for (const auto& [fourier, scale] : {std::pair<int, float>{0, 0.3f}, {3, 0.1f}}) {
+  CAPTURE(fourier);
+  RealNvp f(small_config(1, fourier));
+  randomise(f, scale, 2);
   Rng rng(5);
   for (int t = 0; t < 10; ++t) {
     float x[2] = {1.5f * rng.normal(), 1.5f * rng.normal()}, z[2], ld;
@@ -91,15 +97,18 @@ TEST_CASE("realnvp: log_det equals log|det| of a finite-difference Jacobian") {
     const double det = J[0][0] * J[1][1] - J[0][1] * J[1][0];
     CHECK(std::log(std::fabs(det)) == doctest::Approx(ld).epsilon(2e-3).scale(1));
   }
+  }
 }
 
 TEST_CASE("realnvp: loss gradient matches finite differences") {
   // With the input gain 1 and 3 (its chain rule), the shift unbounded and
   // bounded (b = b_max·tanh(raw/b_max), tight enough to bite); the steeper net
-  // gets a smaller perturbation so that float32 central differences stay accurate.
-  for (const auto& [gain, scale, b_max] : {std::tuple<float, float, float>{1.0f, 0.2f, 0.0f}, {3.0f, 0.05f, 0.0f},
-                                           {1.0f, 0.2f, 0.5f}, {3.0f, 0.05f, 0.5f}}) {
-    RealNvpConfig c = small_config(gain);
+  // gets a smaller perturbation so that float32 central differences stay accurate;
+  // with Fourier features of x_a (frequencies 1, 2, 4 × the gain) too.
+  for (const auto& [gain, scale, b_max, fourier] :
+       {std::tuple<float, float, float, int>{1.0f, 0.2f, 0.0f, 0}, {3.0f, 0.05f, 0.0f, 0}, {1.0f, 0.2f, 0.5f, 0},
+        {3.0f, 0.05f, 0.5f, 0}, {1.0f, 0.1f, 0.0f, 3}, {1.0f, 0.1f, 0.5f, 3}}) {
+    RealNvpConfig c = small_config(gain, fourier);
     c.b_max = b_max;
     RealNvp f(c);
     randomise(f, scale, 3);
@@ -119,7 +128,7 @@ TEST_CASE("realnvp: loss gradient matches finite differences") {
       const double fd = (lp - lm) / (2 * h);
       worst = std::max(worst, std::fabs(fd - grad[i]) / (1e-2 + std::fabs(fd) + std::fabs(grad[i])));
     }
-    MESSAGE("input gain " << gain << ", b_max " << b_max << ": worst relative gradient error over 60 parameters: " << worst);
+    MESSAGE("input gain " << gain << ", b_max " << b_max << ", fourier " << fourier << ": worst relative gradient error over 60 parameters: " << worst);
     CHECK(worst < 2e-2);
   }
 }

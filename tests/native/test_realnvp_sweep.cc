@@ -1,6 +1,6 @@
 // Measurement driver for RealNVP on the rings (not part of the default run):
 //   NVP_LINK='layers=15&…' NVP_SEEDS=1,2,3,4,5 flowlab_tests -tc="realnvp sweep*" -ns
-// (-ns: doctest's --no-skip). For each training seed it prints the validation
+// (-ns: doctest's --no-skip; NVP_FOURIER=k adds k octaves of Fourier features). For each training seed it prints the validation
 // NLL, the data's entropy, ln p of the sheet's five points (model and exact),
 // and the largest jump of the training loss above its recent mean (spikes).
 #include <doctest/doctest.h>
@@ -33,8 +33,11 @@ TEST_CASE("realnvp sweep: defaults (or NVP_LINK) over NVP_SEEDS" * doctest::skip
     RealNvpConfig c = realnvp_config(cfg);
     c.seed = seed;
     const auto t0 = std::chrono::steady_clock::now();
+    if (const char* ff = std::getenv("NVP_FOURIER")) c.fourier = std::atoi(ff);
     RealNvp f(c);
-    f.train(c.steps);
+    // One step a call, to keep each step's gradient norm (before clipping).
+    std::vector<double> gn;
+    for (int t = 0; t < c.steps; ++t) f.train(1), gn.push_back(f.last_grad_norm());
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const std::vector<float>& v = f.val_history();
     const double H = f.data_entropy(), val = v[v.size() - 3];
@@ -49,10 +52,12 @@ TEST_CASE("realnvp sweep: defaults (or NVP_LINK) over NVP_SEEDS" * doctest::skip
       if (t >= 100 && L[t] - mean > spike) spike = L[t] - mean, spike_at = long(t);
       mean = t < 50 ? (mean * t + L[t]) / (t + 1) : mean + (L[t] - L[t - 50]) / 50.0;
     }
+    const double gmax = gn.empty() ? 0 : *std::max_element(gn.begin() + std::min<size_t>(100, gn.size() - 1), gn.end());
     std::printf("seed %llu: val NLL %.4f entropy %.4f gap %.4f | ln p %.3f %.3f %.3f | %.2f %.2f | exact %.3f %.3f %.3f"
-                " | spike +%.2f at %ld | %.1f s\n",
+                " | spike +%.2f at %ld (grad norm %.3g; max after step 100 %.3g) | %.1f s, %.1f steps/s\n",
                 (unsigned long long)seed, val, H, val - H, lp.logp[0], lp.logp[1], lp.logp[2], lp.logp[3], lp.logp[4],
-                exact[0], exact[1], exact[2], spike, spike_at, secs);
+                exact[0], exact[1], exact[2], spike, spike_at, spike_at >= 0 ? gn[size_t(spike_at)] : 0.0, gmax, secs,
+                c.steps / secs);
     std::fflush(stdout);
     // NVP_SAMPLES=prefix: 1000 samples for each sampling seed 1-3 (the view's Q2), as text.
     if (const char* out = std::getenv("NVP_SAMPLES"))
