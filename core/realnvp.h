@@ -44,7 +44,7 @@ struct RealNvpConfig {
   // Fourier features of the conditioner input u = in_scale·x_a: the nets also see
   // sin(2^j u), cos(2^j u), j < fourier (0: off). s, b still depend on x_a only.
   // Not a link field: on the rings it lowered the validation NLL only together with
-  // far larger loss spikes (tests/native/test_realnvp_sweep.cc, NVP_FOURIER).
+  // larger loss spikes on some seeds (tests/native/test_realnvp_sweep.cc, NVP_FOURIER).
   int fourier = 0;
   int eval_every = 100;  // validation loss every this many steps
   uint64_t seed = 0;
