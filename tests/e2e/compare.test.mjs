@@ -3,16 +3,14 @@
 // "Copy link" round-trips both settings; a bad half is named and the other
 // half still runs; the lab page's "Compare with…" and a compare hash on the
 // lab page lead there. SHOT=dir saves full-page screenshots there.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { colours, start } from './browser.mjs';
+import { browserPerFile, colours } from './browser.mjs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
-let b;
-before(async () => { b = await start(); });
-after(async () => { await b.stop(); });
+const b = browserPerFile();
 
 const RINGS = 'v=1&ex=fm-rings&seed=3&hidden=32&depth=2&lr=0.005&batch=256&steps=60&ode_steps=8&samples=2000&rings_n=2000';
 const compareHash = (a, b2) => `compare=1&a=${encodeURIComponent(a)}&b=${encodeURIComponent(b2)}`;
