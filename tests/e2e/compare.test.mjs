@@ -155,10 +155,21 @@ test('the lab page: "Compare with…" opens this run as A and B; a compare hash 
   assert.ok(await page.$eval('#run-b .run-settings', (e) => e.open));
   await page.close();
   const p2 = b.watch(await (await b.newContext()).newPage());
+  // Where each worker was started (the tab's session storage outlives the redirect).
+  await p2.addInitScript(() => {
+    window.Worker = class extends window.Worker {
+      constructor(...args) {
+        super(...args);
+        sessionStorage.setItem('workersAt', `${sessionStorage.getItem('workersAt') || ''}${location.pathname} `);
+      }
+    };
+  });
   await p2.goto(`${b.base}#${compareHash(RINGS, RINGS.replace('seed=3', 'seed=4'))}`);
   await p2.waitForURL(/compare\.html#compare=1&a=/);
   await p2.waitForFunction(() => { const r = window.flowlabCompare && window.flowlabCompare.runs; return r && r.b.config; }, null, { timeout: 120000 });
   assert.equal(await run(p2, 'b', 'r.config.seed'), 4);
+  // The lab page started no worker of its own on the way: only the compare page's two runs.
+  assert.equal(await p2.evaluate(() => sessionStorage.getItem('workersAt')), '/compare.html /compare.html ');
   await p2.close();
   assert.deepEqual(b.errors, []);
 });
