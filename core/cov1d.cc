@@ -383,13 +383,4 @@ void Cov1d::sections(RunFile& f) {
   f.losses(ts_.losses);
 }
 
-std::string Cov1d::save(const std::string& link) const {
-  // Writing only reads the model: the one section list serves both ways.
-  return save_run(link, "cov1d", [this](RunFile& f) { const_cast<Cov1d*>(this)->sections(f); });
-}
-
-bool Cov1d::load(const std::string& data, std::string* error) {
-  return load_run(data, "cov1d", "the 1D change of variables", [this](RunFile& f) { sections(f); }, error);
-}
-
 }  // namespace flowlab

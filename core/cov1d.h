@@ -25,6 +25,7 @@
 #include "config.h"
 #include "mlp.h"
 #include "rng.h"
+#include "run_file.h"
 #include "train_state.h"
 
 namespace flowlab {
@@ -90,7 +91,9 @@ struct Particles {
   double max_abs_err = 0;  // max |log_q − log_q_exact| at the final time (NaN if no analytic)
 };
 
-class Cov1d {
+class Cov1d : public RunFileModel<Cov1d> {
+  friend class RunFileModel<Cov1d>;  // save() and load() read sections()
+
  public:
   explicit Cov1d(const Cov1dOptions& o);
   const Cov1dOptions& options() const { return o_; }
@@ -113,8 +116,10 @@ class Cov1d {
   // Checkpoint (core/checkpoint.h): the link it was made from, θ, Adam's
   // moments, step, RNG, losses. load() refuses another model's checkpoint or
   // one whose sizes do not match this field/architecture.
-  std::string save(const std::string& link) const;
-  bool load(const std::string& data, std::string* error);
+  // save(link) and load(data, error): RunFileModel (core/run_file.h), a file of
+  // this kind (kRunWhat names the model in messages).
+  static constexpr const char* kRunKind = "cov1d";
+  static constexpr const char* kRunWhat = "the 1D change of variables";
 
   // The start density and the density at time t (analytic if the field has
   // a closed-form solution, else ln q0(z0) − ∫ f′ along the trajectory

@@ -317,13 +317,4 @@ void FlowMatching::sections(RunFile& f) {
   }
 }
 
-std::string FlowMatching::save(const std::string& link) const {
-  // Writing only reads the model: the one section list serves both ways.
-  return save_run(link, "flow-matching", [this](RunFile& f) { const_cast<FlowMatching*>(this)->sections(f); });
-}
-
-bool FlowMatching::load(const std::string& data, std::string* error) {
-  return load_run(data, "flow-matching", "flow matching", [this](RunFile& f) { sections(f); }, error);
-}
-
 }  // namespace flowlab

@@ -14,13 +14,16 @@
 #include "mlp.h"
 #include "ode.h"
 #include "rng.h"
+#include "run_file.h"
 #include "train_state.h"
 
 namespace flowlab {
 
 class RunFile;
 
-class FlowMatching {
+class FlowMatching : public RunFileModel<FlowMatching> {
+  friend class RunFileModel<FlowMatching>;  // save() and load() read sections()
+
  public:
   // draw_x1(rng, n, out): n target samples (n × 2).
   using Sampler = std::function<void(Rng&, int, float*)>;
@@ -65,8 +68,10 @@ class FlowMatching {
   // The whole training state as a checkpoint (core/checkpoint.h): the link
   // it was made from, θ, Adam's moments, step, RNG, losses. load() accepts
   // only a checkpoint of a model of the same shape; on error nothing changes.
-  std::string save(const std::string& link) const;
-  bool load(const std::string& data, std::string* error);
+  // save(link) and load(data, error): RunFileModel (core/run_file.h), a file of
+  // this kind (kRunWhat names the model in messages).
+  static constexpr const char* kRunKind = "flow-matching";
+  static constexpr const char* kRunWhat = "flow matching";
 
   // Minibatch OT (sheet 000 §3(c)): pair each batch's x0 and x1 by an exact
   // optimal assignment under ‖x0 − x1‖² before ψ_t (no extra random draws, so

@@ -21,6 +21,7 @@
 
 #include "config.h"
 #include "rng.h"
+#include "run_file.h"
 #include "train_state.h"
 
 namespace flowlab {
@@ -184,7 +185,9 @@ struct RbmEval {
   double fe_train = 0, fe_test = 0, fe_gap = 0; // mean F, gap = fe_test − fe_train
 };
 
-class RbmLab {
+class RbmLab : public RunFileModel<RbmLab> {
+  friend class RunFileModel<RbmLab>;  // save() and load() read sections()
+
  public:
   // patterns: user rows (n_user × side²) used when dataset == 2.
   explicit RbmLab(const RbmOptions& o, const std::vector<float>& patterns = {});
@@ -212,8 +215,10 @@ class RbmLab {
   // Full checkpoint (core/checkpoint.h): W, a, b, momentum buffers, PCD and
   // display chains, both RNGs, step, histories and the training data (so
   // drawn patterns survive). load() refuses a checkpoint of another shape.
-  std::string save(const std::string& link) const;
-  bool load(const std::string& data, std::string* error);
+  // save(link) and load(data, error): RunFileModel (core/run_file.h), a file of
+  // this kind (kRunWhat names the model in messages).
+  static constexpr const char* kRunKind = "rbm";
+  static constexpr const char* kRunWhat = "an RBM";
 
   // Display chains (their own RNG stream): reset B chains at the data
   // (from_data) or at uniform noise, then advance; visible() is B × n.

@@ -168,15 +168,6 @@ void RbmLab::sections(RunFile& f) {
   });
 }
 
-std::string RbmLab::save(const std::string& link) const {
-  // Writing only reads the model: the one section list serves both ways.
-  return save_run(link, "rbm", [this](RunFile& f) { const_cast<RbmLab*>(this)->sections(f); });
-}
-
-bool RbmLab::load(const std::string& data, std::string* error) {
-  return load_run(data, "rbm", "an RBM", [this](RunFile& f) { sections(f); }, error);
-}
-
 std::vector<float> RbmLab::reconstruct(const float* v, int sweeps) const {
   std::vector<float> x(v, v + rbm_.n), ph(rbm_.m);
   for (int s = 0; s < std::max(1, sweeps); ++s) {

@@ -280,13 +280,4 @@ void RealNvp::sections(RunFile& f) {
   });
 }
 
-std::string RealNvp::save(const std::string& link) const {
-  // Writing only reads the model: the one section list serves both ways.
-  return save_run(link, "realnvp", [this](RunFile& f) { const_cast<RealNvp*>(this)->sections(f); });
-}
-
-bool RealNvp::load(const std::string& data, std::string* error) {
-  return load_run(data, "realnvp", "RealNVP", [this](RunFile& f) { sections(f); }, error);
-}
-
 }  // namespace flowlab

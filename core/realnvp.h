@@ -14,6 +14,7 @@
 #include "datasets.h"
 #include "mlp.h"
 #include "rng.h"
+#include "run_file.h"
 
 namespace flowlab {
 
@@ -63,7 +64,9 @@ struct RealNvpLogp {
   std::vector<float> logp, logpz, logdet;  // logp = logpz + logdet (logdet of f⁻¹)
 };
 
-class RealNvp {
+class RealNvp : public RunFileModel<RealNvp> {
+  friend class RunFileModel<RealNvp>;  // save() and load() read sections()
+
  public:
   explicit RealNvp(const RealNvpConfig& c);
 
@@ -114,8 +117,10 @@ class RealNvp {
   float get_param(size_t i) const;
   void set_param(size_t i, float v);
 
-  std::string save(const std::string& link) const;
-  bool load(const std::string& data, std::string* error);
+  // save(link) and load(data, error): RunFileModel (core/run_file.h), a file of
+  // this kind (kRunWhat names the model in messages).
+  static constexpr const char* kRunKind = "realnvp";
+  static constexpr const char* kRunWhat = "RealNVP";
 
  private:
   // (s, b) of layer k for the n values a (stride 2, coordinate a_index(k)).

@@ -90,4 +90,21 @@ std::string save_run(const std::string& link, const char* kind, const std::funct
 bool load_run(const std::string& data, const char* kind, const char* what, const std::function<void(RunFile&)>& list,
               std::string* error);
 
+// save() and load() of an exercise, written once: M derives from
+// RunFileModel<M>, befriends it, lists its training state in a member
+// sections(RunFile&) (writing only reads the model: the one list serves both
+// ways) and names its file's kind kRunKind and itself kRunWhat (in messages).
+template <class M>
+class RunFileModel {
+ public:
+  std::string save(const std::string& link) const {
+    M& m = const_cast<M&>(static_cast<const M&>(*this));
+    return save_run(link, M::kRunKind, [&m](RunFile& f) { m.sections(f); });
+  }
+  bool load(const std::string& data, std::string* error) {
+    M& m = static_cast<M&>(*this);
+    return load_run(data, M::kRunKind, M::kRunWhat, [&m](RunFile& f) { m.sections(f); }, error);
+  }
+};
+
 }  // namespace flowlab

@@ -1,6 +1,7 @@
 // Headless Debian Chromium through playwright-core, against the static server.
 // Every open() gets a fresh browser context (its own storage, like another
 // browser) unless a context is passed in.
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 import { serve } from '../../.ci/static-server.mjs';
 
@@ -43,6 +44,15 @@ export async function start() {
     server.close();
   };
   return { base, browser, newContext, open, ready, watch, errors, stop, requests };
+}
+
+// The browser and server of one test file: started before its tests, stopped
+// after them (the returned object gets start()'s fields once they run).
+export function browserPerFile() {
+  const b = {};
+  before(async () => { Object.assign(b, await start()); });
+  after(async () => { await b.stop(); });
+  return b;
 }
 
 // Clicks Step on a page paused at n losses and waits for the (n+1)-th.

@@ -3,16 +3,14 @@
 // "Copy link" round-trips both settings; a bad half is named and the other
 // half still runs; the lab page's "Compare with…" and a compare hash on the
 // lab page lead there. SHOT=dir saves full-page screenshots there.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { colours, start } from './browser.mjs';
+import { browserPerFile, colours } from './browser.mjs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
-let b;
-before(async () => { b = await start(); });
-after(async () => { await b.stop(); });
+const b = browserPerFile();
 
 const RINGS = 'v=1&ex=fm-rings&seed=3&hidden=32&depth=2&lr=0.005&batch=256&steps=60&ode_steps=8&samples=2000&rings_n=2000';
 const compareHash = (a, b2) => `compare=1&a=${encodeURIComponent(a)}&b=${encodeURIComponent(b2)}`;
@@ -157,10 +155,21 @@ test('the lab page: "Compare with…" opens this run as A and B; a compare hash 
   assert.ok(await page.$eval('#run-b .run-settings', (e) => e.open));
   await page.close();
   const p2 = b.watch(await (await b.newContext()).newPage());
+  // Where each worker was started (the tab's session storage outlives the redirect).
+  await p2.addInitScript(() => {
+    window.Worker = class extends window.Worker {
+      constructor(...args) {
+        super(...args);
+        sessionStorage.setItem('workersAt', `${sessionStorage.getItem('workersAt') || ''}${location.pathname} `);
+      }
+    };
+  });
   await p2.goto(`${b.base}#${compareHash(RINGS, RINGS.replace('seed=3', 'seed=4'))}`);
   await p2.waitForURL(/compare\.html#compare=1&a=/);
   await p2.waitForFunction(() => { const r = window.flowlabCompare && window.flowlabCompare.runs; return r && r.b.config; }, null, { timeout: 120000 });
   assert.equal(await run(p2, 'b', 'r.config.seed'), 4);
+  // The lab page started no worker of its own on the way: only the compare page's two runs.
+  assert.equal(await p2.evaluate(() => sessionStorage.getItem('workersAt')), '/compare.html /compare.html ');
   await p2.close();
   assert.deepEqual(b.errors, []);
 });

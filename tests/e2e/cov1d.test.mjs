@@ -1,13 +1,11 @@
 // The 1D change-of-variables view in headless Chromium: each closed-form
 // field loads clean and draws every figure with its numbers; the δt slider
 // re-derives; the learned field trains; Train on a closed form says why not.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { colours, start } from './browser.mjs';
+import { browserPerFile, colours } from './browser.mjs';
 
-let b;
-before(async () => { b = await start(); });
-after(async () => { await b.stop(); });
+const b = browserPerFile();
 
 const caption = (page, id) => page.$eval(`#fig-${id} figcaption`, (e) => e.textContent);
 

@@ -1,13 +1,11 @@
 // The checkerboard view in real headless Chromium: loads clean, trains in the
 // worker, draws, round-trips its link, and explains a bad link.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { colours, start, stepOnce } from './browser.mjs';
+import { browserPerFile, colours, stepOnce } from './browser.mjs';
 
-let b;
-before(async () => { b = await start(); });
-after(async () => { await b.stop(); });
+const b = browserPerFile();
 
 const SMALL = 'v=1&ex=fm-checkerboard&seed=5&hidden=64&depth=3&lr=0.005&batch=256&steps=600&schedule=cosine&solver=midpoint&ode_steps=10&samples=3000';
 

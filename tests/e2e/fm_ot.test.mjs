@@ -1,13 +1,11 @@
 // The minibatch-OT view in headless Chromium: both models train in the
 // worker, the comparison draws trajectories, straightness and NFE panels,
 // and OT-CFM comes out straighter.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { colours, start } from './browser.mjs';
+import { browserPerFile, colours } from './browser.mjs';
 
-let b;
-before(async () => { b = await start(); });
-after(async () => { await b.stop(); });
+const b = browserPerFile();
 
 
 test('fm-ot: trains both models; compare draws trajectories, straightness and NFE 1/2/4/8; OT is straighter', async () => {

@@ -1,13 +1,11 @@
 // The Olympic-rings views (sheet 003 §2) in headless Chromium: load clean,
 // train in the worker, every analysis draws, canvases are not blank.
 // SHOT=dir saves full-page screenshots there.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { colours as coloursEvery, start } from './browser.mjs';
+import { browserPerFile, colours as coloursEvery } from './browser.mjs';
 
-let b;
-before(async () => { b = await start(); });
-after(async () => { await b.stop(); });
+const b = browserPerFile();
 
 const SMALL = 'v=1&seed=1&hidden=64&depth=3&lr=0.005&batch=256&steps=800&schedule=cosine&solver=midpoint&ode_steps=10&samples=3000&rings_n=3000';
 const colours = (page, sel) => coloursEvery(page, sel, 3);  // every third pixel

@@ -1,13 +1,11 @@
 // Links whose every field is in range but whose work is not: each ends in
 // figures or a clear message within 60 s, no worker restart loop, and the
 // plain lab URL still works afterwards (the link never replaced the stored run).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { start } from './browser.mjs';
+import { browserPerFile } from './browser.mjs';
 
-let b;
-before(async () => { b = await start(); });
-after(async () => { await b.stop(); });
+const b = browserPerFile();
 
 const LINKS = [
   { link: 'v=1&ode_steps=2000', lowered: ['samples'] },

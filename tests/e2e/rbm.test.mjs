@@ -1,13 +1,11 @@
 // The RBM view in headless Chromium: loads clean, trains in the worker, every
 // analysis draws its figure, the Gibbs chains animate, the link round-trips.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { colours as coloursEvery, start } from './browser.mjs';
+import { browserPerFile, colours as coloursEvery } from './browser.mjs';
 
-let b;
-before(async () => { b = await start(); });
-after(async () => { await b.stop(); });
+const b = browserPerFile();
 
 const SMALL = 'v=1&ex=rbm&seed=2&dataset=bars&side=3&m=8&k=5&batch=14&lr=0.3&momentum=0.9&steps=300';
 

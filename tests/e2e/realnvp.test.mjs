@@ -1,12 +1,10 @@
 // The RealNVP view in headless Chromium: loads clean, trains in the worker,
 // and every analysis button draws its figure.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { colours, start } from './browser.mjs';
+import { browserPerFile, colours } from './browser.mjs';
 
-let b;
-before(async () => { b = await start(); });
-after(async () => { await b.stop(); });
+const b = browserPerFile();
 
 const SMALL = 'v=1&ex=realnvp&seed=2&layers=6&hidden=16&steps=200&rings_n=1000';
 

@@ -3,17 +3,15 @@
 // links), then every question has its figure or table, the figures export as
 // SVG and PNG at ≥ 2× with the right names, "Download all" is a valid zip,
 // and Print → PDF gives a page per question.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { start } from './browser.mjs';
+import { browserPerFile } from './browser.mjs';
 
-let b;
-before(async () => { b = await start(); });
-after(async () => { await b.stop(); });
+const b = browserPerFile();
 
 const enc = (link) => encodeURIComponent(link);
 const SHEETS = {

@@ -1,16 +1,14 @@
 // Nothing lost, nothing injected (issue 7): storage across reloads,
 // export/import, worker death, divergence, hostile links.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { start, stepOnce } from './browser.mjs';
+import { browserPerFile, stepOnce } from './browser.mjs';
 import * as FlowLab from '../../web/js/api.js';
 
-let b;
-before(async () => { b = await start(); });
-after(async () => { await b.stop(); });
+const b = browserPerFile();
 
 const LINK = 'v=1&ex=fm-checkerboard&seed=9&hidden=16&depth=2&lr=0.005&batch=64&steps=100000&schedule=constant&solver=euler&ode_steps=4&samples=500';
 

@@ -4,18 +4,16 @@
 // shows training and long analyses (with a cancel), the live stats change
 // while training, each view shows only the fields its settings use, and the
 // formulas fit beside the controls. Page weight and first-figure time: weight.test.mjs.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { start } from './browser.mjs';
+import { browserPerFile } from './browser.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
 const VIEWS = ['fm-checkerboard', 'fm-ot', 'fm-rings', 'fm-rings-cond', 'rbm', 'realnvp', 'cov1d'];
 
-let b;
-before(async () => { b = await start(); });
-after(async () => { await b.stop(); });
+const b = browserPerFile();
 
 // A page of its own size; bypassCSP only so that axe-core can be injected.
 async function openAt(hash, width, height = 900) {

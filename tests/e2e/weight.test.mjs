@@ -3,13 +3,11 @@
 // first load (the page, its module worker, the pthread workers and the
 // service worker share them through the HTTP cache), and a reload does not
 // download them again. Prints requests, bytes and the page's time marks.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { start } from './browser.mjs';
+import { browserPerFile } from './browser.mjs';
 
-let b;
-before(async () => { b = await start(); });
-after(async () => { await b.stop(); });
+const b = browserPerFile();
 
 // Waits until the server has seen no request for `quiet` ms (the service
 // worker's precache and the pthread workers come after the first figure).

@@ -230,8 +230,22 @@ if (linkProblems.length) {
   const box = $('messages');
   box.replaceChildren(...linkProblems.map((p) => Object.assign(document.createElement('p'), { textContent: `This compare link: ${p.message}.` })));
 }
+// A run's column, from the page's template, labelled with its half (run A, run B).
+function column(half) {
+  const L = half.toUpperCase();
+  const root = $('run-column').content.firstElementChild.cloneNode(true);
+  root.id = `run-${half}`;
+  root.setAttribute('aria-label', `run ${L}`);
+  root.querySelector('h2').textContent = `Run ${L}`;
+  root.querySelector('select.exercise').setAttribute('aria-label', `exercise of run ${L}`);
+  root.querySelector('.alone').textContent = `Open run ${L} alone`;
+  root.querySelector('summary').textContent = `Settings of run ${L}`;
+  root.querySelector('form').setAttribute('aria-label', `settings of run ${L}`);
+  $('run-column').parentElement.append(root);
+  return root;
+}
 for (const half of compareLink.HALVES) {
-  runs[half] = new Run(half, $(`run-${half}`), parsed[half], changed);
+  runs[half] = new Run(half, column(half), parsed[half], changed);
   runs[half].problems = parsed.problems.filter((p) => p.half === half);
   // Two equal halves (from "Compare with…"): B's settings are there to be changed.
   if (half === 'b' && parsed.a === parsed.b) runs.b.root.querySelector('.run-settings').open = true;

@@ -15,21 +15,16 @@ import './offline.js';
 import * as FlowLab from './api.js';
 import * as compareLink from './compare-link.js';
 import { mountOwnData } from './own-data.js';
+import { hostWorker } from './worker-host.js';
 
 const $ = (id) => document.getElementById(id);
 // The first load's steps, ms since the page's navigation (the worker's come with its first figures).
 const timings = { mainStart: performance.now() };
 const timing = (name, at = performance.now()) => { if (!(name in timings)) timings[name] = Math.round(at); };
 const form = $('controls');
-let worker = null;
 let schema = null;
-let lastCheckpoint = null;  // {link, step, bytes}: what a restarted worker resumes from
-let lastHeard = 0;   // when the worker last sent anything (pong, progress, figures…)
-let patience = 15000;  // ms of silence before the worker counts as dead
-let restarts = null;   // {step, why}: the last restart, until the restarted worker draws figures
 let drawn = false;     // the current link's figures have been drawn (only then is it stored)
 let unstored = null;   // its newest checkpoint, waiting for that
-let lastStored = null;  // the newest checkpoint stored: the last run known to draw
 let current = null;  // {config, link} as validated by the core
 let view = null;     // {id, figures(data), analysis(name, data)}
 let running = false;
@@ -52,16 +47,16 @@ window.flowlabPage = {
   get losses() { return chart.losses; },
   get figures() { return lastFigures; },
   get running() { return running; },
-  get checkpointStep() { return lastCheckpoint ? lastCheckpoint.step : null; },
-  workerStarts: 0,  // how many workers this page has started (a restart loop shows here)
-  gaveUp: false,    // the watchdog stopped restarting
+  get checkpointStep() { return host.lastCheckpoint ? host.lastCheckpoint.step : null; },
+  get workerStarts() { return host.starts; },  // how many workers this page has started (a restart loop shows here)
+  get gaveUp() { return host.gaveUp; },  // the watchdog stopped restarting
   figureSlices: 0,  // progress reports of sliced figures
   analysisProgress: 0,  // progress reports of analyses run aside
   analyses: {},
   timings: () => ({ ...timings }),
   // For tests of worker-failure recovery: kill the worker as a crash would.
-  killWorker() { worker.terminate(); },
-  poke(index, value) { worker.postMessage({ type: 'poke', index, value }); },
+  killWorker() { host.terminate(); },
+  poke(index, value) { host.post({ type: 'poke', index, value }); },
   analyze(name, args) { analyze(name, args); },
 };
 
@@ -140,7 +135,7 @@ function mountView(ex) {
 // The buttons of an analysis stay disabled until its answer (or an error) arrives.
 function analyze(name, args = {}) {
   for (const b of document.querySelectorAll(`#exercise-view button[data-analysis="${name}"]`)) b.disabled = true;
-  worker.postMessage({ type: 'analyze', name, args });
+  host.post({ type: 'analyze', name, args });
 }
 // Empty panels ask for their analysis when first shown (once the model has drawn).
 const firstViews = watchFirstViews((name, args) => analyze(name, args), () => drawn);
@@ -154,13 +149,13 @@ function analysesDone() {
 // never replaces the run kept in this browser.
 function figuresDrawn() {
   drawn = true;
-  restarts = null;  // the (restarted) worker works
+  host.drew();
   if (unstored) storeCheckpoint(unstored);
   unstored = null;
   firstViews.ask();
 }
 function storeCheckpoint(ck) {
-  lastStored = ck;
+  host.stored(ck);
   runs.checkpoint(ck);
 }
 
@@ -245,9 +240,9 @@ const onMessage = {
     messages.show([message]);
   },
   checkpoint({ bytes, step, link }) {
-    lastCheckpoint = { bytes, step, link };
-    if (drawn) storeCheckpoint(lastCheckpoint);
-    else unstored = lastCheckpoint;
+    host.checkpoint({ bytes, step, link });
+    if (drawn) storeCheckpoint(host.lastCheckpoint);
+    else unstored = host.lastCheckpoint;
   },
   rollback({ losses }) {
     chart.reset();
@@ -262,9 +257,8 @@ const onMessage = {
     a.click();
   },
   pong() {},
-  // A long call starts: wait for it (generously: slow machines) before calling the worker dead.
+  // A long call starts (the host waits for it before calling the worker dead).
   busy({ what, seconds, done, steps, aside }) {
-    patience = Math.max(15000, 4000 * seconds + 10000);
     // An analysis in the worker's helper: time so far of the estimate (the worker answers meanwhile).
     if (aside) window.flowlabPage.analysisProgress++;
     if (aside) progress.busy({ what, seconds: steps });
@@ -274,72 +268,18 @@ const onMessage = {
     progress.busy({ what: what || 'working', seconds, done, steps });
   },
   aborted({ message }) {
-    restartWorker(`The lab's wasm module aborted (${message})`);
+    host.restart(`The lab's wasm module aborted (${message})`);
   },
 };
 
-// The worker: started, watched (a killed or hung worker stops answering
-// pings), and restarted from the last checkpoint when it fails.
-function startWorker(init) {
-  // The first one was started by js/boot.js, before this page's modules loaded.
-  const boot = window.flowlabBoot;
-  window.flowlabBoot = null;
-  if (boot && boot.failed) boot.worker.terminate();
-  timing('workerCreated', boot ? boot.at : performance.now());
-  worker = boot && !boot.failed ? boot.worker : new Worker('js/worker.js', { type: 'module' });
-  window.flowlabPage.workerStarts++;
-  worker.onmessage = (e) => {
-    lastHeard = Date.now();
-    if (e.data.type !== 'busy') patience = 15000;
-    if (onMessage[e.data.type]) onMessage[e.data.type](e.data);
-  };
-  worker.onerror = (e) => {
-    e.preventDefault();
-    restartWorker(`The training worker failed (${e.message || 'unknown error'})`);
-  };
-  lastHeard = Date.now();
-  patience = 15000;
-  worker.postMessage({ type: 'init', ...init });
-}
-
-function restartWorker(why) {
-  worker.terminate();
-  setRunning(false);
-  analysesDone();
-  let ck = lastCheckpoint;
-  // Never loop: a restarted worker that fails again before drawing anything
-  // would fail the same way forever.
-  if (restarts) {
-    window.flowlabPage.gaveUp = true;
-    messages.show([`${why}, again after a restart at step ${restarts.step} (${restarts.why}). Stopped restarting it: ` +
-      'lower the heavy fields of this link, or open the lab without a link.']);
-    return;
-  }
-  restarts = { step: ck ? ck.step : 0, why };
-  // A link that never drew resumes the last run that did, not its own step 0.
-  if (!drawn) ck = lastStored;
-  const resumed = ck ? `resumed from step ${ck.step}` : 'started afresh from the link';
-  messages.show([`${why}; restarted it and ${resumed}.`]);
-  startWorker({ link: ck ? ck.link : current ? current.link : state.readLink(), checkpoint: ck && ck.bytes.slice(),
-    reason: `${why}; restarted it and ${resumed}.` });
-}
-
-// After the watchdog gave up, a new link (form, exercise, hash) gets a new worker.
-function revive(link) {
-  if (!window.flowlabPage.gaveUp) return false;
-  window.flowlabPage.gaveUp = false;
-  restarts = null;
-  lastCheckpoint = null;
-  startWorker({ link });
-  return true;
-}
-
-setInterval(() => {
-  if (!worker || window.flowlabPage.gaveUp) return;
-  // Training chunks are ~40 ms; a longer call is announced ('busy'). Silence beyond that is death.
-  if (Date.now() - lastHeard > patience) restartWorker(`The training worker stopped answering for ${Math.round(patience / 1000)} s`);
-  else worker.postMessage({ type: 'ping' });
-}, 1000);
+// The worker: started, watched and restarted from the last checkpoint (worker-host.js).
+const host = hostWorker({
+  onMessage,
+  stopped() { setRunning(false); analysesDone(); },
+  drawn: () => drawn,
+  link: () => (current ? current.link : state.readLink()),
+  timing,
+});
 
 // Any edit of the form becomes a link, validated by the core in the worker.
 // Each is numbered (ask): the worker's replies to older edits leave the form
@@ -358,7 +298,7 @@ function applyForm(ex) {
   fields.ex = ex;
   if (current.config.data) fields.data = current.config.data;  // your own points stay
   const link = ['v=1', ...Object.entries(fields).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)].join('&');
-  if (!revive(link)) runs.configure(link, ++asked);
+  if (!host.revive(link)) runs.configure(link, ++asked);
 }
 
 form.addEventListener('change', () => applyForm(current.config.ex));
@@ -372,42 +312,43 @@ const own = mountOwnData(ownBox, {
   request: (msg) => new Promise((resolve) => {
     const id = ++ownAsked;
     ownWaiting.set(id, resolve);
-    worker.postMessage({ type: 'ownData', id, ...msg });
+    host.post({ type: 'ownData', id, ...msg });
   }),
   apply(data) {
     const link = current.link.split('&').filter((f) => !f.startsWith('data=')).join('&') + (data ? `&data=${data}` : '');
-    if (!revive(link)) runs.configure(link, ++asked);
+    if (!host.revive(link)) runs.configure(link, ++asked);
   },
   show: (lines, kind) => messages.show(lines, kind),
 });
 // Another exercise: its newest stored run, else its defaults (keeping only the seed).
 $('exercise').addEventListener('change', () => {
   const ex = $('exercise').value;
-  if (!revive(`v=1&ex=${encodeURIComponent(ex)}&seed=${current.config.seed}`)) runs.switchExercise(ex, current.config.seed);
+  if (!host.revive(`v=1&ex=${encodeURIComponent(ex)}&seed=${current.config.seed}`)) runs.switchExercise(ex, current.config.seed);
 });
-$('run').addEventListener('click', () => (trainable ? worker.postMessage({ type: running ? 'pause' : 'run' }) : messages.show([NOTHING], 'info')));
-$('step').addEventListener('click', () => (trainable ? worker.postMessage({ type: 'step' }) : messages.show([NOTHING], 'info')));
-$('reset').addEventListener('click', () => { runs.reset(); worker.postMessage({ type: 'reset' }); });
+$('run').addEventListener('click', () => (trainable ? host.post({ type: running ? 'pause' : 'run' }) : messages.show([NOTHING], 'info')));
+$('step').addEventListener('click', () => (trainable ? host.post({ type: 'step' }) : messages.show([NOTHING], 'info')));
+$('reset').addEventListener('click', () => { runs.reset(); host.post({ type: 'reset' }); });
 $('import-button').addEventListener('click', () => $('import-run').click());
 // Cancel a long call: only a new worker can stop wasm mid-call; it resumes this link's last checkpoint.
 $('cancel').addEventListener('click', () => {
-  const ck = lastCheckpoint && current && lastCheckpoint.link === current.link ? lastCheckpoint : null;
+  const last = host.lastCheckpoint;
+  const ck = last && current && last.link === current.link ? last : null;
   const what = $('progress-text').textContent.split(':')[0];
-  worker.terminate();
+  host.terminate();
   analysesDone();
   setRunning(false);
   const reason = `Cancelled ${what}; ${ck ? `resumed the run at step ${ck.step}` : 'started afresh from the link'}.`;
   messages.show([reason], 'info');
-  startWorker({ link: ck ? ck.link : current.link, checkpoint: ck && ck.bytes.slice(), reason });
+  host.start({ link: ck ? ck.link : current.link, checkpoint: ck && ck.bytes.slice(), reason });
 });
-$('export-run').addEventListener('click', () => worker.postMessage({ type: 'export' }));
+$('export-run').addEventListener('click', () => host.post({ type: 'export' }));
 $('import-run').addEventListener('change', async (e) => {
   const file = e.target.files[0];
   e.target.value = '';
   if (!file) return;
   if (file.size > 512 * 1024 * 1024) return messages.show([`${file.name} is too large to be a flowlab run.`]);
   const bytes = new Uint8Array(await file.arrayBuffer());
-  worker.postMessage({ type: 'restore', bytes, reason: `Imported ${file.name}.` }, [bytes.buffer]);
+  host.post({ type: 'restore', bytes, reason: `Imported ${file.name}.` }, [bytes.buffer]);
 });
 $('copy-link').addEventListener('click', async () => {
   if (!current) return;
@@ -420,7 +361,7 @@ const toCompare = () => compareLink.isCompare(state.readLink()) && (location.rep
 // A hand-edited hash reconfigures (the page itself always writes a canonical one).
 window.addEventListener('hashchange', () => {
   if (toCompare()) return;
-  if (revive(state.readLink())) return;
+  if (host.revive(state.readLink())) return;
   if (!current || state.readLink() !== current.link) runs.configure(state.readLink());
 });
 
@@ -432,10 +373,10 @@ if (window.matchMedia('(max-width: 760px)').matches) $('settings').open = false;
 
 // Resume the stored run of this link (the newest run when the page has no link).
 resetStats();
-runs.attach((msg) => worker && worker.postMessage(msg));
+runs.attach((msg) => host.started && host.post(msg));
 if (!toCompare()) runs.resumeFor(state.readLink()).then((saved) => {
-  if (saved) lastCheckpoint = saved;
-  if (saved) lastStored = saved;
-  startWorker({ link: state.readLink(), checkpoint: saved ? saved.bytes : null,
+  if (saved) host.checkpoint(saved);
+  if (saved) host.stored(saved);
+  host.start({ link: state.readLink(), checkpoint: saved ? saved.bytes : null,
     reason: saved ? `Restored your run at step ${saved.step} from this browser's storage.` : undefined });
 });

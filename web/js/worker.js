@@ -27,6 +27,7 @@
 //        unusable, this worker answers nothing more and the page replaces it
 // A module worker (new Worker(url, {type: 'module'})).
 import * as FlowLab from './api.js';
+import { asideAnalyses } from './worker-aside.js';
 
 // Threads inside a step need SharedArrayBuffer (a cross-origin isolated page):
 // then the pthreads module with a thread per core the browser reports, else
@@ -342,7 +343,7 @@ const handlers = {
     // would not fit or this model does not have it.
     exp.refuse(name, args);
     const seconds = exp.analysisCost(name, args).seconds;
-    if (seconds > 0.5 && !(exp.inPlaceAnalyses || []).includes(name)) return analyzeAside(name, args, seconds);
+    if (seconds > 0.5 && !(exp.inPlaceAnalyses || []).includes(name)) return asides.start(exp, name, args, seconds);
     busy(`the analysis '${name}'`, seconds);
     const t0 = performance.now();
     const data = exp.analyze(name, args);
@@ -351,52 +352,10 @@ const handlers = {
   },
 };
 
-// Analyses longer than ~0.5 s run in a helper instance of this script on a
-// checkpoint of the model (the same wasm: the same bits): this worker keeps
-// answering and training. Asking for an analysis again cancels its running
-// copy; at most MAX_ASIDE run at once (the oldest is cancelled, with a
-// message); a command that changes the model or draws anew cancels them all.
-// An analysis that changes the experiment (exp.inPlaceAnalyses) runs here.
-const MAX_ASIDE = 2;
-const asides = new Map();  // name → {worker, timer}, oldest first
-function analyzeAside(name, args, seconds) {
-  endAside(name);
-  if (asides.size >= MAX_ASIDE) {
-    const [oldest] = asides.keys();
-    endAside(oldest);
-    fail(`The analysis '${oldest}' was cancelled: at most ${MAX_ASIDE} long analyses run at once; ask for it again.`);
-  }
-  const what = `the analysis '${name}'`;
-  const worker = new Worker(self.location.href, { type: 'module' });
-  const t0 = performance.now();
-  const timer = setInterval(() => {
-    const done = (performance.now() - t0) / 1000;
-    post({ type: 'busy', what, seconds: Math.max(0, seconds - done), done, steps: seconds, aside: true });
-  }, 500);
-  asides.set(name, { worker, timer });
-  const mine = () => asides.has(name) && asides.get(name).worker === worker;
-  worker.onmessage = ({ data: m }) => {
-    if (!mine() || !['analysis', 'error', 'aborted'].includes(m.type)) return;
-    endAside(name);
-    if (m.type === 'analysis') post(m);
-    else fail(m.type === 'aborted' ? `The analysis '${name}' stopped: ${m.message}. The model is untouched.` : m.message);
-  };
-  worker.onerror = (e) => {
-    e.preventDefault();  // the helper's failure is not this worker's
-    if (mine()) { endAside(name); fail(`The analysis '${name}' failed: ${e.message}`); }
-  };
-  post({ type: 'busy', what, seconds, done: 0, steps: seconds, aside: true });
-  worker.postMessage({ type: 'analyzeAside', bytes: exp.save(), name, args });
-}
-// Ends the analysis `name` running aside, or all of them.
-function endAside(name) {
-  for (const [n, a] of [...asides]) {
-    if (name !== undefined && n !== name) continue;
-    clearInterval(a.timer);
-    a.worker.terminate();
-    asides.delete(n);
-  }
-}
+// Analyses longer than ~0.5 s run aside, in a helper instance of this script
+// (worker-aside.js); an analysis that changes the experiment
+// (exp.inPlaceAnalyses) runs here.
+const asides = asideAnalyses(post, fail);
 handlers.analyzeAside = ({ bytes, name, args }) => {
   exp = lab.restore(bytes);
   const t0 = performance.now();
@@ -419,7 +378,7 @@ self.onmessage = async (e) => {
     // A command that changes the model or draws anew cancels sliced figures.
     // (ownData only reads a point set: it touches neither.)
     if (sliced && !['ping', 'analyze', 'export', 'poke', 'ownData'].includes(e.data && e.data.type)) sliced = null;
-    if (asides.size && !['ping', 'export', 'poke', 'save', 'run', 'pause', 'step', 'analyze', 'ownData'].includes(e.data && e.data.type)) endAside();
+    if (asides.size && !['ping', 'export', 'poke', 'save', 'run', 'pause', 'step', 'analyze', 'ownData'].includes(e.data && e.data.type)) asides.end();
     const h = handlers[e.data && e.data.type];
     if (h) h(e.data);
   } catch (err) {

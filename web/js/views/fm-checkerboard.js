@@ -1,8 +1,7 @@
 // Sheet 000 §3(a): conditional flow matching from N(0, I) to the checkerboard.
 import { panel, csvText, analysisBar, table, row } from '../figures.js';
 import { drawSamples, drawLogDensity, Frame } from '../plot.js';
-import { qualityReport } from '../quality.js';
-import { ownQualityReport } from '../own-data.js';
+import { qualityPanel } from '../quality.js';
 
 // Arrows v at points x (both n × 2) in the square [−0.5, 0.5]²; a vector of
 // length L is drawn L·scale long in x units.
@@ -53,13 +52,10 @@ export default {
       ['quality', 'quality report: exact NLL vs ln 32'],
     ]);
     // Computed once a run is done (a few seconds: 2048 exact ln p), or on the button.
-    const qualityBox = row(container);
-    let qualityAsked = -1;
-    const renderQuality = (q) => {
-      if (q.own) return ownQualityReport(qualityBox, q, ctx, table);
+    const quality = qualityPanel(container, ctx, (q) => {
       const f3 = (x) => x.toFixed(3);
-      qualityReport(qualityBox, 'quality', {
-        step: q.step, ok: q.ok, advice: q.advice,
+      return {
+        id: 'quality',
         rows: [
           ['exact NLL −E_q[ln p] (nats)', f3(q.nll), `ln 32 = ${f3(q.optimum)} (the data's entropy)`, null],
           ['KL gap = NLL − ln 32', f3(q.klGap), `≤ ${q.maxKl}`, q.klGap <= q.maxKl],
@@ -67,9 +63,9 @@ export default {
         ],
         note: `NLL by the midpoint rule over ${q.cells} cell centres of the 8 squares, each ln p exact (reverse flow, ` +
           `${q.odeSteps} midpoint steps, ∫ Tr ∂v/∂x dt); no model can go below ln 32.`,
-      });
-      ctx.stat('KL gap', f3(q.klGap));
-    };
+        stat: ['KL gap', f3(q.klGap)],
+      };
+    });
     const fig4Box = row(container);
     const field0Box = row(container);
     const renderField0 = (d) => {
@@ -142,13 +138,13 @@ export default {
           'x(0) ~ N(0, I) at every snapshot.');
         drawSamples(samples.canvas, data.samples, `samples at t = 1, step ${data.step} (${data.samples.length / 2} points)`, { outline: !own });
         if (!own) ctx.stat('on filled squares', `${(100 * data.onSquares).toFixed(1)} %`);
-        if (data.done && qualityAsked !== data.step) { qualityAsked = data.step; ctx.analyze('quality'); }
+        if (data.done) quality.done(data.step);
       },
       analysis(name, data) {
         if (name === 'fig4') renderFig4(data);
         if (name === 'field0') renderField0(data);
         if (name === 'density') renderDensity(data);
-        if (name === 'quality') renderQuality(data);
+        if (name === 'quality') quality.render(data);
       },
     };
   },

@@ -1,8 +1,7 @@
 // Sheet 003 §2: flow matching from N(0, I) to the Olympic rings, Q1–Q5.
 import { panel, csvText, analysisBar, table, row } from '../figures.js';
 import { drawLogDensity } from '../plot.js';
-import { qualityReport } from '../quality.js';
-import { ownQualityReport } from '../own-data.js';
+import { qualityPanel } from '../quality.js';
 import { drawRingPoints, drawTrajectories, drawBackdrop, drawMarkers, timeColour, xyCsv } from '../plot-rings.js';
 
 export default {
@@ -29,22 +28,19 @@ export default {
       ['quality', 'quality report: NLL vs the data\'s entropy'],
     ]);
     // Computed once a run is done (2000 exact ln p), or on the button.
-    const qualityBox = row(container);
-    let qualityAsked = -1;
-    const renderQuality = (q) => {
-      if (q.own) return ownQualityReport(qualityBox, q, ctx, table);
+    const quality = qualityPanel(container, ctx, (q) => {
       const f3 = (x) => x.toFixed(3);
-      qualityReport(qualityBox, 'rings-quality', {
-        step: q.step, ok: q.ok, advice: q.advice,
+      return {
+        id: 'rings-quality',
         rows: [
           ['NLL −E[ln p₁] of fresh data (nats)', f3(q.nll), `${f3(q.entropy)} (the data's entropy)`, null],
           ['gap = NLL − entropy', f3(q.gap), `≤ ${q.maxGap}`, q.gap <= q.maxGap],
         ],
         note: `Both over the same ${q.n} fresh points of the rings' distribution: ln p₁ exact (reverse flow, ${q.odeSteps} ` +
           'midpoint steps, ∫ Tr ∂v/∂x dt), the entropy from the exact mixture density; no model can go below it.',
-      });
-      ctx.stat('NLL gap', f3(q.gap));
-    };
+        stat: ['NLL gap', f3(q.gap)],
+      };
+    });
     const boxes = Object.fromEntries(['progression', 'trajectories', 'quantization', 'reverse', 'density'].map((k) => [k, row(container)]));
     const note = (box, text) => {
       const p = document.createElement('p');
@@ -136,10 +132,10 @@ export default {
       figures(data) {
         last = data;
         drawRingPoints(samples.canvas, data.samples, `samples at t = 1, step ${data.step} (${data.samples.length / 2} points)`);
-        if (data.done && qualityAsked !== data.step) { qualityAsked = data.step; ctx.analyze('quality'); }
+        if (data.done) quality.done(data.step);
       },
       analysis(name, data) {
-        if (name === 'quality') renderQuality(data);
+        if (name === 'quality') quality.render(data);
         else if (render[name]) render[name](data);
       },
     };
