@@ -76,13 +76,12 @@ void Mlp::backward(const float* dy, float* grad, float* dx) {
       silu_backward(pre_[l].data(), g->data(), g->data(), size_t(n) * N);
     // dW = aᵀ·dz, db = Σ dz, accumulated into grad.
     wgrad_.resize(size_t(K) * N + N);
-    if (threads() == 1) {
-      matmul_at(acts_[l].data(), g->data(), wgrad_.data(), wgrad_.data() + size_t(K) * N, n, K, N);
-    } else {  // rows [k0, k1) of dW from a contiguous copy of a's columns [k0, k1)
+    {  // rows [k0, k1) of dW from a contiguous copy of a's columns [k0, k1)
       const float *a = acts_[l].data(), *gz = g->data();
       float* dw = wgrad_.data();
       parallel_ranges(K, kRowAlign, [&](int k0, int k1) {
         const int kc = k1 - k0;
+        if (kc == K) return matmul_at(a, gz, dw, dw + size_t(K) * N, n, K, N);
         thread_local std::vector<float> cols;  // grows once per thread
         cols.resize(size_t(n) * kc);
         for (int i = 0; i < n; ++i) std::copy(a + size_t(i) * K + k0, a + size_t(i) * K + k1, &cols[size_t(i) * kc]);
