@@ -124,10 +124,11 @@ int threads() { return g_threads; }
 double parallel_profile_clock() {
 #ifdef __EMSCRIPTEN__
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-#endif
+#else
   timespec ts;
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+#endif
 }
 
 void parallel_profile(bool on) {
@@ -140,9 +141,18 @@ static void parallel_ranges_impl(int m, int align, const std::function<void(int,
 
 void parallel_ranges(int m, int align, const std::function<void(int, int)>& fn) {
   if (!g_profile) return parallel_ranges_impl(m, align, fn);
+  // Each part's CPU time on the thread that runs it: the slowest part is
+  // what the region would take with every thread on a core of its own.
+  double part_s[64] = {};
+  std::atomic<int> slot{0};
   const double t0 = parallel_profile_clock();
-  parallel_ranges_impl(m, align, fn);
+  parallel_ranges_impl(m, align, [&](int r0, int r1) {
+    const double c0 = parallel_profile_clock();
+    fn(r0, r1);
+    part_s[slot.fetch_add(1)] = parallel_profile_clock() - c0;
+  });
   g_prof.inside_s += parallel_profile_clock() - t0;
+  g_prof.slowest_part_s += *std::max_element(part_s, part_s + slot.load());
   ++g_prof.calls;
 }
 

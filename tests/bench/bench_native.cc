@@ -8,9 +8,10 @@
 //            (ε-scaling auction + Jonker–Volgenant finish)
 // GFLOP/s use the convention: 6·P·B per training step, 2·P per
 // forward evaluation and point, 4·P per jvp (value + tangent) and point.
-//   profile — (--profile only) one thread: the CPU time per call of each
-//            phase of the reference step, and how much of it runs inside
-//            parallel_ranges (what threads share) vs outside (serial)
+//   profile — (--profile only) 1 and 2 threads: the CPU time per call of
+//            each phase of the reference step, how much of it runs inside
+//            parallel_ranges (what threads share) vs outside (serial), and
+//            the critical path with a core per thread
 //   flowlab_bench [--quick | --ot | --profile]   (--ot: only the assignment lines)
 #include <chrono>
 #include <ctime>
@@ -138,8 +139,10 @@ static void assignments(const std::vector<int>& sizes, double min_s) {
     for (bool fast : {false, true}) assignment(n, fast, min_s);
 }
 
-// Times one phase on one thread in CPU time (robust to other load): ms per
-// call, and the part inside parallel_ranges.
+// Times one phase in CPU time (robust to other load): ms per call of the
+// calling thread, the part of it inside parallel_ranges, and the critical
+// path (outside + each region's slowest part: the time with a core per
+// thread; with 1 thread it is ms). Workers' spinning is not counted.
 template <class F>
 static void phase(const char* name, int batch, F fn, double min_s) {
   fn();
@@ -155,10 +158,11 @@ static void phase(const char* name, int batch, F fn, double min_s) {
   const ParallelProfile p = parallel_profile_read();
   parallel_profile(false);
   const double ms = 1e3 * (t1 - t0) / calls, in_ms = 1e3 * p.inside_s / calls;
+  const double crit_ms = ms - in_ms + 1e3 * p.slowest_part_s / calls;
   std::printf(
       "{\"impl\":\"flowlab-native\",\"task\":\"profile\",\"batch\":%d,\"threads\":%d,\"phase\":\"%s\",\"ms\":%.4f,"
-      "\"inside_ms\":%.4f,\"outside_ms\":%.4f,\"parallel_calls\":%.1f,\"serial_fraction\":%.4f}\n",
-      batch, threads(), name, ms, in_ms, ms - in_ms, double(p.calls) / calls, (ms - in_ms) / ms);
+      "\"inside_ms\":%.4f,\"outside_ms\":%.4f,\"critical_ms\":%.4f,\"parallel_calls\":%.1f,\"serial_fraction\":%.4f}\n",
+      batch, threads(), name, ms, in_ms, ms - in_ms, crit_ms, double(p.calls) / calls, (ms - in_ms) / ms);
   std::fflush(stdout);
 }
 
@@ -200,7 +204,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (argc > 1 && std::strcmp(argv[1], "--profile") == 0) {
-    for (int b : {256, 1024, 4096}) profile(b, 1.0);
+    for (int T : {1, 2}) {
+      set_threads(T);
+      for (int b : {256, 1024, 4096}) profile(b, 1.0);
+    }
     return 0;
   }
   std::printf("{\"impl\":\"flowlab-native\",\"simd_target\":\"%s\"}\n", simd_target().c_str());
