@@ -131,28 +131,36 @@ void Mlp::backward(const float* dy, float* grad, float* dx) {
   }
 }
 
-void Mlp::jvp(const float* x, const float* u, int n, float* y, float* ju) {
+void Mlp::jvp(const float* x, const float* u, int n, float* y, float* ju, int dirs) {
   const int L = num_layers();
-  std::vector<float> a(x, x + size_t(n) * dims_[0]), da(u, u + size_t(n) * dims_[0]);
-  std::vector<float> z, dz;
+  // a, z: values (n rows); da, dz: tangents, `dirs` blocks of n rows each.
+  std::vector<float> a(x, x + size_t(n) * dims_[0]), da(u, u + size_t(dirs) * n * dims_[0]);
+  std::vector<float> z, dz, a2, da2;
   for (int l = 0; l < L; ++l) {
     const int K = dims_[l], N = dims_[l + 1];
+    const bool hidden = l + 1 < L;
     z.resize(size_t(n) * N);
-    dz.resize(size_t(n) * N);
-    // Rows split across threads as in forward: the same bits for any count.
+    dz.resize(size_t(dirs) * n * N);
+    a2.resize(hidden ? z.size() : 0);
+    da2.resize(hidden ? dz.size() : 0);
+    // Rows split across threads as in forward, the SiLU on each block's rows
+    // in the same region: the same bits for any count.
     parallel_ranges(n, kRowAlign, [&](int r0, int r1) {
-      const size_t i = size_t(r0) * K, o = size_t(r0) * N;
-      matmul(a.data() + i, W(l), b(l), z.data() + o, r1 - r0, K, N);
-      matmul(da.data() + i, W(l), nullptr, dz.data() + o, r1 - r0, K, N);
+      const int rows = r1 - r0;
+      matmul(a.data() + size_t(r0) * K, W(l), b(l), z.data() + size_t(r0) * N, rows, K, N);
+      for (int d = 0; d < dirs; ++d)
+        matmul(da.data() + (size_t(d) * n + r0) * K, W(l), nullptr, dz.data() + (size_t(d) * n + r0) * N, rows, K, N);
+      if (!hidden) return;
+      const size_t o = size_t(r0) * N, m = size_t(rows) * N;
+      silu(z.data() + o, a2.data() + o, m);
+      for (int d = 0; d < dirs; ++d) {
+        const size_t od = size_t(d) * n * N + o;
+        silu_backward(z.data() + o, dz.data() + od, da2.data() + od, m);  // σ'·dz
+      }
     });
-    if (l + 1 < L) {
-      a.resize(z.size());
-      da.resize(z.size());
-      parallel_ranges(n, kRowAlign, [&](int r0, int r1) {
-        const size_t o = size_t(r0) * N, m = size_t(r1 - r0) * N;
-        silu(z.data() + o, a.data() + o, m);
-        silu_backward(z.data() + o, dz.data() + o, da.data() + o, m);  // σ'·dz
-      });
+    if (hidden) {
+      std::swap(a, a2);
+      std::swap(da, da2);
     } else {
       std::memcpy(y, z.data(), z.size() * sizeof(float));
       std::memcpy(ju, dz.data(), dz.size() * sizeof(float));

@@ -42,8 +42,10 @@ class Mlp {
   void backward(const float* dy, float* grad, float* dx = nullptr);
 
   // Jacobian-vector product: (y, J·u) at x for one direction u per row
-  // (forward-mode; used for the exact divergence Tr ∂v/∂x in 2D).
-  void jvp(const float* x, const float* u, int n, float* y, float* ju);
+  // (forward-mode; used for the exact divergence Tr ∂v/∂x in 2D). With
+  // dirs > 1, u and ju hold `dirs` blocks of n rows (one direction each) and
+  // y is computed once: each block's bits are those of a jvp of its own.
+  void jvp(const float* x, const float* u, int n, float* y, float* ju, int dirs = 1);
 
  private:
   std::vector<int> dims_;
