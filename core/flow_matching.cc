@@ -181,8 +181,7 @@ void FlowMatching::velocity(const float* x, float t, int n, float* v) {
 
 void FlowMatching::velocity_class(const float* x, float t, int n, const int* c, float* v) {
   fill_input(x, nullptr, t, n, c);
-  const float* out = net_.forward(in_.data(), n);
-  std::copy(out, out + 2 * size_t(n), v);
+  net_.eval(in_.data(), n, v);
 }
 
 void FlowMatching::velocity_div(const float* x, float t, int n, const int* c, float* v, float* div) {
