@@ -181,22 +181,19 @@ void FlowMatching::velocity(const float* x, float t, int n, float* v) {
 
 void FlowMatching::velocity_class(const float* x, float t, int n, const int* c, float* v) {
   fill_input(x, nullptr, t, n, c);
-  const float* out = net_.forward(in_.data(), n);
-  std::copy(out, out + 2 * size_t(n), v);
+  net_.eval(in_.data(), n, v);
 }
 
 void FlowMatching::velocity_div(const float* x, float t, int n, const int* c, float* v, float* div) {
   fill_input(x, nullptr, t, n, c);
   const int d = in_dim();
-  dir_.assign(size_t(d) * n, 0.0f);
-  jvp_y_.resize(2 * size_t(n));
-  jvp_u_.resize(2 * size_t(n));
-  for (int i = 0; i < n; ++i) dir_[size_t(d) * i] = 1.0f;  // e_1: ∂v/∂x_1
-  net_.jvp(in_.data(), dir_.data(), n, v, jvp_u_.data());
-  for (int i = 0; i < n; ++i) div[i] = jvp_u_[2 * i];
-  for (int i = 0; i < n; ++i) dir_[size_t(d) * i] = 0.0f, dir_[size_t(d) * i + 1] = 1.0f;  // e_2
-  net_.jvp(in_.data(), dir_.data(), n, jvp_y_.data(), jvp_u_.data());
-  for (int i = 0; i < n; ++i) div[i] += jvp_u_[2 * i + 1];
+  // Both directions in one pass (v computed once): rows [0, n) e_1, [n, 2n) e_2.
+  dir_.assign(2 * size_t(d) * n, 0.0f);
+  jvp_u_.resize(4 * size_t(n));
+  for (int i = 0; i < n; ++i) dir_[size_t(d) * i] = 1.0f, dir_[size_t(d) * (n + i) + 1] = 1.0f;
+  net_.jvp(in_.data(), dir_.data(), n, v, jvp_u_.data(), 2);
+  const float* ju2 = jvp_u_.data() + 2 * size_t(n);
+  for (int i = 0; i < n; ++i) div[i] = jvp_u_[2 * i] + ju2[2 * i + 1];
 }
 
 std::vector<double> FlowMatching::log_density(const float* x, int n, int steps, Solver s, const int* c) {

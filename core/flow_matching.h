@@ -122,7 +122,7 @@ class FlowMatching : public RunFileModel<FlowMatching> {
   Rings rings_;
   int embed_ = 0;
   bool ot_ = false, ot_by_class_ = false;
-  std::vector<float> emb_, emb_grad_, dx_, dir_, jvp_y_, jvp_u_;
+  std::vector<float> emb_, emb_grad_, dx_, dir_, jvp_u_;
   Adam emb_adam_;
   std::vector<int> c_;
   int in_dim() const { return 3 + embed_; }

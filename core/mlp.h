@@ -41,9 +41,15 @@ class Mlp {
   // grad (num_params floats) and, if dx != nullptr, write dL/dx (n × in_dim).
   void backward(const float* dy, float* grad, float* dx = nullptr);
 
+  // y = net(x) for n rows into y (n × out_dim), caching nothing: the same
+  // bits as forward, in row blocks that keep their activations in cache.
+  void eval(const float* x, int n, float* y);
+
   // Jacobian-vector product: (y, J·u) at x for one direction u per row
-  // (forward-mode; used for the exact divergence Tr ∂v/∂x in 2D).
-  void jvp(const float* x, const float* u, int n, float* y, float* ju);
+  // (forward-mode; used for the exact divergence Tr ∂v/∂x in 2D). With
+  // dirs > 1, u and ju hold `dirs` blocks of n rows (one direction each) and
+  // y is computed once: each block's bits are those of a jvp of its own.
+  void jvp(const float* x, const float* u, int n, float* y, float* ju, int dirs = 1);
 
  private:
   std::vector<int> dims_;

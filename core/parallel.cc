@@ -5,6 +5,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <ctime>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -100,6 +101,8 @@ class Pool {
 };
 
 int g_threads = 1;
+bool g_profile = false;
+ParallelProfile g_prof;
 Pool* pool() {
   static Pool* p = new Pool;
   p->grow(g_threads);
@@ -116,7 +119,44 @@ void set_threads(int n) {
 }
 int threads() { return g_threads; }
 
+// CPU time of the calling thread: on one thread it is the work itself,
+// whatever else the machine runs.
+double parallel_profile_clock() {
+#ifdef __EMSCRIPTEN__
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+#else
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+#endif
+}
+
+void parallel_profile(bool on) {
+  g_profile = on;
+  g_prof = ParallelProfile();
+}
+ParallelProfile parallel_profile_read() { return g_prof; }
+
+static void parallel_ranges_impl(int m, int align, const std::function<void(int, int)>& fn);
+
 void parallel_ranges(int m, int align, const std::function<void(int, int)>& fn) {
+  if (!g_profile) return parallel_ranges_impl(m, align, fn);
+  // Each part's CPU time on the thread that runs it: the slowest part is
+  // what the region would take with every thread on a core of its own.
+  double part_s[64] = {};
+  std::atomic<int> slot{0};
+  const double t0 = parallel_profile_clock();
+  parallel_ranges_impl(m, align, [&](int r0, int r1) {
+    const double c0 = parallel_profile_clock();
+    fn(r0, r1);
+    part_s[slot.fetch_add(1)] = parallel_profile_clock() - c0;
+  });
+  g_prof.inside_s += parallel_profile_clock() - t0;
+  g_prof.slowest_part_s += *std::max_element(part_s, part_s + slot.load());
+  ++g_prof.calls;
+}
+
+static void parallel_ranges_impl(int m, int align, const std::function<void(int, int)>& fn) {
   const int T = g_threads;
   const int blocks = m / align;
   if (T == 1 || blocks < 2 * T) return fn(0, m);

@@ -17,4 +17,17 @@ int threads();
 // of `align` (the last part takes the remainder); inline when off or small.
 void parallel_ranges(int m, int align, const std::function<void(int r0, int r1)>& fn);
 
+// For benchmarks (tests/bench/bench_native.cc --profile): the caller's CPU
+// time spent inside parallel_ranges (on one thread: the part that threads
+// can share), the sum over calls of the CPU time of each call's slowest part
+// (with threads: the regions' time if each thread had a core to itself), and
+// the number of calls. Off unless switched on; on() resets.
+struct ParallelProfile {
+  double inside_s = 0, slowest_part_s = 0;
+  long calls = 0;
+};
+void parallel_profile(bool on);
+double parallel_profile_clock();  // the calling thread's CPU seconds
+ParallelProfile parallel_profile_read();
+
 }  // namespace flowlab

@@ -8,7 +8,11 @@
 //            (ε-scaling auction + Jonker–Volgenant finish)
 // GFLOP/s use the convention: 6·P·B per training step, 2·P per
 // forward evaluation and point, 4·P per jvp (value + tangent) and point.
-//   flowlab_bench [--quick | --ot]   (--ot: only the assignment lines)
+//   profile — (--profile only) 1 and 2 threads: the CPU time per call of
+//            each phase of the reference step, how much of it runs inside
+//            parallel_ranges (what threads share) vs outside (serial), and
+//            the critical path with a core per thread
+//   flowlab_bench [--quick | --ot | --profile]   (--ot: only the assignment lines)
 #include <chrono>
 #include <ctime>
 #include <cstdio>
@@ -135,6 +139,69 @@ static void assignments(const std::vector<int>& sizes, double min_s) {
     for (bool fast : {false, true}) assignment(n, fast, min_s);
 }
 
+// Times one phase in CPU time (robust to other load): ms per call of the
+// calling thread, the part of it inside parallel_ranges, and the critical
+// path (outside + each region's slowest part: the time with a core per
+// thread; with 1 thread it is ms). Workers' spinning is not counted.
+template <class F>
+static void phase(const char* name, int batch, F fn, double min_s) {
+  fn();
+  parallel_profile(true);
+  long calls = 0;
+  const double t0 = parallel_profile_clock();
+  double t1 = t0;
+  do {
+    fn();
+    ++calls;
+    t1 = parallel_profile_clock();
+  } while (t1 - t0 < min_s);
+  const ParallelProfile p = parallel_profile_read();
+  parallel_profile(false);
+  const double ms = 1e3 * (t1 - t0) / calls, in_ms = 1e3 * p.inside_s / calls;
+  const double crit_ms = ms - in_ms + 1e3 * p.slowest_part_s / calls;
+  std::printf(
+      "{\"impl\":\"flowlab-native\",\"task\":\"profile\",\"batch\":%d,\"threads\":%d,\"phase\":\"%s\",\"ms\":%.4f,"
+      "\"inside_ms\":%.4f,\"outside_ms\":%.4f,\"critical_ms\":%.4f,\"parallel_calls\":%.1f,\"serial_fraction\":%.4f}\n",
+      batch, threads(), name, ms, in_ms, ms - in_ms, crit_ms, double(p.calls) / calls, (ms - in_ms) / ms);
+  std::fflush(stdout);
+}
+
+// The reference step (MLP 3-256-256-256-2) phase by phase, with the same
+// calls train_step makes: data (x1, x0, t), forward, loss + backward
+// (loss_and_grad minus its forward), Adam, and the whole step.
+static void profile(int batch, double min_s) {
+  FlowMatching fm = make(256, 3, batch);
+  Mlp& net = fm.net();
+  const size_t P = net.num_params();
+  Rng rng(1, 0);
+  std::vector<float> x0(2 * size_t(batch)), x1(x0.size()), t(batch), in(3 * size_t(batch)), grad;
+  phase("data", batch, [&] {
+    sample_checkerboard(rng, batch, x1.data());
+    sample_normal(rng, batch, x0.data());
+    for (int i = 0; i < batch; ++i) t[i] = rng.uniform();
+  }, min_s);
+  for (int i = 0; i < batch; ++i)
+    in[3 * i] = x0[2 * i], in[3 * i + 1] = x0[2 * i + 1], in[3 * i + 2] = t[i];
+  phase("forward", batch, [&] { net.forward(in.data(), batch); }, min_s);
+  phase("forward+loss+backward", batch, [&] { fm.loss_and_grad(x0.data(), x1.data(), t.data(), nullptr, batch, &grad); }, min_s);
+  Adam adam;
+  adam.reset(P);
+  std::vector<float> theta(net.params(), net.params() + P);
+  phase("adam", batch, [&] { adam.step(theta.data(), grad.data(), 1e-6f); }, min_s);
+  phase("train_step", batch, [&] { fm.train_step(); }, min_s);
+}
+
+// The analyses' kernels at the page's defaults: Euler/midpoint sampling of
+// 10000 points (Fig. 4 makes 102 such forwards) and ln p on the 81² density
+// grid (RK4, 10 steps: Tr ∂v/∂x by forward mode).
+static void profile_analyses(double min_s) {
+  FlowMatching fm = make(256, 3, 1024);
+  phase("sample 10000 points, midpoint 5 steps", 10000, [&] { fm.sample(10000, 5, Solver::Midpoint); }, min_s);
+  std::vector<float> x(2 * 81 * 81);
+  for (int i = 0; i < 81 * 81; ++i) x[2 * i] = -5 + 10.0f * (i % 81 + 0.5f) / 81, x[2 * i + 1] = -5 + 10.0f * (i / 81 + 0.5f) / 81;
+  phase("ln p on 81x81 points, rk4 10 steps", 81 * 81, [&] { fm.log_density(x.data(), 81 * 81, 10, Solver::Rk4); }, min_s);
+}
+
 int main(int argc, char** argv) {
   const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
   if (argc > 1 && std::strcmp(argv[1], "--ot") == 0) {
@@ -146,6 +213,14 @@ int main(int argc, char** argv) {
   if (!error.empty()) {
     std::fprintf(stderr, "flowlab_bench: %s\n", error.c_str());
     return 2;
+  }
+  if (argc > 1 && std::strcmp(argv[1], "--profile") == 0) {
+    for (int T : {1, 2}) {
+      set_threads(T);
+      for (int b : {256, 1024, 4096}) profile(b, 1.0);
+      profile_analyses(1.0);
+    }
+    return 0;
   }
   std::printf("{\"impl\":\"flowlab-native\",\"simd_target\":\"%s\"}\n", simd_target().c_str());
   train(256, 3, 1024, min_s);
