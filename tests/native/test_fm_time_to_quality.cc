@@ -1,7 +1,7 @@
 // Measurement driver for the checkerboard's time to quality (not part of the default run):
 //   FM_LINK='batch=256&lr=0.02' FM_SEEDS=1,2,3,4,5 FM_EVERY=50 flowlab_tests -tc="fm time to quality*" -ns
 // (-ns: doctest's --no-skip). For each training seed it prints the first step at
-// which the page's preview (the first 2000 points of the seed's fixed noise,
+// which the page's preview (the first FM_PREVIEW = 2000 points of the seed's fixed noise,
 // the link's solver and ODE steps) has ≥ 90 % on the squares, checked every
 // FM_EVERY steps, the time per training step, the preview's time, and the
 // quality report (core/quality.h) at the end of the run (FM_STOP90=1: stop at 90 %).
@@ -43,7 +43,8 @@ TEST_CASE("fm time to quality: checkerboard defaults (or FM_LINK) over FM_SEEDS"
   for (std::string t; std::getline(ss, t, ',');) seeds.push_back(std::stoi(t));
   const std::string base = std::string("v=1&ex=fm-checkerboard") + (extra && *extra ? std::string("&") + extra : "");
   std::printf("link %s\n", base.c_str());
-  const int kPreview = 2000;
+  const char* preview_env = std::getenv("FM_PREVIEW");
+  const int kPreview = preview_env ? std::atoi(preview_env) : 2000;
   for (int seed : seeds) {
     std::vector<ParseIssue> issues;
     const Config c = parse_link(base + "&seed=" + std::to_string(seed), &issues);

@@ -4,7 +4,7 @@
 //   exp.flow(points, t0, t1, opts)    → trajectory of given points from t0 to t1
 //   exp.velocity(points, t)           → v(x, t)
 //   exp.onSquares(points)             → fraction on the checkerboard's filled squares
-//   exp.figures({preview, points})    → the view's data; a preview has fewer points (`points`, default 1000)
+//   exp.figures({preview, points})    → the view's data; a preview has fewer points (`points`, default 2000)
 //   exp.figuresJob({preview})         → figures() in slices of ODE steps (advance(k), result())
 //   exp.logDensity(points, opts)      → Float64Array ln p_1(x) (reverse flow with ∫ Tr ∂v/∂x dt)
 //   exp.analyze('fig4' | 'field0' | 'density') → Fig. 4 panels; v(x, 0) vs E[x1] − x; ln p_1 on a grid
@@ -16,9 +16,7 @@ import { Experiment } from './base.js';
 
 const SOLVERS = ['euler', 'midpoint'];
 const RK4 = 2;  // core/ode.h Solver::Rk4 (for the exact density; not a link setting)
-// Previews while training: 1000 points show the squares and cost half of 2000
-// (the on-squares fraction then has a standard error of ≈ 1 point at 90 %).
-const PREVIEW_POINTS = 1000;
+const PREVIEW_POINTS = 2000;
 
 class FlowMatchingExperiment extends Experiment {
   constructor(lab, parsed) {
