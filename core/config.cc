@@ -89,10 +89,8 @@ const std::vector<FieldSpec>& config_schema() {
 }
 
 const std::vector<ExerciseDefault>& exercise_defaults() {
-  // The checkerboard's sharp square edges need larger, longer steps than the rings (lr 0.005, 6000 steps)
-  // to reach ≥ 92 % on the squares for every seed. Batch 256/512/2048, lr 0.02/0.03, 64×3, 128×3 and
-  // shorter runs either reach 90 % later in wall time or end below that for some seed
-  // (tests/native/test_fm_time_to_quality.cc).
+  // The checkerboard's sharp edges need larger, longer steps than the rings to reach ≥ 92 % on the squares for
+  // every seed; other batches, rates, widths, runs: tests/native/test_fm_time_to_quality.cc.
   static const std::vector<ExerciseDefault> d = {
       {"fm-checkerboard", &Config::lr, 0.01},
       {"fm-checkerboard", &Config::steps, 8000},

@@ -142,13 +142,13 @@ test('a wasm abort is detected: a new module, the run restored from the last goo
   await page.evaluate(() => window.flowlabPage.analyze('progression', { n: 1000000 }));
   await page.waitForFunction(() => /with n = 1e\+06 .*lower its argument n/.test(document.getElementById('messages').textContent));
   assert.equal(await page.evaluate(() => window.flowlabPage.workerStarts), 1);
-  // The same past the cost model (a hook in the worker: nothing in the page can skip it):
-  // one layer's activations alone (2 GB) exceed the 2 GB wasm heap.
+  // Past the cost model (a hook in the worker: nothing in the page can skip it): a
+  // million trajectories of 1000 steps, 8 GB of positions, exceed the 2 GB wasm heap.
   const worker = page.workers().find((w) => w.url().endsWith('/js/worker.js'));
   await worker.evaluate(() => {
     const { exp } = self.flowlabWorker;
     exp.refuse = () => {};
-    exp.analyze = function (name, args) { return this.analyses[name].call(this, args); };
+    exp.analyze = function () { return this.trajectories(1000000, { steps: 1000 }); };
     exp.analysisCost = () => ({ seconds: 0 });  // in this worker's own module, not aside
   });
   await page.evaluate(() => window.flowlabPage.analyze('progression', { n: 1000000 }));

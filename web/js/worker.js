@@ -55,11 +55,16 @@ let cost = null;      // core/cost.h estimate of the current link's work
 
 // Emscripten reports an abort (allocation failure, unreachable) as an
 // exception whose message starts with "Aborted(", or a wasm RuntimeError.
-const isAbort = (err) => !!err && (err instanceof WebAssembly.RuntimeError || /^Aborted\(/.test(String(err.message || err)));
+// A C++ exception that escapes wasm (e.g. std::length_error of a too large
+// vector) arrives as a bare number (its address: exception catching is off);
+// the module's state is then as unknown as after an abort.
+const isAbort = (err) => typeof err === 'number' ||
+  (!!err && (err instanceof WebAssembly.RuntimeError || /^Aborted\(/.test(String(err.message || err))));
 function abortedNow(err) {
   aborted = true;
   running = false;
-  const what = `${err && err.message ? err.message : err}`.split('\n')[0].replace(/\s*Build with.*$/, '');
+  const what = typeof err === 'number' ? 'an uncaught C++ exception'
+    : `${err && err.message ? err.message : err}`.split('\n')[0].replace(/\s*Build with.*$/, '');
   post({ type: 'aborted', message: `${what.slice(0, 200)}: out of memory or an internal error` });
 }
 
