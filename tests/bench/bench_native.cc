@@ -42,20 +42,30 @@ static FlowMatching make(int hidden, int depth, int batch) {
                       [](Rng& r, int n, float* x) { sample_checkerboard(r, n, x); });
 }
 
-// Times `fn` in chunks until at least `min_s` seconds have passed, after a
-// warm-up chunk; returns calls per second.
-template <class F>
-static double rate(F fn, double min_s) {
-  fn();
+// Calls `fn` until at least `min_s` seconds of `clock` have passed.
+struct Timed {
+  long calls;
+  double seconds;
+};
+template <class F, class C>
+static Timed time_calls(F fn, double min_s, C clock) {
   long calls = 0;
-  const double t0 = now();
+  const double t0 = clock();
   double t1 = t0;
   do {
     fn();
     ++calls;
-    t1 = now();
+    t1 = clock();
   } while (t1 - t0 < min_s);
-  return calls / (t1 - t0);
+  return {calls, t1 - t0};
+}
+
+// Calls per second of wall time, after a warm-up call.
+template <class F>
+static double rate(F fn, double min_s) {
+  fn();
+  const Timed r = time_calls(fn, min_s, now);
+  return r.calls / r.seconds;
 }
 
 static void train(int hidden, int depth, int batch, double min_s) {
@@ -147,17 +157,11 @@ template <class F>
 static void phase(const char* name, int batch, F fn, double min_s) {
   fn();
   parallel_profile(true);
-  long calls = 0;
-  const double t0 = parallel_profile_clock();
-  double t1 = t0;
-  do {
-    fn();
-    ++calls;
-    t1 = parallel_profile_clock();
-  } while (t1 - t0 < min_s);
+  const Timed r = time_calls(fn, min_s, parallel_profile_clock);
   const ParallelProfile p = parallel_profile_read();
   parallel_profile(false);
-  const double ms = 1e3 * (t1 - t0) / calls, in_ms = 1e3 * p.inside_s / calls;
+  const long calls = r.calls;
+  const double ms = 1e3 * r.seconds / calls, in_ms = 1e3 * p.inside_s / calls;
   const double crit_ms = ms - in_ms + 1e3 * p.slowest_part_s / calls;
   std::printf(
       "{\"impl\":\"flowlab-native\",\"task\":\"profile\",\"batch\":%d,\"threads\":%d,\"phase\":\"%s\",\"ms\":%.4f,"
