@@ -20,6 +20,8 @@
 #include <string>
 #include <vector>
 
+#include "bind_val.h"
+
 namespace flowlab_bind {
 
 // A copied Uint8Array of bytes.
@@ -59,19 +61,14 @@ struct Contract {
   }
 };
 
-// class_<H>(name) with the contract's functions; chain the exercise's own.
+// class_<H>(name) with the contract's functions; add the exercise's own with FLOWLAB_METHODS.
 template <class H>
 emscripten::class_<H> bind_contract(const char* name) {
   using C = Contract<H>;
-  return emscripten::class_<H>(name)
-      .function("train", &C::train)
-      .function("losses", &C::losses)
-      .function("step", &C::step)
-      .function("numParams", &C::num_params)
-      .function("parameters", &C::parameters)
-      .function("setParameter", &C::set_parameter)
-      .function("save", &C::save)
-      .function("load", &C::load);
+  emscripten::class_<H> cls(name);
+  FLOWLAB_METHODS(cls, &C::train, &C::losses, &C::step, &C::num_params, &C::parameters, &C::set_parameter, &C::save,
+      &C::load);
+  return cls;
 }
 
 }  // namespace flowlab_bind

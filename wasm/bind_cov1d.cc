@@ -1,5 +1,5 @@
 // Thin embind layer over core/cov1d.h. Results leave as plain objects holding
-// copied Float64Arrays (safe across memory growth); losses() is a view.
+// copied Float64Arrays (safe across memory growth).
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
@@ -11,30 +11,8 @@
 using namespace emscripten;
 using namespace flowlab;
 using flowlab_bind::copy_f64;
-using flowlab_bind::get;
 
 namespace {
-
-Cov1dOptions options_from(const val& o) {
-  Cov1dOptions c;
-  c.field = get<int>(o, "field", c.field);
-  c.lambda = get<double>(o, "lambda", c.lambda);
-  c.alpha = get<double>(o, "alpha", c.alpha);
-  c.omega = get<double>(o, "omega", c.omega);
-  c.beta = get<double>(o, "beta", c.beta);
-  c.mu0 = get<double>(o, "mu0", c.mu0);
-  c.sigma0 = get<double>(o, "sigma0", c.sigma0);
-  c.target_m1 = get<double>(o, "target_m1", c.target_m1);
-  c.target_m2 = get<double>(o, "target_m2", c.target_m2);
-  c.target_s = get<double>(o, "target_s", c.target_s);
-  c.target_w1 = get<double>(o, "target_w1", c.target_w1);
-  c.hidden = get<int>(o, "hidden", c.hidden);
-  c.depth = get<int>(o, "depth", c.depth);
-  c.lr = get<float>(o, "lr", c.lr);
-  c.batch = get<int>(o, "batch", c.batch);
-  c.seed = uint64_t(get<double>(o, "seed", 0.0));
-  return clamp_options(c);
-}
 
 val derivation_object(const Derivation& d) {
   return flowlab_bind::object({{"z", d.z}, {"dz", d.dz}, {"dt", d.dt}, {"t", d.t}, {"f", d.f}, {"df", d.df},
@@ -51,14 +29,9 @@ val particles_object(const Particles& p) {
       {"maxAbsErr", p.max_abs_err}});
 }
 
-// A link string ("v=1&ex=cov1d&field=learned&…", as the generic worker
-// passes) or an options object (as the node test passes).
-Cov1dOptions options_of(const val& o) {
-  return o.isString() ? cov1d_options(parse_link(o.as<std::string>(), nullptr)) : options_from(o);
-}
-
 struct Cov1dHandle {
-  explicit Cov1dHandle(val o) : c(options_of(o)) {}
+  // From a link ("v=1&ex=cov1d&field=learned&…"): its fields are core/cov1d.h's options.
+  explicit Cov1dHandle(const std::string& link) : c(cov1d_options(parse_link(link, nullptr))) {}
   Cov1d c;
 
   // The contract (bind_contract.h): θ is the learned field's MLP (none for a
@@ -124,18 +97,9 @@ double cov1d_l1_distance(val h, val q, double width) {
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(flowlab_cov1d) {
-  function("cov1dHistogram", &cov1d_histogram);
-  function("cov1dLogLogSlope", &cov1d_log_log_slope);
-  function("cov1dHistogramWindow", &cov1d_histogram_window);
-  function("cov1dL1Distance", &cov1d_l1_distance);
-  flowlab_bind::bind_contract<Cov1dHandle>("Cov1d")
-      .constructor<val>()
-      .function("field", &Cov1dHandle::field)
-      .function("hasAnalytic", &Cov1dHandle::has_analytic)
-      .function("fieldAt", &Cov1dHandle::field_at)
-      .function("logQ", &Cov1dHandle::log_q)
-      .function("derive", &Cov1dHandle::derive)
-      .function("dtSweep", &Cov1dHandle::dt_sweep)
-      .function("push", &Cov1dHandle::push)
-      .function("pushPoints", &Cov1dHandle::push_points);
+  FLOWLAB_FUNCTIONS(&cov1d_histogram, &cov1d_log_log_slope, &cov1d_histogram_window, &cov1d_l1_distance);
+  using H = Cov1dHandle;
+  const auto cls = flowlab_bind::bind_contract<H>("Cov1d").constructor<std::string>();
+  FLOWLAB_METHODS(cls, &H::field, &H::has_analytic, &H::field_at, &H::log_q, &H::derive, &H::dt_sweep, &H::push,
+      &H::push_points);
 }

@@ -188,33 +188,12 @@ double checkerboard_fraction(val points) {
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(flowlab_flow_matching) {
-  function("checkerboardFraction", &checkerboard_fraction);
-  flowlab_bind::bind_contract<FlowMatchingHandle>("FlowMatching")
-      .constructor<std::string>()
-      .function("sample", &FlowMatchingHandle::sample)
-      .function("trajectories", &FlowMatchingHandle::trajectories)
-      .function("flow", &FlowMatchingHandle::flow)
-      .function("velocity", &FlowMatchingHandle::velocity)
-      .function("roundTrip", &FlowMatchingHandle::round_trip)
-      .function("fieldAtZero", &FlowMatchingHandle::field_at_zero)
-      .function("checkerboardQuality", &FlowMatchingHandle::checkerboard_quality)
-      .function("classQuality", &FlowMatchingHandle::class_quality)
-      .function("ringsQuality", &FlowMatchingHandle::rings_quality)
-      .function("logDensity", &FlowMatchingHandle::log_density)
-      .function("densityGrid", &FlowMatchingHandle::density_grid)
-      .function("sampleBegin", &FlowMatchingHandle::sample_begin)
-      .function("sampleSteps", &FlowMatchingHandle::sample_steps)
-      .function("sampleEnd", &FlowMatchingHandle::sample_end)
-      .function("sampleClassBegin", &FlowMatchingHandle::sample_class_begin)
-      .function("classW2", &FlowMatchingHandle::class_w2)
-      .function("sampleClass", &FlowMatchingHandle::sample_class)
-      .function("trajectoriesClass", &FlowMatchingHandle::trajectories_class)
-      .function("ringsData", &FlowMatchingHandle::rings_data)
-      .function("ringsLabels", &FlowMatchingHandle::rings_labels)
-      .function("ringsEntropy", &FlowMatchingHandle::rings_entropy)
-      .function("nearestRing", &FlowMatchingHandle::nearest_ring)
-      .function("conditional", &FlowMatchingHandle::conditional)
-      .function("ownQuality", &FlowMatchingHandle::own_quality)
-      .function("ownData", &FlowMatchingHandle::own_data)
-      .function("classesOf", &FlowMatchingHandle::classes_of);
+  FLOWLAB_FUNCTIONS(&checkerboard_fraction);
+  using H = FlowMatchingHandle;
+  const auto cls = flowlab_bind::bind_contract<H>("FlowMatching").constructor<std::string>();
+  FLOWLAB_METHODS(cls, &H::sample, &H::trajectories, &H::flow, &H::velocity, &H::round_trip, &H::field_at_zero,
+      &H::checkerboard_quality, &H::class_quality, &H::rings_quality, &H::log_density, &H::density_grid,
+      &H::sample_begin, &H::sample_steps, &H::sample_end, &H::sample_class_begin, &H::class_w2, &H::sample_class,
+      &H::trajectories_class, &H::rings_data, &H::rings_labels, &H::rings_entropy, &H::nearest_ring, &H::conditional,
+      &H::own_quality, &H::own_data, &H::classes_of);
 }

@@ -82,7 +82,7 @@ val assignment(val cost, int n) {
 // Benchmark (tests/bench): one minibatch-OT pairing of x0 and x1 (n points
 // each, flat [x, y] rows) as training does it — cost matrix and assignment —
 // with the Hungarian (solver 0) or the fast solver (1); returns the cost.
-double pair_cost(val x0s, val x1s, int solver) {
+double ot_pair_cost(val x0s, val x1s, int solver) {
   const std::vector<float> x0 = convertJSArrayToNumberVector<float>(x0s), x1 = convertJSArrayToNumberVector<float>(x1s);
   const int n = int(std::min(x0.size(), x1.size()) / 2);
   if (n < 1) return 0;
@@ -93,16 +93,9 @@ double pair_cost(val x0s, val x1s, int solver) {
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(flowlab_fm_ot) {
-  function("assignment", &assignment);
-  function("otPairCost", &pair_cost);
-  flowlab_bind::bind_contract<FmOtHandle>("FlowMatchingOt")
-      .constructor<std::string>()
-      .function("lossesOf", &FmOtHandle::losses_of)
-      .function("sample", &FmOtHandle::sample)
-      .function("trajectories", &FmOtHandle::trajectories)
-      .function("sampleBegin", &FmOtHandle::sample_begin)
-      .function("sampleSteps", &FmOtHandle::sample_steps)
-      .function("sampleEnd", &FmOtHandle::sample_end)
-      .function("straightness", &FmOtHandle::straightness)
-      .function("quality", &FmOtHandle::quality);
+  FLOWLAB_FUNCTIONS(&assignment, &ot_pair_cost);
+  using H = FmOtHandle;
+  const auto cls = flowlab_bind::bind_contract<H>("FlowMatchingOt").constructor<std::string>();
+  FLOWLAB_METHODS(cls, &H::losses_of, &H::sample, &H::trajectories, &H::sample_begin, &H::sample_steps, &H::sample_end,
+      &H::straightness, &H::quality);
 }

@@ -56,8 +56,5 @@ val own_data_bounds() {
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(flowlab_own_data) {
-  function("ownDataCsv", &own_data_csv);
-  function("ownDataDecode", &own_data_decode);
-  function("ownDataEncode", &own_data_encode);
-  function("ownDataBounds", &own_data_bounds);
+  FLOWLAB_FUNCTIONS(&own_data_csv, &own_data_decode, &own_data_encode, &own_data_bounds);
 }

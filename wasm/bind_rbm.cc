@@ -15,20 +15,18 @@
 using namespace emscripten;
 using namespace flowlab;
 using flowlab_bind::copy_f64;
-using flowlab_bind::get;
 
 namespace {
 
 struct RbmHandle {
-  std::string error;  // declared (so constructed) before lab, which sets it
+  std::string error_;  // declared (so constructed) before lab, which sets it
   RbmLab lab;
   std::vector<float> out;
 
-  explicit RbmHandle(val o) : lab(make(o, &error)) {}
-  // From a link (the generic worker's way); `patterns` (flat 0/1, side² each)
-  // are the training data of dataset 'drawn' — without them two placeholder
-  // patterns (left half, top half) stand in until setPatterns / load.
-  RbmHandle(const std::string& link, val patterns) : lab(from_link(link, patterns)) {}
+  // From a link (core/config.h); `patterns` (flat 0/1, side² each) are the
+  // training data of dataset 'drawn' — without them two placeholder patterns
+  // (left half, top half) stand in until patterns are drawn, and error() says so.
+  RbmHandle(const std::string& link, val patterns) : lab(from_link(link, patterns, &error_)) {}
 
   // The contract (bind_contract.h): losses are reconstruction errors; θ is
   // W (n×m row-major), then a, then b.
@@ -52,13 +50,14 @@ struct RbmHandle {
     else r.b[i - nw - na] = v;
   }
 
-  static RbmLab from_link(const std::string& link, const val& patterns) {
+  static RbmLab from_link(const std::string& link, const val& patterns, std::string* error) {
     const RbmOptions r = rbm_options(parse_link(link, nullptr));
     std::vector<float> p;
     if (r.dataset == 2) {
       const size_t n = size_t(r.side) * r.side;
       if (!patterns.isUndefined() && !patterns.isNull()) p = convertJSArrayToNumberVector<float>(patterns);
       if (p.empty() || p.size() % n != 0) {
+        *error = "patterns must be a non-empty flat array of side*side pixels per pattern: two placeholders stand in";
         p.assign(2 * n, 0.0f);
         for (int y = 0; y < r.side; ++y)
           for (int x = 0; x < r.side; ++x) {
@@ -73,40 +72,7 @@ struct RbmHandle {
   val ll_history() { return val(typed_memory_view(lab.ll_history().size(), lab.ll_history().data())); }
   int ll_every() const { return lab.ll_every(); }
 
-  // Options object: the fields of RbmOptions by their C++ names, plus
-  // `patterns` (flat 0/1 array, side² per pattern) for dataset 2. Bad
-  // patterns fall back to bars and stripes, with the reason in error().
-  static RbmLab make(const val& o, std::string* error) {
-    RbmOptions r;
-    r.dataset = get<int>(o, "dataset", r.dataset);
-    r.side = get<int>(o, "side", r.side);
-    r.n_train = get<int>(o, "n_train", r.n_train);
-    r.n_test = get<int>(o, "n_test", r.n_test);
-    r.flip = get<float>(o, "flip", r.flip);
-    r.n_hidden = get<int>(o, "n_hidden", r.n_hidden);
-    r.k = get<int>(o, "k", r.k);
-    r.persistent = get<bool>(o, "persistent", r.persistent);
-    r.batch = get<int>(o, "batch", r.batch);
-    r.lr = get<float>(o, "lr", r.lr);
-    r.momentum = get<float>(o, "momentum", r.momentum);
-    r.weight_decay = get<float>(o, "weight_decay", r.weight_decay);
-    r.seed = uint64_t(get<double>(o, "seed", 0.0));
-    r = clamp_options(r);
-    std::vector<float> patterns;
-    if (r.dataset == 2) {
-      if (!o.isUndefined() && !o["patterns"].isUndefined())
-        patterns = convertJSArrayToNumberVector<float>(o["patterns"]);
-      const size_t n = size_t(r.side) * r.side;
-      if (patterns.empty() || patterns.size() % n != 0) {
-        *error = "patterns must be a non-empty flat array of side*side pixels per pattern";
-        r.dataset = 0;
-        r.side = 4;
-      }
-    }
-    return RbmLab(r, patterns);
-  }
-
-  std::string get_error() const { return error; }
+  std::string error() const { return error_; }
   int n() const { return lab.model().n; }
   int m() const { return lab.model().m; }
   int width() const { return lab.width(); }
@@ -241,48 +207,23 @@ struct RbmHandle {
   }
 };
 
-val bars_and_stripes_js(int side) {
+val rbm_bars_and_stripes(int side) {
   const std::vector<float> d = bars_and_stripes(std::min(5, std::max(2, side)));
   return val(typed_memory_view(d.size(), d.data())).call<val>("slice");
 }
-val digit_glyph_js(int digit) {
+val rbm_digit_glyph(int digit) {
   return val(typed_memory_view(size_t(kGlyphW * kGlyphH), digit_glyph(digit))).call<val>("slice");
 }
 
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(flowlab_rbm) {
-  function("rbmBarsAndStripes", &bars_and_stripes_js);
-  function("rbmDigitGlyph", &digit_glyph_js);
+  FLOWLAB_FUNCTIONS(&rbm_bars_and_stripes, &rbm_digit_glyph);
   constant("rbmMaxConditionalBits", kMaxConditionalBits);
-  flowlab_bind::bind_contract<RbmHandle>("Rbm")
-      .constructor<val>()
-      .constructor<std::string, val>()
-      .function("llHistory", &RbmHandle::ll_history)
-      .function("llEvery", &RbmHandle::ll_every)
-      .function("error", &RbmHandle::get_error)
-      .function("n", &RbmHandle::n)
-      .function("m", &RbmHandle::m)
-      .function("width", &RbmHandle::width)
-      .function("height", &RbmHandle::height)
-      .function("nTrain", &RbmHandle::n_train)
-      .function("nTest", &RbmHandle::n_test)
-      .function("exactAvailable", &RbmHandle::exact_available_)
-      .function("trainStats", &RbmHandle::train_stats)
-      .function("evaluate", &RbmHandle::evaluate)
-      .function("quality", &RbmHandle::quality)
-      .function("logLikelihood", &RbmHandle::log_likelihood)
-      .function("W", &RbmHandle::W)
-      .function("a", &RbmHandle::a)
-      .function("b", &RbmHandle::b)
-      .function("setParams", &RbmHandle::set_params)
-      .function("trainData", &RbmHandle::train_data)
-      .function("testData", &RbmHandle::test_data)
-      .function("chainsReset", &RbmHandle::chains_reset)
-      .function("chainsStep", &RbmHandle::chains_step)
-      .function("reconstruct", &RbmHandle::reconstruct)
-      .function("couplingStats", &RbmHandle::coupling_stats)
-      .function("conditionalCheck", &RbmHandle::conditional_check)
-      .function("gradientCheck", &RbmHandle::gradient_check)
-      .function("gradientCheckFd", &RbmHandle::gradient_check_fd);
+  using H = RbmHandle;
+  const auto cls = flowlab_bind::bind_contract<H>("Rbm").constructor<std::string, val>();
+  FLOWLAB_METHODS(cls, &H::ll_history, &H::ll_every, &H::error, &H::n, &H::m, &H::width, &H::height, &H::n_train,
+      &H::n_test, &H::exact_available_, &H::train_stats, &H::evaluate, &H::quality, &H::log_likelihood, &H::W, &H::a,
+      &H::b, &H::set_params, &H::train_data, &H::test_data, &H::chains_reset, &H::chains_step, &H::reconstruct,
+      &H::coupling_stats, &H::conditional_check, &H::gradient_check, &H::gradient_check_fd);
 }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "config.h"
 #include "quality.h"
 #include "realnvp.h"
 #include "bind_contract.h"
@@ -12,38 +13,8 @@
 
 using namespace emscripten;
 using namespace flowlab;
-using flowlab_bind::get;
 
 namespace {
-
-// Options object: the fields of RealNvpConfig by their C++ names, clamped.
-RealNvpConfig make_config(const val& o) {
-  RealNvpConfig c;
-  c.layers = std::clamp(get<int>(o, "layers", c.layers), 1, 64);
-  c.hidden = std::clamp(get<int>(o, "hidden", c.hidden), 2, 512);
-  c.depth = std::clamp(get<int>(o, "depth", c.depth), 1, 6);
-  c.lr = std::clamp(get<float>(o, "lr", c.lr), 1e-5f, 0.1f);
-  c.batch = std::clamp(get<int>(o, "batch", c.batch), 1, 4096);
-  c.steps = std::clamp(get<int>(o, "steps", c.steps), 1, 200000);
-  c.rings_n = std::clamp(get<int>(o, "rings_n", c.rings_n), 50, 250000);
-  c.thickness = std::clamp(get<float>(o, "thickness", c.thickness), 0.01f, 1.0f);
-  c.val_fraction = std::clamp(get<float>(o, "val_fraction", c.val_fraction), 0.05f, 0.5f);
-  c.s_max = std::clamp(get<float>(o, "s_max", c.s_max), 0.1f, 10.0f);
-  // The link's JSON names the schedule ("constant"/"cosine"); a number also works.
-  const val sch = o.isUndefined() || o.isNull() ? val::undefined() : o["schedule"];
-  if (sch.isString()) c.schedule = sch.as<std::string>() == "cosine" ? 1 : 0;
-  else c.schedule = std::clamp(get<int>(o, "schedule", c.schedule), 0, 1);
-  c.warmup = std::clamp(get<int>(o, "warmup", c.warmup), 0, 100000);
-  c.clip = std::clamp(get<float>(o, "clip", c.clip), 0.0f, 1000.0f);
-  c.in_scale = std::clamp(get<float>(o, "in_scale", c.in_scale), 0.1f, 100.0f);
-  c.b_max = std::clamp(get<float>(o, "b_max", c.b_max), 0.0f, 100.0f);
-  c.eval_every = std::clamp(get<int>(o, "eval_every", c.eval_every), 1, 10000);
-  c.seed = uint64_t(get<double>(o, "seed", 0.0));
-  // Your own points: the link's canonical set text (the core decodes it).
-  const val data = o.isUndefined() || o.isNull() ? val::undefined() : o["data"];
-  if (data.isString()) c.data = data.as<std::string>();
-  return c;
-}
 
 val view(const std::vector<float>& v) { return val(typed_memory_view(v.size(), v.data())); }
 
@@ -51,7 +22,8 @@ struct RealNvpHandle {
   RealNvp model;
   std::vector<float> out;
 
-  explicit RealNvpHandle(val o) : model(make_config(o)) {}
+  // From a link ("v=1&ex=realnvp&layers=15&…", your own points in data=).
+  explicit RealNvpHandle(const std::string& link) : model(realnvp_config(parse_link(link, nullptr))) {}
 
   // The contract (bind_contract.h): θ is every layer's MLP, layer by layer.
   RealNvp& core() { return model; }
@@ -143,20 +115,10 @@ struct RealNvpHandle {
 val sheet_points() { return val(typed_memory_view(size_t(2 * kSheetPointCount), kSheetPoints)).call<val>("slice"); }
 
 EMSCRIPTEN_BINDINGS(flowlab_realnvp) {
-  function("sheetPoints", &sheet_points);
-  flowlab_bind::bind_contract<RealNvpHandle>("RealNvp")
-      .constructor<val>()
-      .function("layers", &RealNvpHandle::layers)
-      .function("total", &RealNvpHandle::total)
-      .function("validation", &RealNvpHandle::validation)
-      .function("trainData", &RealNvpHandle::train_data)
-      .function("valData", &RealNvpHandle::val_data)
-      .function("sample", &RealNvpHandle::sample)
-      .function("inverseLayers", &RealNvpHandle::inverse_layers)
-      .function("logProb", &RealNvpHandle::log_prob)
-      .function("ownData", &RealNvpHandle::own_data)
-      .function("ownQuality", &RealNvpHandle::own_quality)
-      .function("entropy", &RealNvpHandle::entropy)
-      .function("exactLogProb", &RealNvpHandle::exact_log_prob)
-      .function("densityGrid", &RealNvpHandle::density_grid);
+  FLOWLAB_FUNCTIONS(&sheet_points);
+  using H = RealNvpHandle;
+  const auto cls = flowlab_bind::bind_contract<H>("RealNvp").constructor<std::string>();
+  FLOWLAB_METHODS(cls, &H::layers, &H::total, &H::validation, &H::train_data, &H::val_data, &H::sample,
+      &H::inverse_layers, &H::log_prob, &H::own_data, &H::own_quality, &H::entropy, &H::exact_log_prob,
+      &H::density_grid);
 }

@@ -1,8 +1,11 @@
 // Helpers shared by the exercise bindings.
 #pragma once
+#include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include <cctype>
 #include <initializer_list>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -23,15 +26,6 @@ inline emscripten::val copy_i32(const std::vector<int>& v) {
   return emscripten::val(emscripten::typed_memory_view(v.size(), v.data())).call<emscripten::val>("slice");
 }
 
-// o[name] as T, or fallback when o or the field is undefined/null.
-template <class T>
-T get(const emscripten::val& o, const char* name, T fallback) {
-  if (o.isUndefined() || o.isNull()) return fallback;
-  const emscripten::val x = o[name];
-  if (x.isUndefined() || x.isNull()) return fallback;
-  return x.as<T>();
-}
-
 // One property of object(): a name and any value val takes.
 struct Field {
   const char* name;
@@ -46,5 +40,39 @@ inline emscripten::val object(std::initializer_list<Field> fields) {
   for (const Field& f : fields) o.set(f.name, f.value);
   return o;
 }
+
+// JS names are the C++ names in camelCase (round_trip → roundTrip, exact_available_ →
+// exactAvailable), read from the macro's own text, so each function is named once:
+//   FLOWLAB_METHODS(cls, &H::sample, &H::round_trip);  FLOWLAB_FUNCTIONS(&sheet_points);
+// embind copies a name when it registers it, so the strings need not outlive the call.
+inline std::vector<std::string> js_names(const char* text) {
+  std::vector<std::string> names(1);
+  bool up = false;
+  for (const char* c = text; *c; ++c) {
+    if (*c == ',') names.emplace_back(), up = false;
+    else if (*c == ':' || *c == '&' || *c == ' ') { if (*c == ':') names.back().clear(); }
+    else if (*c == '_') up = true;
+    else names.back() += up ? char(std::toupper(static_cast<unsigned char>(*c))) : *c, up = false;
+  }
+  return names;
+}
+
+template <class C, class... F>
+const C& methods(const C& cls, const char* text, F... fns) {
+  const std::vector<std::string> names = js_names(text);
+  size_t i = 0;
+  (cls.function(names[i++].c_str(), fns), ...);
+  return cls;
+}
+
+template <class... F>
+void functions(const char* text, F... fns) {
+  const std::vector<std::string> names = js_names(text);
+  size_t i = 0;
+  (emscripten::function(names[i++].c_str(), fns), ...);
+}
+
+#define FLOWLAB_METHODS(cls, ...) flowlab_bind::methods(cls, #__VA_ARGS__, __VA_ARGS__)
+#define FLOWLAB_FUNCTIONS(...) flowlab_bind::functions(#__VA_ARGS__, __VA_ARGS__)
 
 }  // namespace flowlab_bind

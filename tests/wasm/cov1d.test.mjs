@@ -13,7 +13,7 @@ const factory = require(path.join(root, 'web/gen/flowlab.js'));
 const M = await factory({ wasmBinary: fs.readFileSync(path.join(root, 'web/gen/flowlab.wasm')) });
 
 test('linear field: particles carry the analytic density; δt error halves with δt', () => {
-  const c = new M.Cov1d({ field: 0, lambda: 0.8, mu0: 0.6, sigma0: 0.8, seed: 5 });
+  const c = new M.Cov1d('v=1&ex=cov1d&field=linear&lambda=0.8&mu0=0.6&sigma0=0.8&seed=5');
   assert.ok(c.hasAnalytic());
   const p = c.push(500, 1.5, 100, 1, 10);
   assert.equal(p.times.length, 11);
@@ -34,8 +34,8 @@ test('linear field: particles carry the analytic density; δt error halves with 
 });
 
 test('learned field: trains; same seed gives identical numbers', () => {
-  const opts = { field: 3, hidden: 16, depth: 1, batch: 64, seed: 2 };
-  const a = new M.Cov1d(opts), b = new M.Cov1d(opts), c = new M.Cov1d({ ...opts, seed: 3 });
+  const link = (seed) => `v=1&ex=cov1d&field=learned&hidden=16&depth=1&batch=64&seed=${seed}`;
+  const a = new M.Cov1d(link(2)), b = new M.Cov1d(link(2)), c = new M.Cov1d(link(3));
   assert.ok(!a.hasAnalytic());
   a.train(60);
   b.train(20);

@@ -15,7 +15,7 @@ const M = await factory({ wasmBinary: fs.readFileSync(path.join(root, 'web/gen/f
 
 test('bars-and-stripes: 30 patterns; training raises the exact log-likelihood', () => {
   assert.equal(M.rbmBarsAndStripes(4).length, 30 * 16);
-  const r = new M.Rbm({ dataset: 0, side: 4, n_hidden: 16, k: 5, lr: 0.1, seed: 3 });
+  const r = new M.Rbm('v=1&ex=rbm&dataset=bars&side=4&m=16&k=5&lr=0.1&seed=3', null);
   assert.equal(r.error(), '');
   assert.equal(r.n(), 16);
   assert.equal(r.m(), 16);
@@ -35,8 +35,8 @@ test('bars-and-stripes: 30 patterns; training raises the exact log-likelihood', 
 });
 
 test('same seed gives identical numbers, another seed differs', () => {
-  const opts = { dataset: 1, n_train: 50, n_test: 20, flip: 0.05, n_hidden: 12, k: 1, persistent: true, batch: 10, seed: 7 };
-  const a = new M.Rbm(opts), b = new M.Rbm(opts), c = new M.Rbm({ ...opts, seed: 8 });
+  const link = (seed) => `v=1&ex=rbm&dataset=digits&n_train=50&n_test=20&flip=0.05&m=12&k=1&sampler=pcd&batch=10&seed=${seed}`;
+  const a = new M.Rbm(link(7), null), b = new M.Rbm(link(7), null), c = new M.Rbm(link(8), null);
   assert.equal(a.n(), 35);
   assert.equal(a.width(), 5);
   assert.equal(a.height(), 7);
@@ -57,10 +57,11 @@ test('same seed gives identical numbers, another seed differs', () => {
 
 test('views (a), (b), (c) on a small user-pattern RBM', () => {
   const patterns = [1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 0, 1, 1, 0, 0, 0, 0];
-  const r = new M.Rbm({ dataset: 2, side: 3, n_hidden: 4, k: 1, seed: 1 });
-  assert.match(r.error(), /patterns/);  // no patterns given: falls back, says why
+  const drawn = 'v=1&ex=rbm&dataset=drawn&side=3&m=4&k=1&seed=1';
+  const r = new M.Rbm(drawn, null);
+  assert.match(r.error(), /patterns/);  // no patterns given: placeholders stand in, says why
   r.delete();
-  const u = new M.Rbm({ dataset: 2, side: 3, patterns, n_hidden: 4, seed: 1 });
+  const u = new M.Rbm(drawn, patterns);
   assert.equal(u.error(), '');
   assert.equal(u.nTrain(), 3);
   u.train(100);

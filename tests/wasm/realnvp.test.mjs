@@ -14,10 +14,11 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const factory = require(path.join(root, 'web/gen/flowlab.js'));
 const M = await factory({ wasmBinary: fs.readFileSync(path.join(root, 'web/gen/flowlab.wasm')) });
 
-const opts = { layers: 6, hidden: 16, depth: 2, steps: 200, rings_n: 1000, seed: 3 };
+const link = (seed) => `v=1&ex=realnvp&layers=6&hidden=16&depth=2&steps=200&rings_n=1000&seed=${seed}`;
+const opts = link(3);
 
 test('trains; same seed gives identical numbers, another seed differs; validation terms add up', () => {
-  const a = new M.RealNvp(opts), b = new M.RealNvp(opts), c = new M.RealNvp({ ...opts, seed: 4 });
+  const a = new M.RealNvp(opts), b = new M.RealNvp(opts), c = new M.RealNvp(link(4));
   const la = a.train(200).slice();
   const lb = [...b.train(120).slice(), ...b.train(80).slice()];
   assert.deepEqual(Array.from(la), lb);

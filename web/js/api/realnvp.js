@@ -15,7 +15,7 @@ const SHEET_LOGP = [-1.7171, -1.81, -1.78, -19.98, -13.4];
 class RealNvpExperiment extends Experiment {
   constructor(lab, parsed) {
     super(lab, parsed);
-    this.handle = new this.module.RealNvp(parsed.config);
+    this.handle = new this.module.RealNvp(parsed.link);
   }
   get layers() { return this.handle.layers(); }
   validation() { return this.handle.validation().slice(); }
