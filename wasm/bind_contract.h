@@ -24,16 +24,10 @@
 
 namespace flowlab_bind {
 
-// A copied Uint8Array of bytes.
-inline emscripten::val copy_bytes(const std::string& s) {
-  return emscripten::val(emscripten::typed_memory_view(s.size(), reinterpret_cast<const unsigned char*>(s.data())))
-      .call<emscripten::val>("slice");
-}
-
 // A copied Float32Array of v[from, size).
-inline emscripten::val copy_f32_from(const std::vector<float>& v, size_t from) {
+inline emscripten::val copy_from(const std::vector<float>& v, size_t from) {
   from = std::min(from, v.size());
-  return emscripten::val(emscripten::typed_memory_view(v.size() - from, v.data() + from)).call<emscripten::val>("slice");
+  return to_js(v.data() + from, v.size() - from);
 }
 
 template <class H>
@@ -41,20 +35,21 @@ struct Contract {
   static emscripten::val train(H& h, int n) {
     const size_t from = h.train_losses().size();
     h.train_steps(std::max(0, n));
-    return copy_f32_from(h.train_losses(), from);
+    return copy_from(h.train_losses(), from);
   }
-  static emscripten::val losses(H& h, int from) { return copy_f32_from(h.train_losses(), size_t(std::max(0, from))); }
+  static emscripten::val losses(H& h, int from) { return copy_from(h.train_losses(), size_t(std::max(0, from))); }
   static double step(H& h) { return double(h.core().step()); }
   static double num_params(H& h) { return double(h.num_params()); }
   static emscripten::val parameters(H& h) {
     std::vector<float> p(h.num_params());
     h.copy_params(p.data());
-    return copy_f32_from(p, 0);
+    return to_js(p);
   }
   static void set_parameter(H& h, int i, float v) {
     if (i >= 0 && size_t(i) < h.num_params()) h.set_param(size_t(i), v);
   }
-  static emscripten::val save(H& h, const std::string& link) { return copy_bytes(h.core().save(link)); }
+  static emscripten::val save(H& h, const std::string& link) { const std::string bytes = h.core().save(link);
+    return to_js(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()); }
   static std::string load(H& h, const std::string& data) {
     std::string error;
     return h.core().load(data, &error) ? "" : error;

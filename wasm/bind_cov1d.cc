@@ -10,7 +10,6 @@
 
 using namespace emscripten;
 using namespace flowlab;
-using flowlab_bind::copy_f64;
 
 namespace {
 
@@ -24,8 +23,8 @@ val derivation_object(const Derivation& d) {
 }
 
 val particles_object(const Particles& p) {
-  return flowlab_bind::object({{"n", p.n}, {"snapshots", p.snapshots}, {"T", p.T}, {"times", copy_f64(p.times)},
-      {"z", copy_f64(p.z)}, {"logQ", copy_f64(p.log_q)}, {"logQExact", copy_f64(p.log_q_exact)},
+  return flowlab_bind::object({{"n", p.n}, {"snapshots", p.snapshots}, {"T", p.T}, {"times", flowlab_bind::to_js(p.times)},
+      {"z", flowlab_bind::to_js(p.z)}, {"logQ", flowlab_bind::to_js(p.log_q)}, {"logQExact", flowlab_bind::to_js(p.log_q_exact)},
       {"maxAbsErr", p.max_abs_err}});
 }
 
@@ -50,14 +49,14 @@ struct Cov1dHandle {
     const std::vector<double> z = convertJSArrayToNumberVector<double>(zs);
     std::vector<double> f(z.size()), df(z.size());
     c.eval(z.data(), int(z.size()), t, f.data(), df.data());
-    return flowlab_bind::object({{"f", copy_f64(f)}, {"df", copy_f64(df)}});
+    return flowlab_bind::object({{"f", flowlab_bind::to_js(f)}, {"df", flowlab_bind::to_js(df)}});
   }
   // ln q(x, t) at the given points (analytic, or integrated back to t = 0).
   val log_q(val xs, double t) {
     const std::vector<double> x = convertJSArrayToNumberVector<double>(xs);
     std::vector<double> out(x.size());
     for (size_t i = 0; i < x.size(); ++i) out[i] = c.log_q(x[i], t);
-    return copy_f64(out);
+    return flowlab_bind::to_js(out);
   }
   val derive(double z, double dz, double dt, double t) { return derivation_object(c.derive(z, dz, dt, t)); }
   // δt = dtMax, dtMax/2, …: an array of derivation objects.
@@ -80,7 +79,7 @@ struct Cov1dHandle {
 // Density histogram of xs over [lo, hi) in `bins` bins.
 val cov1d_histogram(val xs, double lo, double hi, int bins) {
   const std::vector<double> x = convertJSArrayToNumberVector<double>(xs);
-  return copy_f64(histogram(x, 0, x.size(), lo, hi, bins));
+  return flowlab_bind::to_js(histogram(x, 0, x.size(), lo, hi, bins));
 }
 
 double cov1d_log_log_slope(val xs, val ys) {
@@ -88,7 +87,7 @@ double cov1d_log_log_slope(val xs, val ys) {
 }
 val cov1d_histogram_window(val xs) {
   const std::array<double, 2> w = histogram_window(convertJSArrayToNumberVector<double>(xs));
-  return copy_f64({w[0], w[1]});
+  return flowlab_bind::to_js(w.data(), w.size());
 }
 double cov1d_l1_distance(val h, val q, double width) {
   return l1_distance(convertJSArrayToNumberVector<double>(h), convertJSArrayToNumberVector<double>(q), width);

@@ -1,5 +1,4 @@
-// Thin embind layer over core/flow_matching.h. Arrays leave as views into
-// wasm memory: the JS side copies them (slice) before memory can grow.
+// Thin embind layer over core/flow_matching.h. Arrays leave as copies (bind_val.h to_js).
 #include <emscripten/bind.h>
 
 #include "bind_contract.h"
@@ -36,7 +35,7 @@ struct FlowMatchingHandle {
   void set_param(size_t i, float v) { model.net().params()[i] = v; }
   val sample(int n, int steps, int solver) {
     out = model.sample(n, steps, Solver(solver));
-    return val(typed_memory_view(out.size(), out.data()));
+    return flowlab_bind::to_js(out);
   }
   // sample(n, steps, solver) in slices: sampleBegin, then sampleSteps over
   // [0, steps) in any slices, then sampleEnd: the bits of sample().
@@ -50,39 +49,39 @@ struct FlowMatchingHandle {
   val sample_end() {
     out.swap(job.x);
     job = {};
-    return val(typed_memory_view(out.size(), out.data()));
+    return flowlab_bind::to_js(out);
   }
   // (steps + 1) × n × 2 positions from t = 0 to 1 of the first n noise points.
   val trajectories(int n, int steps, int solver) {
     model.sample(n, steps, Solver(solver), &out);
-    return val(typed_memory_view(out.size(), out.data()));
+    return flowlab_bind::to_js(out);
   }
   // Integrates given points (flat x,y pairs) from t0 to t1; returns the
   // trajectory, (steps + 1) × n × 2.
   val flow(val points, float t0, float t1, int steps, int solver) {
     std::vector<float> x = convertJSArrayToNumberVector<float>(points);
     model.flow(x.data(), int(x.size() / 2), t0, t1, steps, Solver(solver), &out);
-    return val(typed_memory_view(out.size(), out.data()));
+    return flowlab_bind::to_js(out);
   }
   // round_trip (core/flow_matching.h) of points (flat x,y pairs): {back, x0, errors, mean}.
   val round_trip(val points, int steps) {
     const std::vector<float> x = convertJSArrayToNumberVector<float>(points);
     const RoundTrip r = flowlab::round_trip(model, x.data(), int(x.size() / 2), std::clamp(steps, 1, 100000));
-    return flowlab_bind::object({{"back", flowlab_bind::copy_f32(r.back)}, {"x0", flowlab_bind::copy_f32(r.x0)},
-        {"errors", flowlab_bind::copy_f64(r.errors)}, {"mean", r.mean}});
+    return flowlab_bind::object({{"back", flowlab_bind::to_js(r.back)}, {"x0", flowlab_bind::to_js(r.x0)},
+        {"errors", flowlab_bind::to_js(r.errors)}, {"mean", r.mean}});
   }
   // v(x, t) at given points (flat x,y pairs).
   val velocity(val points, float t) {
     std::vector<float> x = convertJSArrayToNumberVector<float>(points);
     out.resize(x.size());
     model.velocity(x.data(), t, int(x.size() / 2), out.data());
-    return val(typed_memory_view(out.size(), out.data()));
+    return flowlab_bind::to_js(out);
   }
   // Sheet 000 §3(b): v(x, 0) vs v*(x, 0) = E[x1] − x on an m × m grid.
   val field_at_zero(int m, double half, int n_data) {
     const FieldAtZero f = flowlab::field_at_zero(model, std::clamp(m, 2, 101), half, std::clamp(n_data, 1, 1 << 22));
-    return flowlab_bind::object({{"m", f.m}, {"x", flowlab_bind::copy_f32(f.x)}, {"v", flowlab_bind::copy_f32(f.v)},
-        {"vStar", flowlab_bind::copy_f32(f.v_star)}, {"meanX1", flowlab_bind::copy_f64({f.mean_x1[0], f.mean_x1[1]})},
+    return flowlab_bind::object({{"m", f.m}, {"x", flowlab_bind::to_js(f.x)}, {"v", flowlab_bind::to_js(f.v)},
+        {"vStar", flowlab_bind::to_js(f.v_star)}, {"meanX1", flowlab_bind::to_js({f.mean_x1[0], f.mean_x1[1]})},
         {"meanExact", f.mean_exact}, {"excluded", f.excluded}, {"meanRelErr", f.mean_rel_err},
         {"meanAbsErr", f.mean_abs_err}, {"meanStar", f.mean_star}, {"ratioOfMeans", f.ratio_of_means}});
   }
@@ -108,8 +107,8 @@ struct FlowMatchingHandle {
   // Conditional rings: exact per-class W2 of n samples at nfe Euler steps to ring data (core/fm_ot.h).
   val class_w2(int nfe, int n) {
     const ClassW2 w = flowlab::class_w2(model, std::clamp(nfe, 1, 1000), std::clamp(n, 2, 2000));
-    return flowlab_bind::object({{"nfe", w.nfe}, {"mean", w.mean}, {"perClass", flowlab_bind::copy_f64(w.per_class)},
-        {"classes", flowlab_bind::copy_i32(w.classes)}});
+    return flowlab_bind::object({{"nfe", w.nfe}, {"mean", w.mean}, {"perClass", flowlab_bind::to_js(w.per_class)},
+        {"classes", flowlab_bind::to_js(w.classes)}});
   }
   // Rings, unconditional: NLL of n fresh data points against their exact entropy (core/quality.h).
   val rings_quality(int n, int ode_steps) {
@@ -126,14 +125,14 @@ struct FlowMatchingHandle {
   // ln p_1 of points (flat x,y pairs) by the instantaneous change of variables.
   val log_density(val points, int steps, int solver) {
     const std::vector<float> x = convertJSArrayToNumberVector<float>(points);
-    return flowlab_bind::copy_f64(model.log_density(x.data(), int(x.size() / 2), std::clamp(steps, 1, 10000), Solver(solver)));
+    return flowlab_bind::to_js(model.log_density(x.data(), int(x.size() / 2), std::clamp(steps, 1, 10000), Solver(solver)));
   }
   // ln p_1 on an m × m grid of cell centres over [lo, hi]² (rows = y ascending) and ∫ p.
   val density_grid(int m, float lo, float hi, int steps, int solver) {
     const DensityGrid g = flowlab::density_grid(
         [this](const float* x, float t, int n, float* v, float* div) { model.velocity_div(x, t, n, nullptr, v, div); },
         std::clamp(m, 2, 300), lo, hi, std::clamp(steps, 1, 10000), Solver(solver));
-    return flowlab_bind::object({{"m", g.m}, {"lo", g.lo}, {"hi", g.hi}, {"logP", flowlab_bind::copy_f64(g.log_p)},
+    return flowlab_bind::object({{"m", g.m}, {"lo", g.lo}, {"hi", g.hi}, {"logP", flowlab_bind::to_js(g.log_p)},
         {"integral", g.integral}});
   }
   // Olympic rings (seed 003 §2). Classes for n points: cls in 0..4 for all,
@@ -148,21 +147,21 @@ struct FlowMatchingHandle {
   }
   // The classes asked for by sampleClass(n, cls, …) (a copy).
   val classes_of(int n, int cls) {
-    return flowlab_bind::copy_i32(classes(std::clamp(n, 1, 1000000), cls));
+    return flowlab_bind::to_js(classes(std::clamp(n, 1, 1000000), cls));
   }
   val sample_class(int n, int cls, int steps, int solver) {
     const std::vector<int> c = classes(n, cls);
     out = model.sample_class(n, c.data(), steps, Solver(solver));
-    return val(typed_memory_view(out.size(), out.data()));
+    return flowlab_bind::to_js(out);
   }
   val trajectories_class(int n, int cls, int steps, int solver) {
     const std::vector<int> c = classes(n, cls);
     model.sample_class(n, c.data(), steps, Solver(solver), &out);
-    return val(typed_memory_view(out.size(), out.data()));
+    return flowlab_bind::to_js(out);
   }
   // The training data set (standardised x,y pairs) and its class labels.
-  val rings_data() { return val(typed_memory_view(model.rings().x.size(), model.rings().x.data())); }
-  val rings_labels() { return val(typed_memory_view(model.rings().label.size(), model.rings().label.data())); }
+  val rings_data() { return flowlab_bind::to_js(model.rings().x); }
+  val rings_labels() { return flowlab_bind::to_js(model.rings().label); }
   // The rings' entropy in this data set's standardisation (the floor of any NLL; rings exercises only).
   double rings_entropy() const { return flowlab::rings_entropy(model.rings()); }
   // Nearest ring of each point (flat x,y pairs).
@@ -170,7 +169,7 @@ struct FlowMatchingHandle {
     const std::vector<float> x = convertJSArrayToNumberVector<float>(points);
     labels.resize(x.size() / 2);
     for (size_t i = 0; i < labels.size(); ++i) labels[i] = model.rings().nearest_ring(&x[2 * i]);
-    return val(typed_memory_view(labels.size(), labels.data()));
+    return flowlab_bind::to_js(labels);
   }
   bool conditional() const { return model.conditional(); }
   std::vector<int> labels;

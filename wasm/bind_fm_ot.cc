@@ -14,7 +14,6 @@
 
 using namespace emscripten;
 using namespace flowlab;
-using flowlab_bind::copy_f32;
 
 namespace {
 
@@ -39,10 +38,10 @@ struct FmOtHandle {
   val losses_of(int which, int from) {
     const auto& l = pair.model(which).losses();
     from = std::clamp(from, 0, int(l.size()));
-    return copy_f32(std::vector<float>(l.begin() + from, l.end()));
+    return flowlab_bind::to_js(std::vector<float>(l.begin() + from, l.end()));
   }
   val sample(int which, int n, int steps, int solver) {
-    return copy_f32(pair.model(which).sample(n, steps, Solver(solver)));
+    return flowlab_bind::to_js(pair.model(which).sample(n, steps, Solver(solver)));
   }
   // sample(which, n, steps, solver) in slices of ODE steps (the same bits).
   SampleSlices jobs[2];
@@ -51,13 +50,13 @@ struct FmOtHandle {
     jobs[which & 1].steps(pair.model(which & 1), std::clamp(steps, 1, 100000), from, to, Solver(solver));
   }
   val sample_end(int which) {
-    const val v = copy_f32(jobs[which & 1].x);
+    const val v = flowlab_bind::to_js(jobs[which & 1].x);
     jobs[which & 1] = {};
     return v;
   }
   val trajectories(int which, int n, int steps, int solver) {
     pair.model(which).sample(n, steps, Solver(solver), &out);
-    return copy_f32(out);
+    return flowlab_bind::to_js(out);
   }
   val straightness(int which, int n, int steps) {
     const Straightness s = flowlab::straightness(pair.model(which), std::clamp(n, 2, 2000), std::clamp(steps, 1, 1000));
@@ -67,7 +66,7 @@ struct FmOtHandle {
   val quality(int which, int nfe, int n) {
     const Quality q = flowlab::quality(pair.model(which), std::clamp(nfe, 1, 1000), std::clamp(n, 2, 100000));
     return flowlab_bind::object({{"nfe", q.nfe}, {"onSquares", q.on_squares}, {"sw2", q.sw2},
-        {"points", copy_f32(q.points)}});
+        {"points", flowlab_bind::to_js(q.points)}});
   }
 };
 

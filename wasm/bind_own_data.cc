@@ -16,8 +16,8 @@ namespace {
 
 // {data, points, labels, n, linkable} of a valid set, or {error}.
 val result(const OwnData& d) {
-  return flowlab_bind::object({{"data", encode_own_data(d)}, {"points", flowlab_bind::copy_f32(d.x)},
-      {"labels", flowlab_bind::copy_i32(d.label)}, {"n", d.size()}, {"linkable", d.size() <= kOwnMaxLinkPoints}});
+  return flowlab_bind::object({{"data", encode_own_data(d)}, {"points", flowlab_bind::to_js(d.x)},
+      {"labels", flowlab_bind::to_js(d.label)}, {"n", d.size()}, {"linkable", d.size() <= kOwnMaxLinkPoints}});
 }
 val failure(const std::string& error) { return flowlab_bind::object({{"error", error}}); }
 

@@ -1,6 +1,5 @@
-// Thin embind layer over core/rbm.h. Large arrays (W, a, b, data, chains)
-// leave as views into wasm memory — copy (slice) before the next call; the
-// numbers of the sheet views leave as plain objects holding copied typed arrays.
+// Thin embind layer over core/rbm.h. Arrays leave as copies (bind_val.h to_js);
+// the numbers of the sheet views as plain objects holding them.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
@@ -14,7 +13,6 @@
 
 using namespace emscripten;
 using namespace flowlab;
-using flowlab_bind::copy_f64;
 
 namespace {
 
@@ -69,7 +67,7 @@ struct RbmHandle {
     return RbmLab(r, p);
   }
   // Exact log-likelihood history: (step, train, test) triples (test NaN without held-out data).
-  val ll_history() { return val(typed_memory_view(lab.ll_history().size(), lab.ll_history().data())); }
+  val ll_history() { return flowlab_bind::to_js(lab.ll_history()); }
   int ll_every() const { return lab.ll_every(); }
 
   std::string error() const { return error_; }
@@ -112,9 +110,9 @@ struct RbmHandle {
     return avg_log_likelihood(d, x.data(), N, log_Z(d));
   }
 
-  val W() { return val(typed_memory_view(lab.model().W.size(), lab.model().W.data())); }
-  val a() { return val(typed_memory_view(lab.model().a.size(), lab.model().a.data())); }
-  val b() { return val(typed_memory_view(lab.model().b.size(), lab.model().b.data())); }
+  val W() { return flowlab_bind::to_js(lab.model().W); }
+  val a() { return flowlab_bind::to_js(lab.model().a); }
+  val b() { return flowlab_bind::to_js(lab.model().b); }
   // Explicit parameters (W n×m row-major, a n, b m); false if a size is wrong.
   bool set_params(val Wv, val av, val bv) {
     const auto w = convertJSArrayToNumberVector<float>(Wv), x = convertJSArrayToNumberVector<float>(av),
@@ -126,24 +124,24 @@ struct RbmHandle {
     r.b = y;
     return true;
   }
-  val train_data() { return val(typed_memory_view(lab.train_data().size(), lab.train_data().data())); }
-  val test_data() { return val(typed_memory_view(lab.test_data().size(), lab.test_data().data())); }
+  val train_data() { return flowlab_bind::to_js(lab.train_data()); }
+  val test_data() { return flowlab_bind::to_js(lab.test_data()); }
 
   // Display chains: B × n visible states after each call.
   val chains_reset(int B, bool from_data) {
     lab.chains_reset(B, from_data);
-    return val(typed_memory_view(lab.chains().size(), lab.chains().data()));
+    return flowlab_bind::to_js(lab.chains());
   }
   val chains_step(int sweeps) {
     lab.chains_step(sweeps);
-    return val(typed_memory_view(lab.chains().size(), lab.chains().data()));
+    return flowlab_bind::to_js(lab.chains());
   }
   // Mean-field denoising of one drawn pattern (n pixels).
   val reconstruct(val v, int sweeps) {
     std::vector<float> x = convertJSArrayToNumberVector<float>(v);
     x.resize(n(), 0.0f);
     out = lab.reconstruct(x.data(), sweeps);
-    return val(typed_memory_view(out.size(), out.data()));
+    return flowlab_bind::to_js(out);
   }
 
   // (a) Couplings W' = coupling · D on the model's biases, D the model's W
@@ -153,10 +151,10 @@ struct RbmHandle {
     Rng dir(uint64_t(seed), kStreamEval), rng(uint64_t(seed), kStreamSample);
     for (auto& w : r.W) w = float(coupling * (use_model_w ? double(w) : double(dir.normal())));
     const CouplingStats c = flowlab::coupling_stats(r, chains, burn_in, sweeps, rng);
-    return flowlab_bind::object({{"meanV", copy_f64(c.mean_v)}, {"meanH", copy_f64(c.mean_h)},
-        {"sigmaA", copy_f64(c.sigma_a)}, {"sigmaB", copy_f64(c.sigma_b)}, {"corr", copy_f64(c.corr)},
-        {"exactMeanV", copy_f64(c.exact_mean_v)}, {"exactMeanH", copy_f64(c.exact_mean_h)},
-        {"exactCorr", copy_f64(c.exact_corr)}, {"maxErrV", c.max_err_v}, {"maxErrH", c.max_err_h},
+    return flowlab_bind::object({{"meanV", flowlab_bind::to_js(c.mean_v)}, {"meanH", flowlab_bind::to_js(c.mean_h)},
+        {"sigmaA", flowlab_bind::to_js(c.sigma_a)}, {"sigmaB", flowlab_bind::to_js(c.sigma_b)}, {"corr", flowlab_bind::to_js(c.corr)},
+        {"exactMeanV", flowlab_bind::to_js(c.exact_mean_v)}, {"exactMeanH", flowlab_bind::to_js(c.exact_mean_h)},
+        {"exactCorr", flowlab_bind::to_js(c.exact_corr)}, {"maxErrV", c.max_err_v}, {"maxErrH", c.max_err_h},
         {"maxErrExact", c.max_err_exact}, {"meanAbsCorr", c.mean_abs_corr}, {"exactMeanAbsCorr", c.exact_mean_abs_corr},
         {"samples", double(c.samples)}});
   }
@@ -166,8 +164,8 @@ struct RbmHandle {
     std::vector<float> x = convertJSArrayToNumberVector<float>(v);
     x.resize(n(), 0.0f);
     const ConditionalCheck c = flowlab::conditional_check(lab.model(), x.data());
-    return flowlab_bind::object({{"pEnum", copy_f64(c.p_enum)}, {"pProduct", copy_f64(c.p_product)},
-        {"pHidden", copy_f64(c.p_hidden)}, {"maxAbsDiff", c.max_abs_diff}, {"sumEnum", c.sum_enum}});
+    return flowlab_bind::object({{"pEnum", flowlab_bind::to_js(c.p_enum)}, {"pProduct", flowlab_bind::to_js(c.p_product)},
+        {"pHidden", flowlab_bind::to_js(c.p_hidden)}, {"maxAbsDiff", c.max_abs_diff}, {"sumEnum", c.sum_enum}});
   }
   // (c) ∂L/∂W over the training data: exact, finite differences (step eps),
   // CD-k for each k in ks, PCD; arrays n × m. Refused (null) unless
@@ -185,22 +183,22 @@ struct RbmHandle {
     const GradientCheck g = flowlab::gradient_check(lab.model(), lab.train_data().data(), lab.n_train(), ks,
                                                     std::max(1, samples), pcd_burn_in, pcd_sweeps, eps, rng, max_fd);
     val o = val::object();
-    o.set("exact", copy_f64(g.exact));
-    o.set("fd", copy_f64(g.fd));
-    o.set("fdIndex", copy_f64(std::vector<double>(g.fd_index.begin(), g.fd_index.end())));
+    o.set("exact", flowlab_bind::to_js(g.exact));
+    o.set("fd", flowlab_bind::to_js(g.fd));
+    o.set("fdIndex", flowlab_bind::to_js(std::vector<double>(g.fd_index.begin(), g.fd_index.end())));
     o.set("fdMaxErr", g.fd_max_err);
     o.set("gradMax", g.grad_max);
     val cd = val::array();
     for (size_t i = 0; i < g.ks.size(); ++i) {
       val e = val::object();
       e.set("k", g.ks[i]);
-      e.set("grad", copy_f64(g.cd[i]));
+      e.set("grad", flowlab_bind::to_js(g.cd[i]));
       e.set("maxErr", g.cd_max_err[i]);
       e.set("rmsErr", g.cd_rms_err[i]);
       cd.call<void>("push", e);
     }
     o.set("cd", cd);
-    o.set("pcd", copy_f64(g.pcd));
+    o.set("pcd", flowlab_bind::to_js(g.pcd));
     o.set("pcdMaxErr", g.pcd_max_err);
     o.set("pcdRmsErr", g.pcd_rms_err);
     return o;
@@ -209,10 +207,10 @@ struct RbmHandle {
 
 val rbm_bars_and_stripes(int side) {
   const std::vector<float> d = bars_and_stripes(std::min(5, std::max(2, side)));
-  return val(typed_memory_view(d.size(), d.data())).call<val>("slice");
+  return flowlab_bind::to_js(d);
 }
 val rbm_digit_glyph(int digit) {
-  return val(typed_memory_view(size_t(kGlyphW * kGlyphH), digit_glyph(digit))).call<val>("slice");
+  return flowlab_bind::to_js(digit_glyph(digit), size_t(kGlyphW * kGlyphH));
 }
 
 }  // namespace

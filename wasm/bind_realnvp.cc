@@ -1,5 +1,4 @@
-// Thin embind layer over core/realnvp.h. Arrays leave as views into wasm
-// memory (copy with .slice() before the next call).
+// Thin embind layer over core/realnvp.h. Arrays leave as copies (bind_val.h to_js).
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
@@ -15,8 +14,6 @@ using namespace emscripten;
 using namespace flowlab;
 
 namespace {
-
-val view(const std::vector<float>& v) { return val(typed_memory_view(v.size(), v.data())); }
 
 struct RealNvpHandle {
   RealNvp model;
@@ -38,14 +35,14 @@ struct RealNvpHandle {
   int layers() const { return model.num_layers(); }
   double total() const { return double(model.config().steps); }
   // Rows of (step, val loss, −log p_z, −log det).
-  val validation() { return view(model.val_history()); }
+  val validation() { return flowlab_bind::to_js(model.val_history()); }
   val train_data() {
     out.assign(model.train_x(), model.train_x() + 2 * size_t(model.n_train()));
-    return view(out);
+    return flowlab_bind::to_js(out);
   }
   val val_data() {
     out.assign(model.val_x(), model.val_x() + 2 * size_t(model.n_val()));
-    return view(out);
+    return flowlab_bind::to_js(out);
   }
   // n samples of seed; with layers: (L + 1) × n × 2, layer 0 = z.
   val sample(int n, double seed, bool layers) {
@@ -55,7 +52,7 @@ struct RealNvpHandle {
       out.clear();
       for (auto& l : ls) out.insert(out.end(), l.begin(), l.end());
     }
-    return view(out);
+    return flowlab_bind::to_js(out);
   }
   // Inverse of n points (flat x, y) through every layer: (L + 1) × n × 2, layer 0 = x.
   val inverse_layers(val pts) {
@@ -66,16 +63,16 @@ struct RealNvpHandle {
     model.inverse(x.data(), n, z.data(), ld.data(), &ls);
     out.clear();
     for (auto& l : ls) out.insert(out.end(), l.begin(), l.end());
-    return view(out);
+    return flowlab_bind::to_js(out);
   }
   // {logp, logpz, logdet} of n points (flat x, y), copied.
   val log_prob(val pts) {
     const std::vector<float> x = convertJSArrayToNumberVector<float>(pts);
     const RealNvpLogp r = model.log_prob(x.data(), int(x.size() / 2));
     val o = val::object();
-    o.set("logp", view(r.logp).call<val>("slice"));
-    o.set("logpz", view(r.logpz).call<val>("slice"));
-    o.set("logdet", view(r.logdet).call<val>("slice"));
+    o.set("logp", flowlab_bind::to_js(r.logp));
+    o.set("logpz", flowlab_bind::to_js(r.logpz));
+    o.set("logdet", flowlab_bind::to_js(r.logdet));
     return o;
   }
   // Your own points: no rings, so no entropy and no exact density; instead the
@@ -92,7 +89,7 @@ struct RealNvpHandle {
     const std::vector<float> x = convertJSArrayToNumberVector<float>(pts);
     out.resize(x.size() / 2);
     rings_log_density(model.data(), x.data(), int(out.size()), out.data());
-    return view(out);
+    return flowlab_bind::to_js(out);
   }
   // log p on an m × m grid over [lo, hi]², row-major, rows = y.
   val density_grid(int m, float lo, float hi) {
@@ -105,14 +102,14 @@ struct RealNvpHandle {
         g[2 * (size_t(i) * m + j) + 1] = lo + i * h;
       }
     out = model.log_prob(g.data(), m * m).logp;
-    return view(out);
+    return flowlab_bind::to_js(out);
   }
 };
 
 }  // namespace
 
 // The five points of sheet 003 §1.5 (core/datasets.h), x, y pairs.
-val sheet_points() { return val(typed_memory_view(size_t(2 * kSheetPointCount), kSheetPoints)).call<val>("slice"); }
+val sheet_points() { return flowlab_bind::to_js(kSheetPoints, size_t(2 * kSheetPointCount)); }
 
 EMSCRIPTEN_BINDINGS(flowlab_realnvp) {
   FLOWLAB_FUNCTIONS(&sheet_points);

@@ -11,19 +11,20 @@
 
 namespace flowlab_bind {
 
-// A copied Float64Array (safe across memory growth, unlike a view).
-inline emscripten::val copy_f64(const std::vector<double>& v) {
-  return emscripten::val(emscripten::typed_memory_view(v.size(), v.data())).call<emscripten::val>("slice");
+// Every array leaves wasm as a copy owned by JS (a view into wasm memory goes
+// stale when the memory grows), typed after T: Float32Array for float,
+// Float64Array for double, Int32Array for int, Uint8Array for unsigned char.
+template <class T>
+emscripten::val to_js(const T* p, size_t n) {
+  return emscripten::val(emscripten::typed_memory_view(n, p)).call<emscripten::val>("slice");
 }
-
-// A copied Float32Array.
-inline emscripten::val copy_f32(const std::vector<float>& v) {
-  return emscripten::val(emscripten::typed_memory_view(v.size(), v.data())).call<emscripten::val>("slice");
+template <class T>
+emscripten::val to_js(const std::vector<T>& v) {
+  return to_js(v.data(), v.size());
 }
-
-// A copied Int32Array.
-inline emscripten::val copy_i32(const std::vector<int>& v) {
-  return emscripten::val(emscripten::typed_memory_view(v.size(), v.data())).call<emscripten::val>("slice");
+template <class T>
+emscripten::val to_js(std::initializer_list<T> v) {
+  return to_js(v.begin(), v.size());
 }
 
 // One property of object(): a name and any value val takes.

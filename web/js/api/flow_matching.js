@@ -32,17 +32,17 @@ class FlowMatchingExperiment extends Experiment {
   }
   sample(n = this.config.samples, opts) {
     const [steps, solver] = this.ode(opts);
-    return this.handle.sample(Experiment.intArg(n, 'n', 1, 1e6), steps, solver).slice();
+    return this.handle.sample(Experiment.intArg(n, 'n', 1, 1e6), steps, solver);
   }
   trajectories(n = 10, opts) {
     const [steps, solver] = this.ode(opts);
-    return this.handle.trajectories(Experiment.intArg(n, 'n', 1, 1e6), steps, solver).slice();
+    return this.handle.trajectories(Experiment.intArg(n, 'n', 1, 1e6), steps, solver);
   }
   flow(points, t0 = 0, t1 = 1, opts) {
     const [steps, solver] = this.ode(opts);
-    return this.handle.flow(Array.from(points), t0, t1, steps, solver).slice();
+    return this.handle.flow(Array.from(points), t0, t1, steps, solver);
   }
-  velocity(points, t = 0) { return this.handle.velocity(Array.from(points), t).slice(); }
+  velocity(points, t = 0) { return this.handle.velocity(Array.from(points), t); }
   // ln p_1(x) by the instantaneous change of variables (unconditional models).
   logDensity(points, opts) {
     const [steps, solver] = this.ode(opts);
@@ -70,7 +70,7 @@ class FlowMatchingExperiment extends Experiment {
     const [steps, solver] = this.ode();
     this.handle.sampleBegin(Experiment.intArg(n, 'n', 1, 1e6));
     return FlowMatchingExperiment.odeJob(steps, (from, to) => this.handle.sampleSteps(steps, from, to, solver),
-      () => this.figuresOf(this.handle.sampleEnd().slice()));
+      () => this.figuresOf(this.handle.sampleEnd()));
   }
   // A job of `steps` ODE steps: run(from, to) integrates [from, to); end()
   // gives the result once all are done.

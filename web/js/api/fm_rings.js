@@ -21,16 +21,16 @@ class RingsExperiment extends Base {
   unavailable(name) {
     return name === 'w2' && !this.conditional ? 'The per-class W2 is for the class-conditional model (fm-rings-cond).' : '';
   }
-  data() { return { points: this.handle.ringsData().slice(), labels: this.handle.ringsLabels().slice(), own: this.own }; }
+  data() { return { points: this.handle.ringsData(), labels: this.handle.ringsLabels(), own: this.own }; }
   sampleClass(n = this.config.samples, cls = -1, opts) {
     const [steps, solver] = this.ode(opts);
-    return this.handle.sampleClass(Experiment.intArg(n, 'n', 1, 1e6), classArg(cls), steps, solver).slice();
+    return this.handle.sampleClass(Experiment.intArg(n, 'n', 1, 1e6), classArg(cls), steps, solver);
   }
   trajectoriesClass(n = 5, cls = -1, opts) {
     const [steps, solver] = this.ode(opts);
-    return this.handle.trajectoriesClass(Experiment.intArg(n, 'n', 1, 1e6), classArg(cls), steps, solver).slice();
+    return this.handle.trajectoriesClass(Experiment.intArg(n, 'n', 1, 1e6), classArg(cls), steps, solver);
   }
-  nearestRing(points) { return this.handle.nearestRing(Array.from(points)).slice(); }
+  nearestRing(points) { return this.handle.nearestRing(Array.from(points)); }
   // Your own points: { classes } asked for by sampleClass(n, cls) (the rings' are i mod 5: none).
   classesAsked(n, cls) { return this.own ? { classes: this.handle.classesOf(n, classArg(cls)) } : {}; }
   // Fraction of points whose nearest ring is the one asked for (cls, or i mod 5 for −1).
@@ -59,7 +59,7 @@ class RingsExperiment extends Base {
     const [steps, solver] = this.ode();
     this.handle.sampleClassBegin(n, -1);
     return Base.odeJob(steps, (from, to) => this.handle.sampleSteps(steps, from, to, solver), () => {
-      const samples = this.handle.sampleEnd().slice();
+      const samples = this.handle.sampleEnd();
       return { step: this.step, done: this.step >= this.config.steps, samples, cls: -1, ...this.classQuality(samples, -1), ...this.classesAsked(n, -1) };
     });
   }

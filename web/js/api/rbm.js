@@ -34,7 +34,7 @@ class RbmExperiment extends Experiment {
     const out = {
       step: h.step(), dataset: this.config.dataset, k: this.config.k, sampler: this.config.sampler, n: h.n(), m: h.m(), width: h.width(), height: h.height(),
       exact: h.exactAvailable(), llEvery: h.llEvery(),
-      W: h.W().slice(), a: h.a().slice(), b: h.b().slice(),
+      W: h.W(), a: h.a(), b: h.b(),
       nTrain: h.nTrain(), nTest: h.nTest(),
     };
     // Exact log-likelihood every llEvery steps: llSteps, llTrain, llTest (held-out, if any).
@@ -62,12 +62,12 @@ RbmExperiment.prototype.analyses = {
   chains({ B = 16, sweeps = 1, reset = false, fromData = false } = {}) {
     const h = this.handle;
     if (reset) h.chainsReset(Experiment.intArg(B, 'B', 1, 256), !!fromData);
-    const V = h.chainsStep(Experiment.intArg(sweeps, 'sweeps', 0, 1000)).slice();
+    const V = h.chainsStep(Experiment.intArg(sweeps, 'sweeps', 0, 1000));
     return { step: h.step(), n: h.n(), width: h.width(), height: h.height(), chains: V };
   },
   reconstruct({ v, sweeps = 1 } = {}) {
     const x = visible(this, v);
-    const r = this.handle.reconstruct(x, Experiment.intArg(sweeps, 'sweeps', 1, 100)).slice();
+    const r = this.handle.reconstruct(x, Experiment.intArg(sweeps, 'sweeps', 1, 100));
     return { v: Float32Array.from(x), recon: r, width: this.handle.width(), height: this.handle.height() };
   },
   // Dataset 'drawn': the drawn patterns become the training set (restarts at step 0).

@@ -18,13 +18,13 @@ class RealNvpExperiment extends Experiment {
     this.handle = new this.module.RealNvp(parsed.link);
   }
   get layers() { return this.handle.layers(); }
-  validation() { return this.handle.validation().slice(); }
+  validation() { return this.handle.validation(); }
   sample(n = 1000, seed = 0, { layers = false } = {}) {
-    return this.handle.sample(Experiment.intArg(n, 'n', 1, 1e6), Number(seed) || 0, !!layers).slice();
+    return this.handle.sample(Experiment.intArg(n, 'n', 1, 1e6), Number(seed) || 0, !!layers);
   }
-  inverseLayers(points) { return this.handle.inverseLayers(Array.from(points)).slice(); }
+  inverseLayers(points) { return this.handle.inverseLayers(Array.from(points)); }
   logProb(points) { return this.handle.logProb(Array.from(points)); }
-  trainData() { return this.handle.trainData().slice(); }
+  trainData() { return this.handle.trainData(); }
   get entropy() { return this.handle.entropy(); }
   get own() { return this.handle.ownData(); }
   // Validation NLL against the data's entropy, and ln p of the five points
@@ -62,7 +62,7 @@ RealNvpExperiment.prototype.analyses = {
   },
   // log p on an m × m grid over [lo, hi]² (rows = y), with the train data.
   density({ m = 120, lo = -3, hi = 3 } = {}) {
-    return { step: this.step, m, lo, hi, logp: this.handle.densityGrid(m, lo, hi).slice(), data: this.trainData() };
+    return { step: this.step, m, lo, hi, logp: this.handle.densityGrid(m, lo, hi), data: this.trainData() };
   },
 };
 
