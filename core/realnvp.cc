@@ -34,7 +34,7 @@ RealNvpConfig realnvp_config(const Config& c) {
   return r;
 }
 
-RealNvp::RealNvp(const RealNvpConfig& c) : cfg_(c), rng_(c.seed, kStreamTrain) {
+RealNvp::RealNvp(const RealNvpConfig& c) : cfg_(c), ts_(c.seed, kStreamTrain) {
   std::vector<int> dims = {1 + 2 * cfg_.fourier};
   for (int d = 0; d < cfg_.depth; ++d) dims.push_back(cfg_.hidden);
   dims.push_back(2);
@@ -200,14 +200,14 @@ double RealNvp::loss(const float* x, int n, std::vector<float>* grad, double* nl
 void RealNvp::validate() {
   double a = 0, d = 0;
   loss(val_x(), n_val(), nullptr, &a, &d);
-  val_.insert(val_.end(), {float(step_), float(a + d), float(a), float(d)});
+  val_.insert(val_.end(), {float(ts_.step), float(a + d), float(a), float(d)});
 }
 
 float RealNvp::current_lr() const {
   double lr = cfg_.lr;
-  if (cfg_.warmup > 0 && step_ < cfg_.warmup) lr *= double(step_ + 1) / cfg_.warmup;
+  if (cfg_.warmup > 0 && ts_.step < cfg_.warmup) lr *= double(ts_.step + 1) / cfg_.warmup;
   if (cfg_.schedule == 1) {
-    const double f = std::min(1.0, double(step_) / std::max(1, cfg_.steps));
+    const double f = std::min(1.0, double(ts_.step) / std::max(1, cfg_.steps));
     lr *= 0.5 * (1.0 + std::cos(3.141592653589793 * f));
   }
   return float(lr);
@@ -217,9 +217,9 @@ void RealNvp::train(int n_steps) {
   const int B = std::min(cfg_.batch, n_train_);
   std::vector<float> xb(2 * size_t(B)), grad;
   for (int it = 0; it < n_steps; ++it) {
-    if (step_ == 0 && val_.empty()) validate();
+    if (ts_.step == 0 && val_.empty()) validate();
     for (int i = 0; i < B; ++i) {
-      const int j = int(rng_.below(uint32_t(n_train_)));
+      const int j = int(ts_.rng.below(uint32_t(n_train_)));
       xb[2 * i] = rings_.x[2 * j];
       xb[2 * i + 1] = rings_.x[2 * j + 1];
     }
@@ -236,9 +236,9 @@ void RealNvp::train(int n_steps) {
     }
     const float lr = current_lr();
     for (int k = 0; k < cfg_.layers; ++k) adam_[k].step(nets_[k].params(), grad.data() + offs_[k], lr);
-    losses_.push_back(float(L));
-    ++step_;
-    if (step_ % cfg_.eval_every == 0 || step_ == cfg_.steps) validate();
+    ts_.losses.push_back(float(L));
+    ++ts_.step;
+    if (ts_.step % cfg_.eval_every == 0 || ts_.step == cfg_.steps) validate();
   }
 }
 
@@ -267,14 +267,14 @@ void RealNvp::sections(RunFile& f) {
   f.f32("params", params);
   f.adams("adam", adam_);
   f.words("adam.t", ts);
-  f.words("state", {RunFile::step(step_), RunFile::stream(rng_, "training stream")});
-  f.losses(losses_);
+  f.words("state", {RunFile::step(ts_.step), RunFile::stream(ts_.rng, "training stream")});
+  f.losses(ts_.losses);
   f.f32("val", val_);
   // Validation history: rows (step, loss, two parts), steps in order, none past the run's step.
   f.check([this]() -> const char* {
     for (size_t i = 0; i < val_.size(); i += 4)
       if (val_.size() % 4 || val_[i] != std::floor(val_[i]) || val_[i] < (i ? val_[i - 4] : 0.0f) ||
-          double(val_[i]) > double(step_))
+          double(val_[i]) > double(ts_.step))
         return "the validation-loss history is malformed";
     return nullptr;
   });

@@ -15,6 +15,7 @@
 #include "mlp.h"
 #include "rng.h"
 #include "run_file.h"
+#include "train_state.h"
 
 namespace flowlab {
 
@@ -91,12 +92,12 @@ class RealNvp : public RunFileModel<RealNvp> {
   // One Adam step per call on a random train batch; records train loss and,
   // every eval_every steps (and at the last), the validation loss and terms.
   void train(int n_steps);
-  long step() const { return step_; }
+  long step() const { return ts_.step; }
   // Learning rate of the next step (warm-up, then the schedule).
   float current_lr() const;
   // Global gradient norm of the last training step, before clipping.
   double last_grad_norm() const { return grad_norm_; }
-  const std::vector<float>& losses() const { return losses_; }
+  const std::vector<float>& losses() const { return ts_.losses; }
   // Validation history: rows of (step, loss, −log p_z, −log det).
   const std::vector<float>& val_history() const { return val_; }
   void validate();
@@ -134,9 +135,8 @@ class RealNvp : public RunFileModel<RealNvp> {
   std::vector<size_t> offs_;  // offs_[k] = first flat index of net k; back() = total
   Rings rings_;
   int n_train_ = 0;
-  Rng rng_;
-  long step_ = 0;
-  std::vector<float> losses_, val_;
+  TrainState ts_;  // training stream, step, one loss per step
+  std::vector<float> val_;
   std::vector<float> abuf_;
   double grad_norm_ = 0;  // global gradient norm of the last step, before clipping
   std::vector<std::vector<float>> s_cache_, b_cache_;  // s, b of each layer from the last inverse
