@@ -40,20 +40,15 @@ FlowMatching::FlowMatching(const Config& c)
 void FlowMatching::use_rings(Rings data, int embed) {
   rings_ = std::move(data);
   target_ = Target::Rings;
-  embed_ = embed;
-  if (embed_ == 0) return;
+  if (embed == 0) return;
   // The net now reads [x, t, e_c]: rebuild it with the wider input, same init stream.
   std::vector<int> dims = net_.dims();
-  dims.front() = in_dim();
+  dims.front() = 3 + embed;
   net_ = Mlp(dims);
   Rng init(seed_, kStreamInit);
   net_.init(init);
   adam_.reset(net_.num_params());
-  // e_c ~ N(0, 1) like nn.Embedding, from the init stream after θ.
-  std::vector<float> z(size_t(Rings::kClasses) * embed_ + 1);
-  sample_normal(init, int(z.size() / 2), z.data());
-  emb_.assign(z.begin(), z.end() - 1);
-  emb_adam_.reset(emb_.size());
+  emb_.init(Rings::kClasses, embed, init);  // from the init stream after θ
 }
 
 FlowMatching::FlowMatching(std::vector<int> hidden, float lr, int batch, uint64_t seed,
@@ -76,7 +71,7 @@ float FlowMatching::train_step() {
   if (rings_.size()) draw_rings(n); else draw_x1_(ts_.rng, n, x1_.data());
   sample_normal(ts_.rng, n, x0_.data());
   for (int i = 0; i < n; ++i) t_[i] = ts_.rng.uniform();
-  if (ot_by_class_ && embed_) {  // within each class k: the rows of class k among themselves
+  if (ot_by_class_ && emb_.on()) {  // within each class k: the rows of class k among themselves
     for (int k = 0; k < Rings::kClasses; ++k) {
       std::vector<int> rows;
       for (int i = 0; i < n; ++i)
@@ -88,9 +83,9 @@ float FlowMatching::train_step() {
     for (int i = 0; i < n; ++i) rows[i] = i;
     pair_rows(rows);
   }
-  const double loss = loss_and_grad(x0_.data(), x1_.data(), t_.data(), embed_ ? c_.data() : nullptr, n, &grad_);
+  const double loss = loss_and_grad(x0_.data(), x1_.data(), t_.data(), emb_.on() ? c_.data() : nullptr, n, &grad_);
   adam_.step(net_.params(), grad_.data(), current_lr());
-  if (embed_) emb_adam_.step(emb_.data(), grad_.data() + net_.num_params(), current_lr());
+  if (emb_.on()) emb_.adam.step(emb_.e.data(), grad_.data() + net_.num_params(), current_lr());
   ++ts_.step;
   const float l = float(loss);
   ts_.losses.push_back(l);
@@ -108,13 +103,13 @@ void FlowMatching::pair_rows(const std::vector<int>& rows) {
     const int i = rows[j];
     a[2 * j] = x0_[2 * i], a[2 * j + 1] = x0_[2 * i + 1];
     b[2 * j] = x1_[2 * i], b[2 * j + 1] = x1_[2 * i + 1];
-    if (embed_) c[j] = c_[i];
+    if (emb_.on()) c[j] = c_[i];
   }
   const Assignment s = solve_assignment_auction(squared_distances(a.data(), b.data(), m), m);
   for (int j = 0; j < m; ++j) {
     const int i = rows[j];
     x1_[2 * i] = b[2 * s.col[j]], x1_[2 * i + 1] = b[2 * s.col[j] + 1];
-    if (embed_) c_[i] = c[s.col[j]];
+    if (emb_.on()) c_[i] = c[s.col[j]];
   }
 }
 
@@ -138,10 +133,7 @@ void FlowMatching::fill_input(const float* x, const float* t, float t_all, int n
     row[0] = x[2 * i];
     row[1] = x[2 * i + 1];
     row[2] = t ? t[i] : t_all;
-    if (embed_) {
-      const float* e = &emb_[size_t(c ? c[i] : i % Rings::kClasses) * embed_];
-      std::copy(e, e + embed_, row + 3);
-    }
+    if (emb_.on()) std::copy(emb_.row(c, i), emb_.row(c, i) + emb_.dim, row + 3);
   }
 }
 
@@ -157,15 +149,10 @@ double FlowMatching::loss_and_grad(const float* x0, const float* x1, const float
   const float scale = 2.0f / float(n);
   for (float& e : dout_) e *= scale;
   const size_t P = net_.num_params();
-  grad->assign(P + emb_.size(), 0.0f);
-  if (embed_) dx_.resize(size_t(in_dim()) * n);
-  net_.backward(dout_.data(), grad->data(), embed_ ? dx_.data() : nullptr);
-  // e_c is an input: dL/de_c sums dL/dinput[3:] over the rows of class c.
-  for (int i = 0; embed_ && i < n; ++i) {
-    float* g = grad->data() + P + size_t(c ? c[i] : i % Rings::kClasses) * embed_;
-    const float* dxi = &dx_[size_t(in_dim()) * i + 3];
-    for (int j = 0; j < embed_; ++j) g[j] += dxi[j];
-  }
+  grad->assign(P + emb_.e.size(), 0.0f);
+  if (emb_.on()) dx_.resize(size_t(in_dim()) * n);
+  net_.backward(dout_.data(), grad->data(), emb_.on() ? dx_.data() : nullptr);
+  if (emb_.on()) emb_.accumulate(dx_.data(), in_dim(), 3, c, n, grad->data() + P);
   return loss / n;
 }
 
@@ -175,11 +162,7 @@ float FlowMatching::current_lr() const {
   return float(lr_ * 0.5 * (1.0 + std::cos(3.141592653589793 * f)));
 }
 
-void FlowMatching::velocity(const float* x, float t, int n, float* v) {
-  velocity_class(x, t, n, nullptr, v);
-}
-
-void FlowMatching::velocity_class(const float* x, float t, int n, const int* c, float* v) {
+void FlowMatching::velocity(const float* x, float t, int n, float* v, const int* c) {
   fill_input(x, nullptr, t, n, c);
   net_.eval(in_.data(), n, v);
 }
@@ -201,23 +184,10 @@ std::vector<double> FlowMatching::log_density(const float* x, int n, int steps, 
                               x, n, steps, s);
 }
 
-void FlowMatching::flow_class(float* x, int n, const int* c, float t0, float t1, int steps, Solver s,
-                              std::vector<float>* traj) {
-  integrate([this, c](const float* xx, float t, int m, float* v) { velocity_class(xx, t, m, c, v); }, x,
-            n, 2, t0, t1, steps, s, traj);
-}
-
-std::vector<float> FlowMatching::sample_class(int n, const int* c, int steps, Solver s,
-                                              std::vector<float>* traj) {
-  std::vector<float> x = source_noise(n);
-  flow_class(x.data(), n, c, 0.0f, 1.0f, steps, s, traj);
-  return x;
-}
-
-void FlowMatching::flow(float* x, int n, float t0, float t1, int steps, Solver s,
-                        std::vector<float>* traj) {
-  integrate([this](const float* xx, float t, int m, float* v) { velocity(xx, t, m, v); }, x, n,
-            2, t0, t1, steps, s, traj);
+void FlowMatching::flow(float* x, int n, float t0, float t1, int steps, Solver s, std::vector<float>* traj,
+                        const int* c) {
+  integrate([this, c](const float* xx, float t, int m, float* v) { velocity(xx, t, m, v, c); }, x, n, 2, t0, t1,
+            steps, s, traj);
 }
 
 RoundTrip round_trip(FlowMatching& fm, const float* x, int n, int steps) {
@@ -295,9 +265,9 @@ FieldAtZero field_at_zero(FlowMatching& fm, int m, double half, int n_data) {
   return f;
 }
 
-std::vector<float> FlowMatching::sample(int n, int steps, Solver s, std::vector<float>* traj) {
+std::vector<float> FlowMatching::sample(int n, int steps, Solver s, std::vector<float>* traj, const int* c) {
   std::vector<float> x = source_noise(n);
-  flow(x.data(), n, 0.0f, 1.0f, steps, s, traj);
+  flow(x.data(), n, 0.0f, 1.0f, steps, s, traj, c);
   return x;
 }
 
@@ -308,9 +278,9 @@ void FlowMatching::sections(RunFile& f) {
   f.adam("adam", adam_);
   f.words("state", {RunFile::adam_t(adam_), RunFile::step(ts_.step), RunFile::stream(ts_.rng, "training stream")});
   f.losses(ts_.losses);
-  if (embed_) {
-    f.f32("embed", emb_.data(), emb_.size());
-    f.adam("embed.adam", emb_adam_);
+  if (emb_.on()) {
+    f.f32("embed", emb_.e.data(), emb_.e.size());
+    f.adam("embed.adam", emb_.adam);
   }
 }
 

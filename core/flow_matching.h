@@ -9,6 +9,7 @@
 #include <functional>
 #include <vector>
 
+#include "class_embedding.h"
 #include "config.h"
 #include "datasets.h"
 #include "mlp.h"
@@ -41,23 +42,23 @@ class FlowMatching : public RunFileModel<FlowMatching> {
   long step() const { return ts_.step; }
   const std::vector<float>& losses() const { return ts_.losses; }
 
-  // v_θ(x, t) for n points.
-  void velocity(const float* x, float t, int n, float* v);
-  // v and its exact divergence Tr ∂v/∂x (two forward-mode passes) at n
-  // points; c as in velocity_class.
+  // v_θ(x, t) for n points; a conditional model reads class c[i] for point i
+  // (c == nullptr: class i mod 5, see ClassEmbedding).
+  void velocity(const float* x, float t, int n, float* v, const int* c = nullptr);
+  // v and its exact divergence Tr ∂v/∂x (two forward-mode passes) at n points.
   void velocity_div(const float* x, float t, int n, const int* c, float* v, float* div);
   // ln p_1(x) of the model (core/loglik.h): the reverse flow to t = 0 with
   // ∫ Tr ∂v/∂x dt, `steps` steps of solver s.
   std::vector<double> log_density(const float* x, int n, int steps, Solver s, const int* c = nullptr);
 
   // Integrates x (n × 2) in place from t0 to t1 (t0 > t1 reverses the flow).
-  void flow(float* x, int n, float t0, float t1, int steps, Solver s,
-            std::vector<float>* traj = nullptr);
+  void flow(float* x, int n, float t0, float t1, int steps, Solver s, std::vector<float>* traj = nullptr,
+            const int* c = nullptr);
   // The fixed source noise of the figures: n points x0 ~ N(0, I) from the
   // seed's sampling stream, so snapshots of one run show the same particles.
   std::vector<float> source_noise(int n) const;
-  // x1 = ψ_1 of source_noise(n) under the current model.
-  std::vector<float> sample(int n, int steps, Solver s, std::vector<float>* traj = nullptr);
+  // x1 = ψ_1 of source_noise(n) under the current model (point i asked for class c[i]).
+  std::vector<float> sample(int n, int steps, Solver s, std::vector<float>* traj = nullptr, const int* c = nullptr);
 
   // E[x1] of sheet 000 §3(b), in double: exactly (0, 0) for the checkerboard
   // (symmetric under x → −x), the mean of the fixed data set for the rings,
@@ -87,20 +88,11 @@ class FlowMatching : public RunFileModel<FlowMatching> {
 
   // Olympic rings (seed 003 §2): trains on a fixed data set, x1 drawn from it
   // per batch. With embed > 0 the field is class-conditional, v(x, t, c) on
-  // [x, t, e_c] with a learned embedding e_c (classes × embed, trained by Adam
-  // from the input gradient of the MLP).
+  // [x, t, e_c] (core/class_embedding.h).
   void use_rings(Rings data, int embed);
   const Rings& rings() const { return rings_; }
-  bool conditional() const { return embed_ > 0; }
-  int embed_dim() const { return embed_; }
-  std::vector<float>& embedding() { return emb_; }
-  // v(x, t, c) for n points of classes c (nullptr: unconditional, or class i mod 5).
-  void velocity_class(const float* x, float t, int n, const int* c, float* v);
-  void flow_class(float* x, int n, const int* c, float t0, float t1, int steps, Solver s,
-                  std::vector<float>* traj = nullptr);
-  // The first n noise points flowed to t = 1, point i asked for class c[i].
-  std::vector<float> sample_class(int n, const int* c, int steps, Solver s,
-                                  std::vector<float>* traj = nullptr);
+  bool conditional() const { return emb_.on(); }
+  std::vector<float>& embedding() { return emb_.e; }
   // Training loss of θ and e on a fixed batch, and its gradient (dθ then de);
   // for finite-difference checks.
   double loss_and_grad(const float* x0, const float* x1, const float* t, const int* c, int n,
@@ -120,12 +112,11 @@ class FlowMatching : public RunFileModel<FlowMatching> {
   long total_steps_ = 0;
   std::vector<float> x0_, x1_, t_, in_, dout_, grad_;
   Rings rings_;
-  int embed_ = 0;
+  ClassEmbedding emb_;
   bool ot_ = false, ot_by_class_ = false;
-  std::vector<float> emb_, emb_grad_, dx_, dir_, jvp_u_;
-  Adam emb_adam_;
+  std::vector<float> dx_, dir_, jvp_u_;
   std::vector<int> c_;
-  int in_dim() const { return 3 + embed_; }
+  int in_dim() const { return 3 + emb_.dim; }
   void fill_input(const float* x, const float* t, float t_all, int n, const int* c);
   void draw_rings(int n);
   void pair_rows(const std::vector<int>& rows);
@@ -161,7 +152,7 @@ RoundTrip round_trip(FlowMatching& fm, const float* x, int n, int steps);
 // MLP dims {3, hidden × depth, 2} of a config.
 std::vector<int> hidden_dims(const Config& c);
 
-// sample() / sample_class() in slices of ODE steps, with the same bits:
+// sample() in slices of ODE steps, with the same bits:
 // begin, then steps over [0, steps) in any slices, then take the points.
 struct SampleSlices {
   std::vector<float> x;
@@ -173,7 +164,7 @@ struct SampleSlices {
   void steps(FlowMatching& fm, int steps, int from, int to, Solver s) {
     const int* cls = c.empty() ? nullptr : c.data();
     integrate_steps([&](const float* xx, float t, int m, float* v) {
-      if (cls) fm.velocity_class(xx, t, m, cls, v); else fm.velocity(xx, t, m, v);
+      fm.velocity(xx, t, m, v, cls);
     }, x.data(), int(x.size() / 2), 2, 0.0f, 1.0f, steps, from, to, s);
   }
 };

@@ -134,7 +134,7 @@ ClassW2 class_w2(FlowMatching& fm, int nfe, int n) {
       ring[2 * i] = data.x[2 * j], ring[2 * i + 1] = data.x[2 * j + 1];
     }
     const std::vector<int> c(n, k);
-    const std::vector<float> x = fm.sample_class(n, c.data(), nfe, Solver::Euler);
+    const std::vector<float> x = fm.sample(n, nfe, Solver::Euler, nullptr, c.data());
     const double w2 = std::sqrt(solve_assignment_auction(squared_distances(x.data(), ring.data(), n), n).cost / n);
     w.per_class.push_back(w2);
     w.classes.push_back(k);

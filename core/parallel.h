@@ -1,4 +1,4 @@
-// Optional threads inside one training step (issue 6, "beyond one thread").
+// Optional threads inside one training step.
 // The MLP's matrix products split their *output* across threads — rows of
 // X·W and dY·Wᵀ, rows of Xᵀ·dY (W's fan-in) — in blocks aligned to the
 // kernels' register tiles, so every output element is summed in the same

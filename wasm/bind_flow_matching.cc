@@ -151,12 +151,12 @@ struct FlowMatchingHandle {
   }
   val sample_class(int n, int cls, int steps, int solver) {
     const std::vector<int> c = classes(n, cls);
-    out = model.sample_class(n, c.data(), steps, Solver(solver));
+    out = model.sample(n, steps, Solver(solver), nullptr, c.data());
     return flowlab_bind::to_js(out);
   }
   val trajectories_class(int n, int cls, int steps, int solver) {
     const std::vector<int> c = classes(n, cls);
-    model.sample_class(n, c.data(), steps, Solver(solver), &out);
+    model.sample(n, steps, Solver(solver), &out, c.data());
     return flowlab_bind::to_js(out);
   }
   // The training data set (standardised x,y pairs) and its class labels.

@@ -1,4 +1,4 @@
-// Native benchmark of the flow-matching hot paths (issue 6), one thread.
+// Native benchmark of the flow-matching hot paths, one thread.
 // Prints one JSON line per measurement:
 //   train  — FlowMatching::train_step (CFM on the checkerboard, Adam)
 //   sample — Euler sampling, 1000 points × 500 steps through the net

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# flowlab benchmark (issue 6): builds what it needs, then prints one JSON line
+# flowlab benchmark: builds what it needs, then prints one JSON line
 # per measurement — native, wasm in node, wasm in headless Chromium,
 # TensorFlow.js (wasm backend on one thread, cpu backend) and the wasm SIMD128
 # mul+add peak, all on this machine in this run, and the reference step with

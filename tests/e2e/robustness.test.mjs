@@ -1,4 +1,4 @@
-// Nothing lost, nothing injected (issue 7): storage across reloads,
+// Nothing lost, nothing injected: storage across reloads,
 // export/import, worker death, divergence, hostile links.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

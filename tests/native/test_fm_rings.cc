@@ -115,7 +115,7 @@ TEST_CASE("conditional rings: after a short run samples land on their requested 
   const int n = 3000;
   std::vector<int> c(n);
   for (int i = 0; i < n; ++i) c[i] = i % Rings::kClasses;
-  const auto x = fm.sample_class(n, c.data(), 20, Solver::Midpoint);
+  const auto x = fm.sample(n, 20, Solver::Midpoint, nullptr, c.data());
   int hit = 0;
   for (int i = 0; i < n; ++i) hit += fm.rings().nearest_ring(&x[2 * i]) == c[i];
   const double acc = double(hit) / n;
@@ -131,7 +131,7 @@ TEST_CASE("conditional rings: after a short run samples land on their requested 
   CHECK(acc >= ceiling - 0.06);
   // One class only: points asked for ring 2 (red) land on ring 2.
   std::vector<int> red(500, 2);
-  const auto y = fm.sample_class(500, red.data(), 20, Solver::Midpoint);
+  const auto y = fm.sample(500, 20, Solver::Midpoint, nullptr, red.data());
   int on_red = 0;
   for (int i = 0; i < 500; ++i) on_red += fm.rings().nearest_ring(&y[2 * i]) == 2;
   MESSAGE("asked for red: " << on_red << " / 500 on the red ring");
