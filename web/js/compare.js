@@ -1,3 +1,4 @@
+// @ts-check
 // The compare page: two runs side by side, each in its own worker (the lab's
 // worker.js) and drawn by its exercise's own view; their numbers in one table.
 // Wiring only (core → wasm → worker → page): each half of the compare link is
@@ -216,7 +217,7 @@ function frame() {
   }
   const anyRunning = a.running || b.running;
   $('run-both').textContent = anyRunning ? 'Pause both' : 'Train both';
-  $('step-both').disabled = anyRunning;
+  /** @type {HTMLButtonElement} */ ($('step-both')).disabled = anyRunning;
   // The table at most 4 times a second (it is rebuilt whole).
   const now = performance.now();
   if (now >= tableDue) {
@@ -233,7 +234,7 @@ if (linkProblems.length) {
 // A run's column, from the page's template, labelled with its half (run A, run B).
 function column(half) {
   const L = half.toUpperCase();
-  const root = $('run-column').content.firstElementChild.cloneNode(true);
+  const root = /** @type {HTMLElement} */ (/** @type {HTMLTemplateElement} */ ($('run-column')).content.firstElementChild.cloneNode(true));
   root.id = `run-${half}`;
   root.setAttribute('aria-label', `run ${L}`);
   root.querySelector('h2').textContent = `Run ${L}`;

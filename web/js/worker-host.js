@@ -1,3 +1,4 @@
+// @ts-check
 // The page's training worker (js/worker.js): started, watched (a killed or
 // hung worker stops answering pings), and restarted from the last checkpoint
 // when it fails. The page (main.js) hands it its message handlers and hooks.
