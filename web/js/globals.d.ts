@@ -1,7 +1,7 @@
 // Types only (`npx tsc -p web/jsconfig.json`; never loaded by the page): the
 // globals the page's modules share, and the names api.js tests for to tell
 // node from a page or a worker. The wasm module is embind's, with no
-// declarations: it is typed `any` where it is held (api/base.js, api.js).
+// declarations: it is typed `any` where the API takes it (Lab in api.js).
 
 interface Window {
   /** js/boot.js starts the training worker early; js/worker-host.js takes it over. */
