@@ -56,6 +56,7 @@ class Run {
     this.worker.postMessage({ type: 'init', link });
   }
 
+  /** @param {import('./worker.js').WorkerIn} msg */
   post(msg) { this.worker.postMessage(msg); }
   configure(link) { this.post({ type: 'configure', link }); }
   analyze(name, args = {}) {
@@ -124,6 +125,7 @@ class Run {
   }
 
   // Wall time runs from pressing Train (or Step) to the worker's report that it stopped.
+  /** @param {'run' | 'step'} type */
   train(type) {
     if (this.wallFrom === null) this.wallFrom = performance.now();
     this.post({ type });

@@ -160,6 +160,7 @@ function storeCheckpoint(ck) {
   runs.checkpoint(ck);
 }
 
+/** @type {import('./worker.js').WorkerOutHandlers} */
 const onMessage = {
   ready(msg) {
     timing('workerReady');

@@ -9,6 +9,10 @@ const PATIENCE = 15000;  // ms of silence before the worker counts as dead
 // onMessage: {type → handler}; stopped(): the page shows nothing running;
 // drawn(): the current link's figures were drawn; link(): the link to start
 // afresh from; timing(name, at): the page's first-load timings.
+/**
+ * @param {{onMessage: import('./worker.js').WorkerOutHandlers, stopped: () => void, drawn: () => boolean,
+ *   link: () => string, timing: (name: string, at: number) => void}} hooks
+ */
 export function hostWorker({ onMessage, stopped, drawn, link, timing }) {
   let worker = null;
   let lastCheckpoint = null;  // {link, step, bytes}: what a restarted worker resumes from
@@ -20,6 +24,7 @@ export function hostWorker({ onMessage, stopped, drawn, link, timing }) {
     starts: 0,      // how many workers this page has started (a restart loop shows here)
     gaveUp: false,  // the watchdog stopped restarting
     get started() { return !!worker; },
+    /** @param {import('./worker.js').WorkerIn} msg @param {Transferable[]} [transfer] */
     post: (msg, transfer) => worker.postMessage(msg, transfer),
     terminate: () => worker.terminate(),
     get lastCheckpoint() { return lastCheckpoint; },

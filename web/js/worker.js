@@ -33,7 +33,7 @@ import { asideAnalyses } from './worker-aside.js';
 // The protocol above, for the checker (worker-host.js types the page's side with it).
 /**
  * @typedef {{type: 'init', link: string, checkpoint?: Uint8Array, reason?: string}
- *   | {type: 'configure', link: string, keep?: boolean, from?: Uint8Array, reason?: string, ask?: unknown}
+ *   | {type: 'configure', link: string, keep?: boolean, from?: Uint8Array, reason?: string, ask?: number}
  *   | {type: 'run' | 'pause' | 'step' | 'reset' | 'refresh' | 'export' | 'ping' | 'save'}
  *   | {type: 'analyze', name: string, args?: Record<string, unknown>}
  *   | {type: 'analyzeAside', bytes: Uint8Array, name: string, args?: Record<string, unknown>}
@@ -44,19 +44,20 @@ import { asideAnalyses } from './worker-aside.js';
 /**
  * @typedef {{type: 'ready', schema: object[], threads: number}
  *   | {type: 'config', config: Record<string, any>, link: string, issues: {field: string, message: string}[],
- *      init?: string, restoredStep?: number, reason?: string, ask?: unknown}
+ *      init?: string, restoredStep?: number, reason?: string, ask?: number}
  *   | {type: 'progress', step: number, total: number, losses: Float32Array, stepsPerSec: number, running: boolean}
  *   | {type: 'figures', data: unknown, seconds: number, preview: boolean, early?: boolean, marks?: Record<string, number>}
  *   | {type: 'analysis', name: string, data: unknown, seconds: number}
- *   | {type: 'checkpoint', bytes: Uint8Array, step: number, link: string}
- *   | {type: 'export', bytes: Uint8Array, name: string}
+ *   | {type: 'checkpoint', bytes: Uint8Array<ArrayBuffer>, step: number, link: string}
+ *   | {type: 'export', bytes: Uint8Array<ArrayBuffer>, name: string}
  *   | {type: 'rollback', step: number, losses: Float32Array}
  *   | {type: 'ownData', id: unknown, result: unknown}
- *   | {type: 'error', message: string, ask?: unknown}
+ *   | {type: 'error', message: string, ask?: number}
  *   | {type: 'pong'}
  *   | {type: 'busy', what: string, seconds: number, done?: number, steps?: number, aside?: boolean}
  *   | {type: 'aborted', message: string}} WorkerOut
  */
+/** @typedef {{[K in WorkerOut['type']]?: (msg: Extract<WorkerOut, {type: K}>) => void}} WorkerOutHandlers */
 // The lib is the page's DOM (one program with it): this module's global scope is a worker's.
 const scope = /** @type {WorkerSelf} */ (/** @type {unknown} */ (self));
 
@@ -166,7 +167,7 @@ function use(next, issues, extra = {}, drawn = null) {
 // keep: carry the current model over when only sampling fields change;
 // from: a stored checkpoint of this link's model to continue (reported as
 // restored, with the reason).
-/** @param {string} link @param {{keep?: boolean, from?: Uint8Array, reason?: string, ask?: unknown}} [opts] */
+/** @param {string} link @param {{keep?: boolean, from?: Uint8Array, reason?: string, ask?: number}} [opts] */
 function configure(link, { keep, from, reason, ask } = {}) {
   const parsed = lab.parseLink(link);
   const next = lab.create(parsed.link);
