@@ -40,14 +40,16 @@ window.flowlabReport = {
   notebookOf: (ex) => notebookOf(ex),
 };
 
-worker.onmessage = ({ data: msg }) => {
+worker.onmessage = (/** @type {MessageEvent<import('./worker.js').ReportOut>} */ { data: msg }) => {
   const r = runs[msg.ex];
   if (msg.type === 'error') {
     if (r) { r.status = 'error'; r.error = msg.message; }
     if (training === msg.ex) { training = null; next(); }
     return render(msg.ex);
   }
-  Object.assign(r, { link: msg.link, config: msg.config, step: msg.step, total: msg.total });
+  // A progress message carries no link or config: they stay the run's.
+  if (msg.type !== 'progress') Object.assign(r, { link: msg.link, config: msg.config });
+  Object.assign(r, { step: msg.step, total: msg.total });
   if (msg.type === 'state') {
     // A run with steps done (or nothing to train) is answered at once; a
     // fresh one may have been finished by this report before.
