@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Every test: native doctest, the wasm module in node, the page in headless Chromium.
+# Every test: the JS type check, native doctest, the wasm module in node, the page in headless Chromium.
 source "$(dirname "$0")/setup.sh"
 install_apt "${APT_BUILD[@]}" "${APT_TEST[@]}"
 [ "${FLOWLAB_SKIP_INSTALL:-0}" = 1 ] || npm ci --no-audit --no-fund --loglevel=error
+
+echo "== type check of web/js (// @ts-check, JSDoc types; web/jsconfig.json)"
+npx --no-install tsc -p web/jsconfig.json
 
 echo "== native build + doctest, once under every SIMD target this CPU has"
 build_native

@@ -1,3 +1,4 @@
+// @ts-check
 // flowlab JS API: the one the page's worker uses, and the one a student can
 // script from the browser console or node. A thin layer over the wasm module
 // (web/gen/flowlab.js); every array it returns is a copy, safe to keep and to
@@ -45,6 +46,7 @@ const isNode = typeof process !== 'undefined' && !!(process.versions && process.
 // A model's identity: its canonical link without the fields of the schema's
 // 'sampling' group (they change how a trained model is drawn, not the
 // model). Links with one key share weights and training.
+/** @param {string} link @param {{name: string, group?: string, exercises?: string}[]} schema @returns {string} */
 export function modelKey(link, schema) {
   const pairs = String(link).replace(/^[#?]/, '').split('&').filter(Boolean).map((p) => p.split('='));
   const ex = (pairs.find(([k]) => k === 'ex') || [])[1];
@@ -53,6 +55,8 @@ export function modelKey(link, schema) {
 }
 
 export class Lab {
+  // embind's module object (web/gen/flowlab.js) has no type declarations.
+  /** @param {any} module */
   constructor(module) { this.module = module; }
   modelKey(link) { return modelKey(link, this.schema()); }
   // The five points of sheet 003 §1.5 (core/datasets.h) as [x, y, …].
@@ -91,6 +95,7 @@ export class Lab {
 // in node); opts.base: URL of web/gen/ (default: beside this file's folder);
 // opts.threads: threads inside a step, for the pthreads module (gen/mt/),
 // whose workers are preloaded (threads − 1 of them).
+/** @param {{factory?: Function, gen?: string, base?: string, threads?: number}} [opts] @returns {Promise<Lab>} */
 export async function load(opts = {}) {
   const threads = Math.max(1, Math.min(64, opts.threads | 0));
   const args = { threadPool: threads - 1 };

@@ -1,3 +1,4 @@
+// @ts-check
 // Starts the training worker while the page's own modules still load: its
 // scripts and the wasm module load meanwhile. main.js takes it over (or
 // starts another when this one already failed). A compare link starts none:

@@ -1,3 +1,4 @@
+// @ts-check
 // The compare page: two runs side by side, each in its own worker (the lab's
 // worker.js) and drawn by its exercise's own view; their numbers in one table.
 // Wiring only (core → wasm → worker → page): each half of the compare link is
@@ -55,6 +56,7 @@ class Run {
     this.worker.postMessage({ type: 'init', link });
   }
 
+  /** @param {import('./worker.js').WorkerIn} msg */
   post(msg) { this.worker.postMessage(msg); }
   configure(link) { this.post({ type: 'configure', link }); }
   analyze(name, args = {}) {
@@ -123,6 +125,7 @@ class Run {
   }
 
   // Wall time runs from pressing Train (or Step) to the worker's report that it stopped.
+  /** @param {'run' | 'step'} type */
   train(type) {
     if (this.wallFrom === null) this.wallFrom = performance.now();
     this.post({ type });
@@ -216,7 +219,7 @@ function frame() {
   }
   const anyRunning = a.running || b.running;
   $('run-both').textContent = anyRunning ? 'Pause both' : 'Train both';
-  $('step-both').disabled = anyRunning;
+  /** @type {HTMLButtonElement} */ ($('step-both')).disabled = anyRunning;
   // The table at most 4 times a second (it is rebuilt whole).
   const now = performance.now();
   if (now >= tableDue) {
@@ -233,7 +236,7 @@ if (linkProblems.length) {
 // A run's column, from the page's template, labelled with its half (run A, run B).
 function column(half) {
   const L = half.toUpperCase();
-  const root = $('run-column').content.firstElementChild.cloneNode(true);
+  const root = /** @type {HTMLElement} */ (/** @type {HTMLTemplateElement} */ ($('run-column')).content.firstElementChild.cloneNode(true));
   root.id = `run-${half}`;
   root.setAttribute('aria-label', `run ${L}`);
   root.querySelector('h2').textContent = `Run ${L}`;

@@ -1,3 +1,4 @@
+// @ts-check
 // The settings form, built from the core's schema for the current exercise:
 // bounds and choices come from the core, values from the config the worker
 // validated. The form never validates on its own.

@@ -1,3 +1,4 @@
+// @ts-check
 // Figures as descriptions, rendered to SVG (vector: the report, print, the
 // SVG download) and from that SVG to PNG at print resolution. A figure is
 //   { id, title, caption, cols, panels: [panel], footer: { ex, link, seed, step } }

@@ -1,3 +1,4 @@
+// @ts-check
 // Figure panels: a canvas, a caption stating what it shows, and export
 // buttons (PNG of the canvas, CSV of the numbers behind it).
 function download(name, href) {

@@ -1,3 +1,4 @@
+// @ts-check
 // Page wiring: forwards the user's intent to the worker and hands what the
 // worker reports to the exercise's view. No model math here
 // (core → wasm → worker → page).
@@ -99,7 +100,7 @@ function setRunning(r) {
   if (!r) runStart = null;
   running = r;
   $('run').textContent = r ? 'Pause' : 'Train';
-  $('step').disabled = r;
+  /** @type {HTMLButtonElement} */ ($('step')).disabled = r;
 }
 
 // Draw at most once per animation frame, whatever the message rate.
@@ -134,14 +135,14 @@ function mountView(ex) {
 
 // The buttons of an analysis stay disabled until its answer (or an error) arrives.
 function analyze(name, args = {}) {
-  for (const b of document.querySelectorAll(`#exercise-view button[data-analysis="${name}"]`)) b.disabled = true;
+  for (const b of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll(`#exercise-view button[data-analysis="${name}"]`))) b.disabled = true;
   host.post({ type: 'analyze', name, args });
 }
 // Empty panels ask for their analysis when first shown (once the model has drawn).
 const firstViews = watchFirstViews((name, args) => analyze(name, args), () => drawn);
 const onFirstView = firstViews.add;
 function analysesDone() {
-  for (const b of document.querySelectorAll('#exercise-view button[data-analysis]')) b.disabled = false;
+  for (const b of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll('#exercise-view button[data-analysis]'))) b.disabled = false;
   progress.idle();
 }
 
@@ -159,6 +160,7 @@ function storeCheckpoint(ck) {
   runs.checkpoint(ck);
 }
 
+/** @type {import('./worker.js').WorkerOutHandlers} */
 const onMessage = {
   ready(msg) {
     timing('workerReady');
@@ -178,7 +180,7 @@ const onMessage = {
     } else if (changedData) mountView(config.ex);
     // While a newer edit of the form is on its way, the form already shows it.
     if (changedExercise || answered === asked) controls.set(form, config, issues, typing());
-    $('exercise').value = config.ex;
+    /** @type {HTMLSelectElement} */ ($('exercise')).value = config.ex;
     state.writeLink(link);
     messages.showLinkIssues(issues);
     if (restoredStep !== undefined) {
@@ -229,7 +231,7 @@ const onMessage = {
   analysis({ name, data, seconds }) {
     if (stats.has('analysis')) stat('analysis', `'${name}' in ${seconds.toFixed(1)} s`);
     window.flowlabPage.analyses[name] = data;
-    for (const b of document.querySelectorAll(`#exercise-view button[data-analysis="${name}"]`)) b.disabled = false;
+    for (const b of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll(`#exercise-view button[data-analysis="${name}"]`))) b.disabled = false;
     progress.idle();
     if (view) view.analysis(name, data);
   },
@@ -286,7 +288,7 @@ const host = hostWorker({
 // alone, and no reply overwrites a field being typed in since the last edit.
 let asked = 0, answered = 0, posted = {};
 function typing() {
-  const el = document.activeElement;
+  const el = /** @type {HTMLInputElement | null} */ (document.activeElement);
   return el && el.form === form && el.name && el.value.trim() !== posted[el.name] ? el.name : null;
 }
 function applyForm(ex) {
@@ -322,7 +324,7 @@ const own = mountOwnData(ownBox, {
 });
 // Another exercise: its newest stored run, else its defaults (keeping only the seed).
 $('exercise').addEventListener('change', () => {
-  const ex = $('exercise').value;
+  const ex = /** @type {HTMLSelectElement} */ ($('exercise')).value;
   if (!host.revive(`v=1&ex=${encodeURIComponent(ex)}&seed=${current.config.seed}`)) runs.switchExercise(ex, current.config.seed);
 });
 $('run').addEventListener('click', () => (trainable ? host.post({ type: running ? 'pause' : 'run' }) : messages.show([NOTHING], 'info')));
@@ -343,8 +345,9 @@ $('cancel').addEventListener('click', () => {
 });
 $('export-run').addEventListener('click', () => host.post({ type: 'export' }));
 $('import-run').addEventListener('change', async (e) => {
-  const file = e.target.files[0];
-  e.target.value = '';
+  const input = /** @type {HTMLInputElement} */ (e.target);
+  const file = input.files[0];
+  input.value = '';
   if (!file) return;
   if (file.size > 512 * 1024 * 1024) return messages.show([`${file.name} is too large to be a flowlab run.`]);
   const bytes = new Uint8Array(await file.arrayBuffer());
@@ -369,7 +372,7 @@ window.addEventListener('hashchange', () => {
 window.FlowLab = FlowLab;
 
 // On a phone the settings start folded: the figures come first.
-if (window.matchMedia('(max-width: 760px)').matches) $('settings').open = false;
+if (window.matchMedia('(max-width: 760px)').matches) /** @type {HTMLDetailsElement} */ ($('settings')).open = false;
 
 // Resume the stored run of this link (the newest run when the page has no link).
 resetStats();

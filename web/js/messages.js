@@ -1,3 +1,4 @@
+// @ts-check
 // Messages for the user. Text only (textContent): nothing from a link or a
 // file ever reaches the DOM as HTML.
 const box = () => document.getElementById('messages');

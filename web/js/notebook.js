@@ -1,3 +1,4 @@
+// @ts-check
 // The notebook bridge: an exercise's report as a Jupyter notebook (nbformat 4)
 // that reads the CSVs of the "Download all" zip (same folder) and redraws
 // every figure with matplotlib; the sheet's words and formulas (LaTeX) go in

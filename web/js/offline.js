@@ -1,3 +1,4 @@
+// @ts-check
 // Offline: registers the service worker (web/sw.js) and hands it the files
 // this visit used — those loaded before it serves the page (the first visit
 // is not yet served through it), and those loaded later while it does not

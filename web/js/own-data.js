@@ -1,3 +1,4 @@
+// @ts-check
 // Your own points: draw them (click or drag; a class per stroke from the
 // picker) or load a CSV file (x,y[,class]), then train the exercise on them.
 // The core encodes, decodes and checks every set (through the worker, the
@@ -29,9 +30,9 @@ export function mountOwnData(box, { request, apply, show }) {
     <p id="own-status" class="small" role="status"></p></div>`;
   box.append(details);
   // Folded, its controls are out of the page (a closed details' content still has a layout box in Chromium).
-  details.addEventListener('toggle', () => { details.querySelector('.own-body').hidden = !details.open; });
-  const $ = (id) => details.querySelector(`#${id}`);
-  const canvas = $('own-canvas'), ctx = canvas.getContext('2d');
+  details.addEventListener('toggle', () => { /** @type {HTMLElement} */ (details.querySelector('.own-body')).hidden = !details.open; });
+  const $ = (id) => /** @type {HTMLElement} */ (details.querySelector(`#${id}`));
+  const canvas = /** @type {HTMLCanvasElement} */ ($('own-canvas')), ctx = canvas.getContext('2d');
   let strokes = [];  // [{cls, points: [x, y, …]}] in the square's coordinates
   let cls = 0;
   let inUse = false;  // the run trains on these points
@@ -41,7 +42,7 @@ export function mountOwnData(box, { request, apply, show }) {
     const b = document.createElement('button');
     b.type = 'button';
     b.className = 'own-class';
-    b.dataset.cls = k;
+    b.dataset.cls = String(k);
     b.setAttribute('role', 'radio');
     b.style.setProperty('--c', c);
     b.textContent = `class ${k}`;
@@ -71,7 +72,7 @@ export function mountOwnData(box, { request, apply, show }) {
         ctx.beginPath(); ctx.arc(u, v, r, 0, 2 * Math.PI); ctx.fill();
       }
     }
-    for (const b of picker.children) b.setAttribute('aria-checked', String(Number(b.dataset.cls) === cls));
+    for (const b of /** @type {HTMLCollectionOf<HTMLElement>} */ (picker.children)) b.setAttribute('aria-checked', String(Number(b.dataset.cls) === cls));
     const n = count();
     $('own-status').textContent = n ? `${n} point${n === 1 ? '' : 's'} in ${new Set(strokes.map((s) => s.cls)).size} class(es)` +
       (inUse ? ' — the run trains on them.' : ' — not in use yet: press “Train on these points”.') : 'No points: the exercise uses its built-in data.';
@@ -113,8 +114,9 @@ export function mountOwnData(box, { request, apply, show }) {
   });
   $('own-csv-button').addEventListener('click', () => $('own-csv').click());
   $('own-csv').addEventListener('change', async (e) => {
-    const file = e.target.files[0];
-    e.target.value = '';
+    const input = /** @type {HTMLInputElement} */ (e.target);
+    const file = input.files[0];
+    input.value = '';
     if (!file) return;
     if (file.size > 4 * 1024 * 1024) return show([`${file.name}: larger than 4 MB; a point set holds at most 20 000 points.`]);
     const r = await request({ csv: await file.text() });

@@ -1,3 +1,4 @@
+// @ts-check
 // Canvas helpers of the RBM view: pixel images (patterns, filters, heat maps).
 import { MAPS, colourBar } from './heatmap.js';
 

@@ -1,3 +1,4 @@
+// @ts-check
 // Drawing helpers of the RealNVP view: layer trajectories, a density heatmap.
 import { Frame } from './plot.js';
 import { heat } from './heatmap.js';

@@ -1,3 +1,4 @@
+// @ts-check
 // Figures of the Olympic-rings flow (sheet 003 §2): points coloured by ring,
 // trajectories coloured by t or by class, in standardised coordinates.
 import { Frame } from './plot.js';

@@ -1,3 +1,4 @@
+// @ts-check
 // 2D figures on a canvas: a density image for many points (a 2D histogram
 // through a perceptual colour map, with its colour bar), a point cloud for few.
 import { MAPS, heat, colourBar } from './heatmap.js';
@@ -82,6 +83,7 @@ export class Frame {
     return top;
   }
 
+  /** @param {ArrayLike<number>} points @param {(i: number) => string} [colourOf] @param {number} [radius] */
   points(points, colourOf = () => 'rgba(20, 40, 120, 0.55)', radius = 1.6) {
     const { ctx } = this;
     const n = points.length / 2;

@@ -30,7 +30,10 @@ function tick() {
   }
 }
 
-/** A long call starts or goes on (the worker's 'busy' message). */
+/**
+ * A long call starts or goes on (the worker's 'busy' message).
+ * @param {{what?: string, seconds?: number, done?: number, steps?: number}} call
+ */
 export function busy({ what = 'working', seconds = 1, done, steps }) {
   if (!task || task.what !== what) task = { what, seconds, t0: performance.now() };
   task.done = done;

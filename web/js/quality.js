@@ -1,3 +1,4 @@
+// @ts-check
 // The quality report of a run (numbers from core/quality.h): a table of each
 // measure against its exact reference, and one sentence saying whether the
 // run reaches the reference and, if not, what usually fixes it.

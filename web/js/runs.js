@@ -1,3 +1,4 @@
+// @ts-check
 // The runs library in the page: which stored run a link resumes, saving every
 // checkpoint the worker posts (a failed save is shown; the stored step never
 // goes backwards), a last save when the page is hidden or closed, and the
@@ -8,6 +9,7 @@ import { views } from './views/index.js';
 import { modelKey } from './api.js';
 
 const $ = (id) => document.getElementById(id);
+/** @type {(msg: import('./worker.js').WorkerIn) => void} */
 let post = () => {};   // to the worker
 let schema = null;
 let current = null;    // {key, ex, link} of this tab's run

@@ -1,3 +1,4 @@
+// @ts-check
 // URL state: the share link lives in location.hash. Parsing and validation
 // are the core's (through the worker); this module only reads and writes it.
 // The hash goes to the core as it is: the core decodes each field once (a

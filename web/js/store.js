@@ -1,3 +1,4 @@
+// @ts-check
 // The runs library in the browser's storage (IndexedDB): several runs, each
 // the latest checkpoint of one model (key: its link without the sampling
 // fields, js/api.js modelKey). Metadata and checkpoint bytes live in two

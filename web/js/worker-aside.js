@@ -1,3 +1,4 @@
+// @ts-check
 // Analyses longer than ~0.5 s run in a helper instance of the worker's script
 // on a checkpoint of the model (the same wasm: the same bits): the worker
 // keeps answering and training. Asking for an analysis again cancels its
@@ -7,6 +8,7 @@
 const MAX_ASIDE = 2;
 
 // post(msg): to the page; fail(message): an error to the page.
+/** @param {(msg: import('./worker.js').WorkerOut) => void} post @param {(message: string) => void} fail */
 export function asideAnalyses(post, fail) {
   const asides = new Map();  // name → {worker, timer}, oldest first
   // The analysis `name` of the experiment `exp`, estimated to take `seconds`.

@@ -1,3 +1,4 @@
+// @ts-check
 // The page's training worker (js/worker.js): started, watched (a killed or
 // hung worker stops answering pings), and restarted from the last checkpoint
 // when it fails. The page (main.js) hands it its message handlers and hooks.
@@ -8,6 +9,10 @@ const PATIENCE = 15000;  // ms of silence before the worker counts as dead
 // onMessage: {type → handler}; stopped(): the page shows nothing running;
 // drawn(): the current link's figures were drawn; link(): the link to start
 // afresh from; timing(name, at): the page's first-load timings.
+/**
+ * @param {{onMessage: import('./worker.js').WorkerOutHandlers, stopped: () => void, drawn: () => boolean,
+ *   link: () => string, timing: (name: string, at: number) => void}} hooks
+ */
 export function hostWorker({ onMessage, stopped, drawn, link, timing }) {
   let worker = null;
   let lastCheckpoint = null;  // {link, step, bytes}: what a restarted worker resumes from
@@ -19,6 +24,7 @@ export function hostWorker({ onMessage, stopped, drawn, link, timing }) {
     starts: 0,      // how many workers this page has started (a restart loop shows here)
     gaveUp: false,  // the watchdog stopped restarting
     get started() { return !!worker; },
+    /** @param {import('./worker.js').WorkerIn} msg @param {Transferable[]} [transfer] */
     post: (msg, transfer) => worker.postMessage(msg, transfer),
     terminate: () => worker.terminate(),
     get lastCheckpoint() { return lastCheckpoint; },

@@ -1,3 +1,4 @@
+// @ts-check
 // The training worker: owns the wasm module and the experiment, runs training
 // in chunks so the page never freezes, and posts progress and figure data.
 // Exercise-agnostic: every exercise's experiment has train(n), step, total,
@@ -29,10 +30,41 @@
 import * as FlowLab from './api.js';
 import { asideAnalyses } from './worker-aside.js';
 
+// The protocol above, for the checker (worker-host.js types the page's side with it).
+/**
+ * @typedef {{type: 'init', link: string, checkpoint?: Uint8Array, reason?: string}
+ *   | {type: 'configure', link: string, keep?: boolean, from?: Uint8Array, reason?: string, ask?: number}
+ *   | {type: 'run' | 'pause' | 'step' | 'reset' | 'refresh' | 'export' | 'ping' | 'save'}
+ *   | {type: 'analyze', name: string, args?: Record<string, unknown>}
+ *   | {type: 'analyzeAside', bytes: Uint8Array, name: string, args?: Record<string, unknown>}
+ *   | {type: 'restore', bytes: Uint8Array, reason?: string}
+ *   | {type: 'poke', index: number, value: number}
+ *   | {type: 'ownData', id: unknown, csv?: string, text?: string, points?: ArrayLike<number>, labels?: ArrayLike<number>}} WorkerIn
+ */
+/**
+ * @typedef {{type: 'ready', schema: object[], threads: number}
+ *   | {type: 'config', config: Record<string, any>, link: string, issues: {field: string, message: string}[],
+ *      init?: string, restoredStep?: number, reason?: string, ask?: number}
+ *   | {type: 'progress', step: number, total: number, losses: Float32Array, stepsPerSec: number, running: boolean}
+ *   | {type: 'figures', data: unknown, seconds: number, preview: boolean, early?: boolean, marks?: Record<string, number>}
+ *   | {type: 'analysis', name: string, data: unknown, seconds: number}
+ *   | {type: 'checkpoint', bytes: Uint8Array<ArrayBuffer>, step: number, link: string}
+ *   | {type: 'export', bytes: Uint8Array<ArrayBuffer>, name: string}
+ *   | {type: 'rollback', step: number, losses: Float32Array}
+ *   | {type: 'ownData', id: unknown, result: unknown}
+ *   | {type: 'error', message: string, ask?: number}
+ *   | {type: 'pong'}
+ *   | {type: 'busy', what: string, seconds: number, done?: number, steps?: number, aside?: boolean}
+ *   | {type: 'aborted', message: string}} WorkerOut
+ */
+/** @typedef {{[K in WorkerOut['type']]?: (msg: Extract<WorkerOut, {type: K}>) => void}} WorkerOutHandlers */
+// The lib is the page's DOM (one program with it): this module's global scope is a worker's.
+const scope = /** @type {WorkerSelf} */ (/** @type {unknown} */ (self));
+
 // Threads inside a step need SharedArrayBuffer (a cross-origin isolated page):
 // then the pthreads module with a thread per core the browser reports, else
 // the single-thread module. Both give the same bits.
-const THREADS = self.crossOriginIsolated ? Math.max(1, Math.min(64, navigator.hardwareConcurrency | 0)) : 1;
+const THREADS = scope.crossOriginIsolated ? Math.max(1, Math.min(64, navigator.hardwareConcurrency | 0)) : 1;
 const GEN = THREADS > 1 ? '../gen/mt/' : '../gen/';
 
 // When this worker's first steps happened (ms since the epoch: the page has
@@ -81,15 +113,17 @@ function transferables(x, out = []) {
   else if (x && typeof x === 'object') for (const v of Object.values(x)) transferables(v, out);
   return out;
 }
-const post = (msg) => self.postMessage(msg, [...new Set(transferables(msg))]);
+/** @param {WorkerOut} msg */
+const post = (msg) => scope.postMessage(msg, [...new Set(transferables(msg))]);
 
 function fail(message, ask) {
   running = false;
   post({ type: 'error', message, ask });
 }
 
+/** @param {unknown} x @returns {boolean} */
 function hasNonFinite(x) {
-  if (ArrayBuffer.isView(x)) return x.some((v) => !Number.isFinite(v));
+  if (ArrayBuffer.isView(x)) return /** @type {Float32Array} */ (x).some((v) => !Number.isFinite(v));
   if (typeof x === 'number') return !Number.isFinite(x);
   if (x && typeof x === 'object') return Object.values(x).some(hasNonFinite);
   return false;
@@ -133,6 +167,7 @@ function use(next, issues, extra = {}, drawn = null) {
 // keep: carry the current model over when only sampling fields change;
 // from: a stored checkpoint of this link's model to continue (reported as
 // restored, with the reason).
+/** @param {string} link @param {{keep?: boolean, from?: Uint8Array, reason?: string, ask?: number}} [opts] */
 function configure(link, { keep, from, reason, ask } = {}) {
   const parsed = lab.parseLink(link);
   const next = lab.create(parsed.link);
@@ -237,6 +272,7 @@ function postFigures(data, seconds, preview, early = false) {
   nextFiguresAt = performance.now() + Math.max(250, 8000 * seconds);
 }
 
+/** @param {Float32Array} losses @returns {WorkerOut} */
 function progress(losses) {
   return { type: 'progress', step: exp.step, total: exp.total, losses, stepsPerSec: rate, running };
 }
@@ -373,12 +409,12 @@ handlers.analyzeAside = ({ bytes, name, args }) => {
 
 // For the browser tests and the devtools console (a module's bindings are not
 // globals): the live module, experiment and module folder of this worker.
-self.flowlabWorker = { get lab() { return lab; }, get exp() { return exp; }, gen: GEN };
+scope.flowlabWorker = { get lab() { return lab; }, get exp() { return exp; }, gen: GEN };
 
 // The module loads as soon as this worker starts (the page's first message comes later).
-const ready = FlowLab.load({ base: new URL(GEN, self.location.href).href, threads: THREADS }).then((l) => { lab = l; mark('wasmReady'); });
+const ready = FlowLab.load({ base: new URL(GEN, scope.location.href).href, threads: THREADS }).then((l) => { lab = l; mark('wasmReady'); });
 ready.catch(() => {});  // reported at the first message
-self.onmessage = async (e) => {
+scope.onmessage = async (e) => {
   try {
     await ready;
     if (aborted) return;

@@ -1,3 +1,4 @@
+// @ts-check
 // A minimal zip writer: every file stored (no compression: SVG, CSV and
 // checkpoints are what they are, PNGs are compressed already), CRC-32 per
 // file, UTF-8 names. Enough for "download all"; `unzip -t` accepts it.

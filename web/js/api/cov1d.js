@@ -1,3 +1,4 @@
+// @ts-check
 // The 1D instantaneous change of variables (sheet 000 §2, core/cov1d.h).
 // Closed-form fields (linear, sine, split) have nothing to train: total = 0.
 // The learned field is fitted by flow matching between N(μ0, σ0²) and a
@@ -34,6 +35,7 @@ class Cov1dExperiment extends Experiment {
 }
 const grid = (lo, hi, m) => Float64Array.from({ length: m }, (_, i) => lo + ((hi - lo) * i) / (m - 1));
 
+/** @type {import('./base.js').Analyses<Cov1dExperiment>} */
 Cov1dExperiment.prototype.analyses = {
   // The four steps at one (z, Δz, δt), with q(·, t) and q(·, t + δt) on a
   // window around the interval for the figure.

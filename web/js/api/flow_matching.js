@@ -1,3 +1,4 @@
+// @ts-check
 // Flow-matching experiments (sheet 000 §3): CFM from N(0, I) to a 2D target.
 //   exp.sample(n?, opts)              → Float32Array [x, y, …] at t = 1 (fixed noise x0 of the seed)
 //   exp.trajectories(n, opts)         → Float32Array (steps+1) × n × 2, t = 0 first
@@ -55,6 +56,7 @@ class FlowMatchingExperiment extends Experiment {
   }
 
   // The live figure: samples at t = 1 (fewer points while training runs).
+  /** @param {{preview?: boolean, points?: number}} [opts] */
   figures({ preview = false, points } = {}) { return this.figuresOf(this.sample(this.figurePoints(preview, points))); }
   figurePoints(preview, points = PREVIEW_POINTS) { return preview ? Math.min(points, this.config.samples) : this.config.samples; }
   figuresOf(samples) {
@@ -89,6 +91,7 @@ class FlowMatchingExperiment extends Experiment {
     };
   }
 }
+/** @type {import('./base.js').Analyses<FlowMatchingExperiment>} */
 FlowMatchingExperiment.prototype.analyses = {
   // Lipman et al. 2022, Fig. 4: left, the density at t = 0, 1/3, 2/3, 1
   // (midpoint, 30 steps so the snapshots fall on those t exactly); right,

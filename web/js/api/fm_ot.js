@@ -1,3 +1,4 @@
+// @ts-check
 // Minibatch OT (sheet 000 §3(c)): independent CFM and OT-CFM trained side by
 // side from one link (core/fm_ot.h). which: 0 independent, 1 OT.
 //   exp.train(n)                       → OT-CFM losses of the n steps (both models step)
@@ -56,6 +57,7 @@ class FmOtExperiment extends Experiment {
     }, () => this.figuresOf([0, 1].map((w) => this.handle.sampleEnd(w))));
   }
 }
+/** @type {import('./base.js').Analyses<FmOtExperiment>} */
 FmOtExperiment.prototype.analyses = {
   // Both models: trajectories of nTraj points (midpoint, 20 steps), the
   // straightness of 500 paths (100 midpoint steps), and samples at

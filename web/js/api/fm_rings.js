@@ -1,3 +1,4 @@
+// @ts-check
 // Flow matching on the Olympic rings (sheet 003 §2), unconditional (fm-rings)
 // and class-conditional v(x, t, c) with a learned class embedding (fm-rings-cond).
 // Everything of FlowMatchingExperiment, plus:
@@ -72,6 +73,7 @@ class RingsExperiment extends Base {
     return { step: this.step, done: this.step >= this.config.steps, samples, cls: -1, ...this.classQuality(samples, -1), ...this.classesAsked(n, -1) };
   }
 }
+/** @type {import('./base.js').Analyses<RingsExperiment>} */
 RingsExperiment.prototype.analyses = {
   // Q2: 1000 samples of N(0, I) at t = 0, 0.2, …, 1 (50 steps of the config's solver).
   progression({ n = 1000 } = {}) {

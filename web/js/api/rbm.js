@@ -1,3 +1,4 @@
+// @ts-check
 // RBM experiment (sheet 000 §1): a binary RBM trained by CD-k / PCD.
 //   exp.figures()                       → { step, n, m, width, height, exact, eval, quality, llHistory, W, a, b, losses… }
 //   exp.setPatterns(rows)               → dataset 'drawn': the training patterns (flat 0/1, side² each); restarts
@@ -58,6 +59,7 @@ const visible = (exp, v) => {
   return Array.from(v, (x) => (x > 0.5 ? 1 : 0));
 };
 
+/** @type {import('./base.js').Analyses<RbmExperiment>} */
 RbmExperiment.prototype.analyses = {
   chains({ B = 16, sweeps = 1, reset = false, fromData = false } = {}) {
     const h = this.handle;

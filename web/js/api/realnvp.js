@@ -1,3 +1,4 @@
+// @ts-check
 // RealNVP on the Olympic rings (sheet 003 §1): affine couplings, exact log-det.
 //   exp.sample(n, seed, {layers})  → Float32Array n × 2 (layers: (L + 1) × n × 2, z first)
 //   exp.inverseLayers(points)      → Float32Array (L + 1) × n × 2, x first, z last
@@ -45,6 +46,7 @@ class RealNvpExperiment extends Experiment {
       samples: this.sample(preview ? 500 : 1000, 0) };
   }
 }
+/** @type {import('./base.js').Analyses<RealNvpExperiment>} */
 RealNvpExperiment.prototype.analyses = {
   // Q2: 1000 samples for each of three sampling seeds.
   seeds({ n = 1000, seeds = [0, 1, 2] } = {}) {

@@ -1,3 +1,4 @@
+// @ts-check
 // The report page (report.html#report=000 | 003): every question of a sheet in
 // its order, answered by figures and numbers of the student's runs. A run is
 // the link in this page's hash (`&<exercise>=<link>`), else the run this
@@ -39,14 +40,16 @@ window.flowlabReport = {
   notebookOf: (ex) => notebookOf(ex),
 };
 
-worker.onmessage = ({ data: msg }) => {
+worker.onmessage = (/** @type {MessageEvent<import('./worker.js').ReportOut>} */ { data: msg }) => {
   const r = runs[msg.ex];
   if (msg.type === 'error') {
     if (r) { r.status = 'error'; r.error = msg.message; }
     if (training === msg.ex) { training = null; next(); }
     return render(msg.ex);
   }
-  Object.assign(r, { link: msg.link, config: msg.config, step: msg.step, total: msg.total });
+  // A progress message carries no link or config: they stay the run's.
+  if (msg.type !== 'progress') Object.assign(r, { link: msg.link, config: msg.config });
+  Object.assign(r, { step: msg.step, total: msg.total });
   if (msg.type === 'state') {
     // A run with steps done (or nothing to train) is answered at once; a
     // fresh one may have been finished by this report before.
@@ -60,7 +63,7 @@ worker.onmessage = ({ data: msg }) => {
   } else if (msg.type === 'progress') {
     r.status = 'training';
     r.trainedHere = true;
-    const bar = document.querySelector(`[data-progress="${msg.ex}"]`);
+    const bar = /** @type {HTMLProgressElement | null} */ (document.querySelector(`[data-progress="${msg.ex}"]`));
     if (bar) { bar.max = msg.total; bar.value = msg.step; bar.nextSibling.textContent = ` ${msg.step} / ${msg.total}`; return; }
   } else if (msg.type === 'data') {
     Object.assign(r, { status: 'done', data: msg.data, checkpoint: msg.checkpoint, error: null });
@@ -202,7 +205,7 @@ function notebookOf(ex) {
 
 // Only the parts of one exercise redraw when its run changes.
 function render(ex) {
-  for (const node of document.querySelectorAll(`section.question[data-run="${ex}"]`)) {
+  for (const node of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll(`section.question[data-run="${ex}"]`))) {
     const q = sheet.sections.flatMap((s) => s.questions).find((x) => x.id === node.dataset.question);
     node.replaceWith(questionBlock(q));
   }
@@ -214,11 +217,13 @@ function render(ex) {
 async function start() {
   document.title = `flowlab report — ${sheet.title}`;
   $('title').textContent = sheet.title;
-  $('sheet').value = sheet.id;
-  $('sheet').addEventListener('change', () => { location.hash = `report=${$('sheet').value}`; location.reload(); });
+  const sheetChoice = /** @type {HTMLSelectElement} */ ($('sheet'));
+  sheetChoice.value = sheet.id;
+  sheetChoice.addEventListener('change', () => { location.hash = `report=${sheetChoice.value}`; location.reload(); });
   $('run-all').addEventListener('click', runAll);
   $('print').addEventListener('click', () => window.print());
-  const labRun = await (typeof store.load === 'function' ? store.load().catch(() => null) : null);
+  // The lab's newest stored run (js/store.js, the runs library): used for its exercise when the report's link names none.
+  const labRun = await store.list().then((l) => (l.length ? store.get(l[0].key) : null)).catch(() => null);
   const box = $('runs');
   for (const ex of sheet.runs) {
     runs[ex] = { status: 'opening', link: params.get(ex) || `v=1&ex=${ex}` };

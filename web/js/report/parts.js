@@ -1,3 +1,4 @@
+// @ts-check
 // Building blocks of the sheets' answers: MathML from a compact notation,
 // figure panels of the common kinds, CSV tables.
 import { timeColour, RING_COLOURS, RING_NAMES } from '../plot-rings.js';
@@ -139,6 +140,11 @@ export function lossPanel(series, { title = 'training loss', ylabel = 'loss', w 
 }
 
 // A point cloud in [−e, e]²: dots, or a 2D histogram when there are many.
+/**
+ * @param {ArrayLike<number>} pts
+ * @param {{title?: string, extent?: number, w?: number, h?: number, colourOf?: ((i: number) => string) | null,
+ *   squares?: boolean, compact?: boolean, r?: number, label?: string, layers?: object[]}} [opts]
+ */
 export function cloud(pts, { title = '', extent = 3, w = 175, h = 175, colourOf = null, squares = false, compact = true, r, label = 'x', layers = [] } = {}) {
   const base = pts.length / 2 > 4000 && !colourOf ? { kind: 'density', pts, bins: 100 } : { kind: 'points', pts, colourOf, r: r || (pts.length / 2 > 1500 ? 0.9 : 1.3) };
   return {

@@ -1,3 +1,4 @@
+// @ts-check
 // The report's finished runs, kept in this browser (IndexedDB) by their link:
 // a reload of the report finds them instead of training them again.
 const DB = 'flowlab-report';

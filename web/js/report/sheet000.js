@@ -1,3 +1,4 @@
+// @ts-check
 // Sheet 000: §1 RBM, §2 instantaneous change of variables (1D), §3 flow
 // matching. Each question: the sheet's words, its formulas, the run that
 // answers it and the answer built from that run's data.
@@ -220,7 +221,7 @@ export default {
                 panels: [fieldPanel(A, 'CFM v(x, 0)', BLUE, optimum), fieldPanel(B, 'OT-CFM v(x, 0)', RED, null)],
                 caption: 'The learned field at t = 0 at the seed\'s noise points in [−2, 2]² (arrows × 0.25; exact: one Euler step of length 1). CFM (blue) follows its optimum ' +
                   'E[x1] − x = −x (grey): every point heads for the origin. OT-CFM (red) points each x₀ towards the square it is transported to — not to the mean.',
-                csv: () => csv(['model', 'x', 'y', 'vx', 'vy'], [['cfm', A], ['ot', B]].flatMap(([k, F]) => xyRows(F.pts).map((p, i) => [k, ...p, F.vec[2 * i], F.vec[2 * i + 1]]))) } },
+                csv: () => csv(['model', 'x', 'y', 'vx', 'vy'], /** @type {[string, typeof A][]} */ ([['cfm', A], ['ot', B]]).flatMap(([k, F]) => xyRows(F.pts).map((p, i) => [k, ...p, F.vec[2 * i], F.vec[2 * i + 1]]))) } },
               { fig: { id: 'ot-paths', title: '§3(c) trajectories: CFM bends, OT-CFM goes straight', cols: 2,
                 panels: [pathPanel(cfm, `CFM: length ratio ${num(cfm.straightness.lengthRatio)}`), pathPanel(ot, `OT-CFM: length ratio ${num(ot.straightness.lengthRatio)}`)],
                 caption: `${c.nTraj} trajectories of each model from the same x(0) (midpoint, 20 steps), coloured by t (purple at 0, yellow-green at 1).`,

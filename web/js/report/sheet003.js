@@ -1,3 +1,4 @@
+// @ts-check
 // Sheet 003: §1 normalizing flows (RealNVP), §2 flow matching on the
 // Olympic rings (unconditional Q1–Q5, conditional Q1–Q3).
 import { m, num, csv, xyRows, lossPanel, cloud, range, gridRows, timeColour, RING_COLOURS, RING_NAMES } from './parts.js';

@@ -1,3 +1,4 @@
+// @ts-check
 // The report's worker: one experiment per exercise of a sheet, opened from a
 // link or a checkpoint, trained to the end of its run on request (in chunks,
 // reporting progress), and asked for everything its sheet's questions need.
@@ -11,7 +12,17 @@ const CHUNK_MS = 60;
 const exps = {};
 let lab = null;
 
-const post = (msg, transfer = []) => self.postMessage(msg, transfer);
+// The protocol above, for the checker.
+/**
+ * @typedef {{ex: string, link: string, config: Record<string, any>, step: number, total: number}} RunState
+ * @typedef {{type: 'state'} & RunState | {type: 'progress', ex: string, step: number, total: number}
+ *   | {type: 'data', data: unknown, checkpoint: Uint8Array} & RunState | {type: 'error', ex: string, message: string}} ReportOut
+ */
+// The lib is the page's DOM (one program with it): this module's global scope is a worker's.
+const scope = /** @type {WorkerSelf} */ (/** @type {unknown} */ (self));
+/** @param {ReportOut} msg @param {Transferable[]} [transfer] */
+const post = (msg, transfer = []) => scope.postMessage(msg, transfer);
+/** @param {string} ex @returns {RunState} */
 const state = (ex) => { const e = exps[ex]; return { ex, link: e.link, config: e.config, step: e.step, total: e.total }; };
 
 // An analysis that cannot run for these settings (say, an exact sum too
@@ -113,7 +124,7 @@ const handlers = {
 };
 
 let ready = null;
-self.onmessage = async (e) => {
+scope.onmessage = async (e) => {
   try {
     if (!ready) ready = FlowLab.load({ base: new URL('../../gen/', location.href).href }).then((l) => { lab = l; });
     await ready;

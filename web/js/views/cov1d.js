@@ -1,3 +1,4 @@
+// @ts-check
 // Sheet 000 §2: the instantaneous change of variables in 1D,
 // d ln q(z(t), t)/dt = −f′(z(t), t), from the four steps of the derivation to
 // particles carrying their density.

@@ -1,3 +1,4 @@
+// @ts-check
 // Sheet 000 §3(a): conditional flow matching from N(0, I) to the checkerboard.
 import { panel, csvText, analysisBar, table, row } from '../figures.js';
 import { drawSamples, drawLogDensity, Frame } from '../plot.js';

@@ -1,3 +1,4 @@
+// @ts-check
 // Sheet 000 §3(c): independent CFM and minibatch OT-CFM side by side.
 import { panel, table, csvText, analysisBar, row } from '../figures.js';
 import { drawSamples, Frame } from '../plot.js';

@@ -1,3 +1,4 @@
+// @ts-check
 // Sheet 003 §2, conditional: v(x, t, c) on [x, t, e_c] with a learned class embedding e_c.
 import { panel, csvText, analysisBar, row, table } from '../figures.js';
 import { drawRingPoints, drawTrajectories, drawBackdrop, drawMarkers, RING_COLOURS, RING_NAMES, xyCsv } from '../plot-rings.js';
@@ -18,7 +19,7 @@ export default {
     control.textContent = 'Q3: sample ring ';
     const select = document.createElement('select');
     select.name = 'ring-class';
-    for (const [v, t] of [[-1, 'all five (i mod 5)'], ...RING_NAMES.map((n, c) => [c, `${c}: ${n}`])]) {
+    for (const [v, t] of /** @type {[number, string][]} */ ([[-1, 'all five (i mod 5)'], ...RING_NAMES.map((n, c) => [c, `${c}: ${n}`])])) {
       const o = document.createElement('option');
       o.value = String(v);
       o.textContent = t;

@@ -1,3 +1,4 @@
+// @ts-check
 // Sheet 003 §2: flow matching from N(0, I) to the Olympic rings, Q1–Q5.
 import { panel, csvText, analysisBar, table, row } from '../figures.js';
 import { drawLogDensity } from '../plot.js';

@@ -1,3 +1,4 @@
+// @ts-check
 // Exercise views by id. Each view module exports {id, title, question, mount}.
 // mount(container, ctx) draws its panels and returns {figures(data),
 // analysis(name, data)}; ctx = {analyze(name, args), stat(name, text)}.

@@ -1,3 +1,4 @@
+// @ts-check
 // The RBM view's drawing grid (mouse and keyboard) and the mean-field
 // reconstruction of what is drawn; the 'drawn' data set is built here.
 import { panel, csvText, row, button } from '../figures.js';

@@ -1,3 +1,4 @@
+// @ts-check
 // The sheet's questions on the RBM: (a) couplings W = s·N(0, 1) against
 // independent units, (b) P(h|v) by enumeration against the product, (c) the
 // exact gradient against finite differences, CD-k and PCD.

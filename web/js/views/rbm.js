@@ -1,3 +1,4 @@
+// @ts-check
 // Sheet 000 §1: the restricted Boltzmann machine. Training curves (exact
 // log-likelihood when min(n, m) ≤ 20), the filters W, Gibbs chains, a drawing
 // grid for reconstruction / the 'drawn' data set, and the sheet's (a), (b), (c).

@@ -1,3 +1,4 @@
+// @ts-check
 // Sheet 003 §1: RealNVP (affine coupling layers) on the Olympic rings, Q1–Q5.
 import { panel, table, csvText, analysisBar, row } from '../figures.js';
 import { lineChart } from '../chart.js';
