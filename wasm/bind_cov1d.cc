@@ -14,18 +14,18 @@ using namespace flowlab;
 namespace {
 
 val derivation_object(const Derivation& d) {
-  return flowlab_bind::object({{"z", d.z}, {"dz", d.dz}, {"dt", d.dt}, {"t", d.t}, {"f", d.f}, {"df", d.df},
-      {"x", d.x}, {"xEnd", d.x_end}, {"dx", d.dx}, {"dxLinear", d.dx_linear},
-      {"massZ", d.mass_z}, {"massX", d.mass_x}, {"qZ", d.q_z}, {"qX", d.q_x},
-      {"ratioInterval", d.ratio_interval}, {"ratioLinear", d.ratio_linear}, {"ratioTrue", d.ratio_true},
-      {"rateInterval", d.rate_interval}, {"rateLinear", d.rate_linear}, {"rateTrue", d.rate_true},
-      {"target", d.target}, {"errInterval", d.err_interval}, {"errLinear", d.err_linear}, {"errTrue", d.err_true}});
+  return flowlab_bind::object("z", d.z, "dz", d.dz, "dt", d.dt, "t", d.t, "f", d.f, "df", d.df, "x", d.x, "xEnd",
+                              d.x_end, "dx", d.dx, "dxLinear", d.dx_linear, "massZ", d.mass_z, "massX", d.mass_x, "qZ",
+                              d.q_z, "qX", d.q_x, "ratioInterval", d.ratio_interval, "ratioLinear", d.ratio_linear,
+                              "ratioTrue", d.ratio_true, "rateInterval", d.rate_interval, "rateLinear", d.rate_linear,
+                              "rateTrue", d.rate_true, "target", d.target, "errInterval", d.err_interval, "errLinear",
+                              d.err_linear, "errTrue", d.err_true);
 }
 
 val particles_object(const Particles& p) {
-  return flowlab_bind::object({{"n", p.n}, {"snapshots", p.snapshots}, {"T", p.T}, {"times", flowlab_bind::to_js(p.times)},
-      {"z", flowlab_bind::to_js(p.z)}, {"logQ", flowlab_bind::to_js(p.log_q)}, {"logQExact", flowlab_bind::to_js(p.log_q_exact)},
-      {"maxAbsErr", p.max_abs_err}});
+  return flowlab_bind::object("n", p.n, "snapshots", p.snapshots, "T", p.T, "times", flowlab_bind::to_js(p.times), "z",
+                              flowlab_bind::to_js(p.z), "logQ", flowlab_bind::to_js(p.log_q), "logQExact",
+                              flowlab_bind::to_js(p.log_q_exact), "maxAbsErr", p.max_abs_err);
 }
 
 struct Cov1dHandle {
@@ -49,7 +49,7 @@ struct Cov1dHandle {
     const std::vector<double> z = convertJSArrayToNumberVector<double>(zs);
     std::vector<double> f(z.size()), df(z.size());
     c.eval(z.data(), int(z.size()), t, f.data(), df.data());
-    return flowlab_bind::object({{"f", flowlab_bind::to_js(f)}, {"df", flowlab_bind::to_js(df)}});
+    return flowlab_bind::object("f", flowlab_bind::to_js(f), "df", flowlab_bind::to_js(df));
   }
   // ln q(x, t) at the given points (analytic, or integrated back to t = 0).
   val log_q(val xs, double t) {

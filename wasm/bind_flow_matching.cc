@@ -67,8 +67,8 @@ struct FlowMatchingHandle {
   val round_trip(val points, int steps) {
     const std::vector<float> x = convertJSArrayToNumberVector<float>(points);
     const RoundTrip r = flowlab::round_trip(model, x.data(), int(x.size() / 2), std::clamp(steps, 1, 100000));
-    return flowlab_bind::object({{"back", flowlab_bind::to_js(r.back)}, {"x0", flowlab_bind::to_js(r.x0)},
-        {"errors", flowlab_bind::to_js(r.errors)}, {"mean", r.mean}});
+    return flowlab_bind::object("back", flowlab_bind::to_js(r.back), "x0", flowlab_bind::to_js(r.x0), "errors",
+                                flowlab_bind::to_js(r.errors), "mean", r.mean);
   }
   // v(x, t) at given points (flat x,y pairs).
   val velocity(val points, float t) {
@@ -80,10 +80,11 @@ struct FlowMatchingHandle {
   // Sheet 000 §3(b): v(x, 0) vs v*(x, 0) = E[x1] − x on an m × m grid.
   val field_at_zero(int m, double half, int n_data) {
     const FieldAtZero f = flowlab::field_at_zero(model, std::clamp(m, 2, 101), half, std::clamp(n_data, 1, 1 << 22));
-    return flowlab_bind::object({{"m", f.m}, {"x", flowlab_bind::to_js(f.x)}, {"v", flowlab_bind::to_js(f.v)},
-        {"vStar", flowlab_bind::to_js(f.v_star)}, {"meanX1", flowlab_bind::to_js({f.mean_x1[0], f.mean_x1[1]})},
-        {"meanExact", f.mean_exact}, {"excluded", f.excluded}, {"meanRelErr", f.mean_rel_err},
-        {"meanAbsErr", f.mean_abs_err}, {"meanStar", f.mean_star}, {"ratioOfMeans", f.ratio_of_means}});
+    return flowlab_bind::object("m", f.m, "x", flowlab_bind::to_js(f.x), "v", flowlab_bind::to_js(f.v), "vStar",
+                                flowlab_bind::to_js(f.v_star), "meanX1",
+                                flowlab_bind::to_js({f.mean_x1[0], f.mean_x1[1]}), "meanExact", f.mean_exact,
+                                "excluded", f.excluded, "meanRelErr", f.mean_rel_err, "meanAbsErr", f.mean_abs_err,
+                                "meanStar", f.mean_star, "ratioOfMeans", f.ratio_of_means);
   }
   // Checkerboard quality (core/quality.h): exact NLL on k × k cells per square
   // (ode_steps midpoint steps), KL gap to ln 32, fraction of `points` on the squares.
@@ -91,9 +92,9 @@ struct FlowMatchingHandle {
     const std::vector<float> x = convertJSArrayToNumberVector<float>(points);
     const CheckerboardQuality q =
         flowlab::checkerboard_quality(model, x.data(), int(x.size() / 2), std::clamp(k, 2, 64), std::clamp(ode_steps, 1, 1000));
-    return flowlab_bind::object({{"nll", q.nll}, {"optimum", q.optimum}, {"klGap", q.kl_gap},
-        {"onSquares", q.on_squares}, {"cells", q.cells}, {"odeSteps", q.ode_steps}, {"maxKl", kCheckerboardMaxKl},
-        {"minOnSquares", kCheckerboardMinOnSquares}, {"ok", q.ok}, {"advice", q.advice}});
+    return flowlab_bind::object("nll", q.nll, "optimum", q.optimum, "klGap", q.kl_gap, "onSquares", q.on_squares,
+                                "cells", q.cells, "odeSteps", q.ode_steps, "maxKl", kCheckerboardMaxKl, "minOnSquares",
+                                kCheckerboardMinOnSquares, "ok", q.ok, "advice", q.advice);
   }
   // Rings by class: accuracy of samples (flat x,y pairs) asked for class cls
   // (−1: i mod 5) against the data's own nearest-ring ceiling.
@@ -101,25 +102,25 @@ struct FlowMatchingHandle {
     const std::vector<float> x = convertJSArrayToNumberVector<float>(points);
     const std::vector<int> c = classes(int(x.size() / 2), cls);
     const RingsClassQuality q = rings_class_quality(model.rings(), x.data(), c.data(), int(c.size()));
-    return flowlab_bind::object({{"accuracy", q.accuracy}, {"ceiling", q.ceiling}, {"gap", q.gap},
-        {"maxGap", kRingsMaxAccuracyGap}, {"n", q.n}, {"ok", q.ok}, {"advice", q.advice}});
+    return flowlab_bind::object("accuracy", q.accuracy, "ceiling", q.ceiling, "gap", q.gap, "maxGap",
+                                kRingsMaxAccuracyGap, "n", q.n, "ok", q.ok, "advice", q.advice);
   }
   // Conditional rings: exact per-class W2 of n samples at nfe Euler steps to ring data (core/fm_ot.h).
   val class_w2(int nfe, int n) {
     const ClassW2 w = flowlab::class_w2(model, std::clamp(nfe, 1, 1000), std::clamp(n, 2, 2000));
-    return flowlab_bind::object({{"nfe", w.nfe}, {"mean", w.mean}, {"perClass", flowlab_bind::to_js(w.per_class)},
-        {"classes", flowlab_bind::to_js(w.classes)}});
+    return flowlab_bind::object("nfe", w.nfe, "mean", w.mean, "perClass", flowlab_bind::to_js(w.per_class), "classes",
+                                flowlab_bind::to_js(w.classes));
   }
   // Rings, unconditional: NLL of n fresh data points against their exact entropy (core/quality.h).
   val rings_quality(int n, int ode_steps) {
     const RingsNllQuality q = rings_nll_quality(model, std::clamp(n, 5, 100000), std::clamp(ode_steps, 1, 1000));
-    return flowlab_bind::object({{"nll", q.nll}, {"entropy", q.entropy}, {"gap", q.gap}, {"maxGap", kRingsMaxNllGap},
-        {"n", q.n}, {"odeSteps", q.ode_steps}, {"ok", q.ok}, {"advice", q.advice}});
+    return flowlab_bind::object("nll", q.nll, "entropy", q.entropy, "gap", q.gap, "maxGap", kRingsMaxNllGap, "n", q.n,
+                                "odeSteps", q.ode_steps, "ok", q.ok, "advice", q.advice);
   }
   // Your own points: the model's NLL of its first n training points (core/quality.h).
   val own_quality(int n, int ode_steps) {
     const OwnNllQuality q = own_nll_quality(model, std::clamp(n, 1, 100000), std::clamp(ode_steps, 1, 1000));
-    return flowlab_bind::object({{"nll", q.nll}, {"n", q.n}, {"odeSteps", q.ode_steps}});
+    return flowlab_bind::object("nll", q.nll, "n", q.n, "odeSteps", q.ode_steps);
   }
   bool own_data() const { return model.rings().own; }
   // ln p_1 of points (flat x,y pairs) by the instantaneous change of variables.
@@ -132,8 +133,8 @@ struct FlowMatchingHandle {
     const DensityGrid g = flowlab::density_grid(
         [this](const float* x, float t, int n, float* v, float* div) { model.velocity_div(x, t, n, nullptr, v, div); },
         std::clamp(m, 2, 300), lo, hi, std::clamp(steps, 1, 10000), Solver(solver));
-    return flowlab_bind::object({{"m", g.m}, {"lo", g.lo}, {"hi", g.hi}, {"logP", flowlab_bind::to_js(g.log_p)},
-        {"integral", g.integral}});
+    return flowlab_bind::object("m", g.m, "lo", g.lo, "hi", g.hi, "logP", flowlab_bind::to_js(g.log_p), "integral",
+                                g.integral);
   }
   // Olympic rings (seed 003 §2). Classes for n points: cls in 0..4 for all,
   // −1 for class i mod 5 (your own points: the class of point i mod N, so

@@ -60,13 +60,13 @@ struct FmOtHandle {
   }
   val straightness(int which, int n, int steps) {
     const Straightness s = flowlab::straightness(pair.model(which), std::clamp(n, 2, 2000), std::clamp(steps, 1, 1000));
-    return flowlab_bind::object({{"lengthRatio", s.length_ratio}, {"pathEnergy", s.path_energy}, {"w2sq", s.w2sq},
-        {"npe", s.npe}});
+    return flowlab_bind::object("lengthRatio", s.length_ratio, "pathEnergy", s.path_energy, "w2sq", s.w2sq, "npe",
+                                s.npe);
   }
   val quality(int which, int nfe, int n) {
     const Quality q = flowlab::quality(pair.model(which), std::clamp(nfe, 1, 1000), std::clamp(n, 2, 100000));
-    return flowlab_bind::object({{"nfe", q.nfe}, {"onSquares", q.on_squares}, {"sw2", q.sw2},
-        {"points", flowlab_bind::to_js(q.points)}});
+    return flowlab_bind::object("nfe", q.nfe, "onSquares", q.on_squares, "sw2", q.sw2, "points",
+                                flowlab_bind::to_js(q.points));
   }
 };
 
@@ -75,7 +75,7 @@ val assignment(val cost, int n) {
   const std::vector<double> C = convertJSArrayToNumberVector<double>(cost);
   if (n < 1 || C.size() != size_t(n) * n) return val::null();
   const Assignment a = solve_assignment(C, n);
-  return flowlab_bind::object({{"col", val::array(a.col)}, {"cost", a.cost}});
+  return flowlab_bind::object("col", val::array(a.col), "cost", a.cost);
 }
 
 // Benchmark (tests/bench): one minibatch-OT pairing of x0 and x1 (n points

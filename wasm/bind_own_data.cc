@@ -16,10 +16,10 @@ namespace {
 
 // {data, points, labels, n, linkable} of a valid set, or {error}.
 val result(const OwnData& d) {
-  return flowlab_bind::object({{"data", encode_own_data(d)}, {"points", flowlab_bind::to_js(d.x)},
-      {"labels", flowlab_bind::to_js(d.label)}, {"n", d.size()}, {"linkable", d.size() <= kOwnMaxLinkPoints}});
+  return flowlab_bind::object("data", encode_own_data(d), "points", flowlab_bind::to_js(d.x), "labels",
+                              flowlab_bind::to_js(d.label), "n", d.size(), "linkable", d.size() <= kOwnMaxLinkPoints);
 }
-val failure(const std::string& error) { return flowlab_bind::object({{"error", error}}); }
+val failure(const std::string& error) { return flowlab_bind::object("error", error); }
 
 // CSV text → the set, or the first problem naming its line and field.
 val own_data_csv(const std::string& text) {
@@ -49,8 +49,8 @@ val own_data_encode(val points, val labels) {
 }
 
 val own_data_bounds() {
-  return flowlab_bind::object({{"range", kOwnRange}, {"classes", kOwnClasses}, {"minPoints", kOwnMinPoints},
-      {"maxLinkPoints", kOwnMaxLinkPoints}, {"maxPoints", kOwnMaxPoints}});
+  return flowlab_bind::object("range", kOwnRange, "classes", kOwnClasses, "minPoints", kOwnMinPoints, "maxLinkPoints",
+                              kOwnMaxLinkPoints, "maxPoints", kOwnMaxPoints);
 }
 
 }  // namespace

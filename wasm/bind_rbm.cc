@@ -83,23 +83,23 @@ struct RbmHandle {
   val train_stats(int steps) {
     double s = 0, last = NAN;
     for (int i = 0; i < steps; ++i) s += (last = lab.train_step().recon_error);
-    return flowlab_bind::object({{"step", double(lab.step())}, {"recon", steps > 0 ? s / steps : NAN}, {"last", last}});
+    return flowlab_bind::object("step", double(lab.step()), "recon", steps > 0 ? s / steps : NAN, "last", last);
   }
   // {exact, logZ, llTrain, llTest, reconTrain, reconTest, feTrain, feTest, feGap};
   // NaN where a number does not exist (not exact, or no held-out set).
   val evaluate() {
     const RbmEval e = lab.evaluate();
-    return flowlab_bind::object({{"exact", e.exact}, {"logZ", e.log_Z}, {"llTrain", e.ll_train}, {"llTest", e.ll_test},
-        {"reconTrain", e.recon_train}, {"reconTest", e.recon_test}, {"feTrain", e.fe_train}, {"feTest", e.fe_test},
-        {"feGap", e.fe_gap}});
+    return flowlab_bind::object("exact", e.exact, "logZ", e.log_Z, "llTrain", e.ll_train, "llTest", e.ll_test,
+                                "reconTrain", e.recon_train, "reconTest", e.recon_test, "feTrain", e.fe_train, "feTest",
+                                e.fe_test, "feGap", e.fe_gap);
   }
   // Quality against −H(empirical) of the training patterns (core/quality.h).
   val quality() {
     const RbmQuality q = rbm_quality(lab);
-    return flowlab_bind::object({{"exact", q.exact}, {"judged", q.judged}, {"ll", q.exact ? q.ll : NAN},
-        {"best", q.best}, {"gap", q.exact ? q.gap : NAN}, {"maxGap", kRbmMaxGap}, {"peakLl", q.exact ? q.peak_ll : NAN},
-        {"peakStep", double(q.peak_step)}, {"weightDecay", lab.options().weight_decay}, {"ok", q.ok},
-        {"advice", q.advice}});
+    return flowlab_bind::object("exact", q.exact, "judged", q.judged, "ll", q.exact ? q.ll : NAN, "best", q.best, "gap",
+                                q.exact ? q.gap : NAN, "maxGap", kRbmMaxGap, "peakLl", q.exact ? q.peak_ll : NAN,
+                                "peakStep", double(q.peak_step), "weightDecay", lab.options().weight_decay, "ok", q.ok,
+                                "advice", q.advice);
   }
   // Exact average log-likelihood of given rows (flat, n per row), NaN if not exact.
   double log_likelihood(val rows) {
@@ -151,12 +151,13 @@ struct RbmHandle {
     Rng dir(uint64_t(seed), kStreamEval), rng(uint64_t(seed), kStreamSample);
     for (auto& w : r.W) w = float(coupling * (use_model_w ? double(w) : double(dir.normal())));
     const CouplingStats c = flowlab::coupling_stats(r, chains, burn_in, sweeps, rng);
-    return flowlab_bind::object({{"meanV", flowlab_bind::to_js(c.mean_v)}, {"meanH", flowlab_bind::to_js(c.mean_h)},
-        {"sigmaA", flowlab_bind::to_js(c.sigma_a)}, {"sigmaB", flowlab_bind::to_js(c.sigma_b)}, {"corr", flowlab_bind::to_js(c.corr)},
-        {"exactMeanV", flowlab_bind::to_js(c.exact_mean_v)}, {"exactMeanH", flowlab_bind::to_js(c.exact_mean_h)},
-        {"exactCorr", flowlab_bind::to_js(c.exact_corr)}, {"maxErrV", c.max_err_v}, {"maxErrH", c.max_err_h},
-        {"maxErrExact", c.max_err_exact}, {"meanAbsCorr", c.mean_abs_corr}, {"exactMeanAbsCorr", c.exact_mean_abs_corr},
-        {"samples", double(c.samples)}});
+    return flowlab_bind::object("meanV", flowlab_bind::to_js(c.mean_v), "meanH", flowlab_bind::to_js(c.mean_h),
+                                "sigmaA", flowlab_bind::to_js(c.sigma_a), "sigmaB", flowlab_bind::to_js(c.sigma_b),
+                                "corr", flowlab_bind::to_js(c.corr), "exactMeanV", flowlab_bind::to_js(c.exact_mean_v),
+                                "exactMeanH", flowlab_bind::to_js(c.exact_mean_h), "exactCorr",
+                                flowlab_bind::to_js(c.exact_corr), "maxErrV", c.max_err_v, "maxErrH", c.max_err_h,
+                                "maxErrExact", c.max_err_exact, "meanAbsCorr", c.mean_abs_corr, "exactMeanAbsCorr",
+                                c.exact_mean_abs_corr, "samples", double(c.samples));
   }
   // (b) P(h | v) by enumeration vs the product of σ(b_j + (vᵀW)_j); arrays
   // indexed by the integer with bit j = h_j (empty when m > 20).
@@ -164,8 +165,9 @@ struct RbmHandle {
     std::vector<float> x = convertJSArrayToNumberVector<float>(v);
     x.resize(n(), 0.0f);
     const ConditionalCheck c = flowlab::conditional_check(lab.model(), x.data());
-    return flowlab_bind::object({{"pEnum", flowlab_bind::to_js(c.p_enum)}, {"pProduct", flowlab_bind::to_js(c.p_product)},
-        {"pHidden", flowlab_bind::to_js(c.p_hidden)}, {"maxAbsDiff", c.max_abs_diff}, {"sumEnum", c.sum_enum}});
+    return flowlab_bind::object("pEnum", flowlab_bind::to_js(c.p_enum), "pProduct", flowlab_bind::to_js(c.p_product),
+                                "pHidden", flowlab_bind::to_js(c.p_hidden), "maxAbsDiff", c.max_abs_diff, "sumEnum",
+                                c.sum_enum);
   }
   // (c) ∂L/∂W over the training data: exact, finite differences (step eps),
   // CD-k for each k in ks, PCD; arrays n × m. Refused (null) unless

@@ -80,7 +80,7 @@ struct RealNvpHandle {
   bool own_data() const { return model.own(); }
   val own_quality(int n) {
     const RealNvpOwnNll q = own_nll_quality(model, std::clamp(n, 1, 100000));
-    return flowlab_bind::object({{"nll", q.nll}, {"valNll", q.val_nll}, {"n", q.n}, {"nVal", q.n_val}});
+    return flowlab_bind::object("nll", q.nll, "valNll", q.val_nll, "n", q.n, "nVal", q.n_val);
   }
   // The data's entropy (the floor of the validation NLL) and the exact ln p of
   // the data's distribution at n points (flat x, y; −inf off the rings).

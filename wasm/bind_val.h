@@ -27,18 +27,18 @@ emscripten::val to_js(std::initializer_list<T> v) {
   return to_js(v.begin(), v.size());
 }
 
-// One property of object(): a name and any value val takes.
-struct Field {
-  const char* name;
-  emscripten::val value;
-  template <class T>
-  Field(const char* n, T&& v) : name(n), value(std::forward<T>(v)) {}
-};
-
-// A JS object with these properties, in this order.
-inline emscripten::val object(std::initializer_list<Field> fields) {
+// A JS object of name, value pairs, in this order: object("n", 3, "ok", true).
+inline void set_fields(emscripten::val&) {}
+template <class T, class... Rest>
+void set_fields(emscripten::val& o, const char* name, T&& value, Rest&&... rest) {
+  o.set(name, emscripten::val(std::forward<T>(value)));
+  set_fields(o, std::forward<Rest>(rest)...);
+}
+template <class... A>
+emscripten::val object(A&&... fields) {
+  static_assert(sizeof...(A) % 2 == 0, "object(name, value, name, value, ...)");
   emscripten::val o = emscripten::val::object();
-  for (const Field& f : fields) o.set(f.name, f.value);
+  set_fields(o, std::forward<A>(fields)...);
   return o;
 }
 
@@ -50,10 +50,24 @@ inline std::vector<std::string> js_names(const char* text) {
   std::vector<std::string> names(1);
   bool up = false;
   for (const char* c = text; *c; ++c) {
-    if (*c == ',') names.emplace_back(), up = false;
-    else if (*c == ':' || *c == '&' || *c == ' ') { if (*c == ':') names.back().clear(); }
-    else if (*c == '_') up = true;
-    else names.back() += up ? char(std::toupper(static_cast<unsigned char>(*c))) : *c, up = false;
+    switch (*c) {
+      case ',':
+        names.emplace_back();
+        up = false;
+        break;
+      case ':':  // "&H::name": the class goes
+        names.back().clear();
+        break;
+      case '&':
+      case ' ':
+        break;
+      case '_':
+        up = true;
+        break;
+      default:
+        names.back() += up ? char(std::toupper(static_cast<unsigned char>(*c))) : *c;
+        up = false;
+    }
   }
   return names;
 }
