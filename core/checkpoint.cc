@@ -166,8 +166,9 @@ bool CheckpointReader::parse(const std::string& data, std::string* error) {
     uint32_t stored = 0;
     std::memcpy(&stored, data.data() + data.size() - trailer, 4);
     if (crc32c(data.data(), data.size() - trailer) != stored) {
-      *error = "the file is damaged: its checksum does not match its contents (it was changed or cut short after "
-               "it was saved)";
+      *error =
+          "the file is damaged: its checksum does not match its contents (it was changed or cut short after "
+          "it was saved)";
       if (!table_error.empty()) *error += "; also, " + table_error;
       sections_.clear();
       return false;
@@ -182,8 +183,7 @@ bool CheckpointReader::parse(const std::string& data, std::string* error) {
   return true;
 }
 
-bool CheckpointReader::open(const std::string& data, const std::string& kind, const char* what,
-                            std::string* error) {
+bool CheckpointReader::open(const std::string& data, const std::string& kind, const char* what, std::string* error) {
   std::string link, k;
   if (!parse(data, error) || !bytes("link", &link, error) || !bytes("kind", &k, error)) return false;
   if (link.empty()) {
@@ -230,14 +230,15 @@ bool CheckpointReader::f32(const std::string& name, std::vector<float>* out, siz
   const Section* s;
   if (!get(name, 1, expected, &s, error)) return false;
   copy_numbers(s->count, s->payload, out);
-  return every_value(name, *out, [](float x) { return std::isfinite(x); }, "NaN or Inf", "", error);
+  return every_value(
+      name, *out, [](float x) { return std::isfinite(x); }, "NaN or Inf", "", error);
 }
 
 bool CheckpointReader::f32_nonneg(const std::string& name, std::vector<float>* out, size_t expected,
                                   std::string* error) const {
-  return f32(name, out, expected, error) &&
-         every_value(name, *out, [](float x) { return !(x < 0); }, "a negative value",
-                     "; these are squared gradients and must be ≥ 0", error);
+  return f32(name, out, expected, error) && every_value(
+                                                name, *out, [](float x) { return !(x < 0); }, "a negative value",
+                                                "; these are squared gradients and must be ≥ 0", error);
 }
 
 bool CheckpointReader::u64(const std::string& name, std::vector<uint64_t>* out, size_t expected,
@@ -261,7 +262,7 @@ bool check_rng_state(const uint64_t* w, const char* what, std::string* error) {
   float spare;
   const uint32_t bits = uint32_t(w[4]);
   std::memcpy(&spare, &bits, 4);
-  const char* why = (w[0] | w[1] | w[2] | w[3]) == 0 ? "all zero, a state the generator never leaves"
+  const char* why = (w[0] | w[1] | w[2] | w[3]) == 0      ? "all zero, a state the generator never leaves"
                     : w[4] >> 32 || !std::isfinite(spare) ? "its cached normal draw is not a finite number"
                     : w[5] > 1                            ? "its cached-draw flag is neither 0 nor 1"
                                                           : nullptr;

@@ -46,9 +46,9 @@ struct Config {
   double rbm_side = 4;
   double rbm_n_train = 100, rbm_n_test = 100;
   double rbm_flip = 0.05;
-  double rbm_m = 16;         // hidden units
-  double rbm_k = 20;         // Gibbs sweeps per update
-  double rbm_sampler = 0;    // 0 CD-k, 1 persistent CD
+  double rbm_m = 16;       // hidden units
+  double rbm_k = 20;       // Gibbs sweeps per update
+  double rbm_sampler = 0;  // 0 CD-k, 1 persistent CD
   double rbm_batch = 30;
   double rbm_lr = 0.3, rbm_momentum = 0.5, rbm_weight_decay = 1e-3;
   double rbm_steps = 15000;
@@ -81,8 +81,8 @@ struct FieldSpec {
   double lo, hi;
   bool integer;
   std::vector<std::string> choices;  // non-empty for enumerations
-  const char* group;      // where the page shows it: model, training, sampling, data
-  const char* exercises;  // space-separated exercise ids using it; "" = all
+  const char* group;                 // where the page shows it: model, training, sampling, data
+  const char* exercises;             // space-separated exercise ids using it; "" = all
   bool used_by(const std::string& exercise) const;
 };
 

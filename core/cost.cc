@@ -91,7 +91,8 @@ std::vector<std::pair<std::string, Work>> analyses_of(const Config& c, const Ana
       add("density", jvp_grid(arg(a, "m", 81), 2 * arg(a, "steps", 10)));
       add("field0", forward(net, arg(a, "m", 11) * arg(a, "m", 11)));
       const double k = arg(a, "k", 16);
-      add("quality", seq(sampling(net, c.samples, c.ode_steps, c.solver), jvp_grid(std::sqrt(32) * k, arg(a, "steps", 40))));
+      add("quality",
+          seq(sampling(net, c.samples, c.ode_steps, c.solver), jvp_grid(std::sqrt(32) * k, arg(a, "steps", 40))));
     } else if (ex == "fm-ot") {
       add("compare", 2 * seq(seq(sampling(net, arg(a, "nTraj", 200), 20, 1, 20), sampling(net, 500, 100, 1)),
                              sampling(net, arg(a, "nQuality", 3000), 15, 0)));
@@ -136,12 +137,14 @@ std::vector<std::pair<std::string, Work>> analyses_of(const Config& c, const Ana
     const double chain_sweeps = arg(a, "ksSum", 26) + arg(a, "pcdBurnIn", 100) + arg(a, "pcdSweeps", 20);
     add("gradient", {4 * states_nm + 5e8 + arg(a, "samples", 2000) * chain_sweeps * sweep, 8 * n * m * 3});
     add("conditional", {std::ldexp(1.0, int(std::min(m, 60.0))) * 4 * n * m, 0});  // P(h | v) by enumeration
-    add("patterns", {rbm_exact(n, m) + arg(a, "rows", n) * 2 * m, 4 * arg(a, "rows", n)});  // rows: flat 0/1, n a pattern
+    add("patterns",
+        {rbm_exact(n, m) + arg(a, "rows", n) * 2 * m, 4 * arg(a, "rows", n)});  // rows: flat 0/1, n a pattern
   } else if (ex == "cov1d") {
     const Net net = mlp(2, c.cov_hidden, c.cov_depth, 1);
     const bool learned = c.cov_field == 3;
     const double n = arg(a, "n", 4000), steps = arg(a, "steps", 100);
-    add("particles", learned ? 16 * steps * forward(net, n) : Work{n * steps * 40, 8 * n * (arg(a, "snapshots", 4) + 2)});
+    add("particles",
+        learned ? 16 * steps * forward(net, n) : Work{n * steps * 40, 8 * n * (arg(a, "snapshots", 4) + 2)});
     // ln q on m grid points (the learned field: each integrated back to t = 0, ~100 steps).
     const double m = arg(a, "m", learned ? 81 : 241);
     add("derivation", learned ? 2 * 16 * 100 * forward(net, m) : Work{2 * m * 100, 8 * m});
@@ -176,8 +179,7 @@ LinkCost link_cost(const Config& c) {
   } else if (ex == "rbm") {
     const double n = rbm_visible(c), m = c.rbm_m, sweep = 4 * n * m + 60 * (n + m);
     k.model_bytes = 4 * (3 * n * m + 2 * (n + m) + c.rbm_batch * (n + m) + (c.rbm_n_train + c.rbm_n_test) * n);
-    k.step = {c.rbm_batch * (c.rbm_k * sweep + 2 * n * m) + rbm_exact(n, m) + 2 * n * m,
-              4 * c.rbm_batch * 3 * (n + m)};
+    k.step = {c.rbm_batch * (c.rbm_k * sweep + 2 * n * m) + rbm_exact(n, m) + 2 * n * m, 4 * c.rbm_batch * 3 * (n + m)};
     k.figures = {rbm_exact(n, m) + (c.rbm_n_train + c.rbm_n_test) * 2 * n * m, 4 * n * m};
   } else if (ex == "cov1d") {
     const Net net = mlp(2, c.cov_hidden, c.cov_depth, 1);
@@ -213,8 +215,9 @@ const char* link_name(const Config& c, Member m) {
 std::string gflop(double flops) {
   char s[96];
   const double g = flops / 1e9, sec = flops / kFlopsPerSecond;
-  std::snprintf(s, sizeof s, g >= 10 ? "%.0f GFLOP (≈ %.0f s at %.3g GFLOP/s)" : "%.2g GFLOP (≈ %.2g s at %.3g GFLOP/s)", g,
-                sec, kFlopsPerSecond / 1e9);
+  std::snprintf(s, sizeof s,
+                g >= 10 ? "%.0f GFLOP (≈ %.0f s at %.3g GFLOP/s)" : "%.2g GFLOP (≈ %.2g s at %.3g GFLOP/s)", g, sec,
+                kFlopsPerSecond / 1e9);
   return s;
 }
 std::string budget(double flops) { return std::to_string(int(std::lround(flops / 1e9))) + " GFLOP"; }
@@ -252,8 +255,10 @@ void lower(Config& c, const std::vector<Lower>& plan, Fits fits, const std::stri
       v = lo;
     }
     auto it = std::find_if(out->begin(), out->end(), [&](const Lowered& l) { return l.field == step.field; });
-    if (it == out->end()) out->push_back({step.field, was, why});
-    else if (it->why.find(why) == std::string::npos) it->why += "; " + why;
+    if (it == out->end())
+      out->push_back({step.field, was, why});
+    else if (it->why.find(why) == std::string::npos)
+      it->why += "; " + why;
     if (floor_fits) return;
   }
 }
@@ -269,8 +274,10 @@ void limit_work(Config& c, std::vector<ParseIssue>* issues) {
     step = {{batch, 64}, {&Config::hidden, 64}, {batch, 2}};
     figures = {{&Config::samples, 1000}, {&Config::ode_steps, 4}, {&Config::samples, 100}, {&Config::ode_steps, 1}};
   } else if (ex == "realnvp") {
-    memory = {{&Config::nvp_batch, 64}, {&Config::nvp_hidden, 32}, {&Config::nvp_layers, 4}, {&Config::nvp_rings_n, 1000}};
-    step = {{&Config::nvp_batch, 64}, {&Config::nvp_hidden, 32}, {&Config::nvp_layers, 4}, {&Config::nvp_rings_n, 1000}};
+    memory = {
+        {&Config::nvp_batch, 64}, {&Config::nvp_hidden, 32}, {&Config::nvp_layers, 4}, {&Config::nvp_rings_n, 1000}};
+    step = {
+        {&Config::nvp_batch, 64}, {&Config::nvp_hidden, 32}, {&Config::nvp_layers, 4}, {&Config::nvp_rings_n, 1000}};
   } else if (ex == "rbm") {
     step = {{&Config::rbm_batch, 16}, {&Config::rbm_k, 1}, {&Config::rbm_m, 16}, {&Config::rbm_batch, 1}};
     figures = {{&Config::rbm_n_test, 0}, {&Config::rbm_n_train, 10}};
@@ -282,16 +289,18 @@ void limit_work(Config& c, std::vector<ParseIssue>* issues) {
     return k.model_bytes + w;
   };
   std::vector<Lowered> lowered;
-  lower(c, memory, [&](const Config& x) { return peak(link_cost(x)) <= kMemoryBytes; },
-        "the model and its workspace would need " + megabytes(peak(link_cost(c))) + " (budget " +
-            megabytes(kMemoryBytes) + ")",
-        &lowered);
-  lower(c, step, [](const Config& x) { return link_cost(x).step.flops <= kCallFlops; },
-        "one training step would take " + gflop(link_cost(c).step.flops) + " (budget " + budget(kCallFlops) + ")",
-        &lowered);
-  lower(c, figures, [](const Config& x) { return link_cost(x).figures.flops <= kCallFlops; },
-        "the figures would take " + gflop(link_cost(c).figures.flops) + " (budget " + budget(kCallFlops) + ")",
-        &lowered);
+  lower(
+      c, memory, [&](const Config& x) { return peak(link_cost(x)) <= kMemoryBytes; },
+      "the model and its workspace would need " + megabytes(peak(link_cost(c))) + " (budget " +
+          megabytes(kMemoryBytes) + ")",
+      &lowered);
+  lower(
+      c, step, [](const Config& x) { return link_cost(x).step.flops <= kCallFlops; },
+      "one training step would take " + gflop(link_cost(c).step.flops) + " (budget " + budget(kCallFlops) + ")",
+      &lowered);
+  lower(
+      c, figures, [](const Config& x) { return link_cost(x).figures.flops <= kCallFlops; },
+      "the figures would take " + gflop(link_cost(c).figures.flops) + " (budget " + budget(kCallFlops) + ")", &lowered);
   for (const Lowered& l : lowered) {
     char change[80];
     std::snprintf(change, sizeof change, "; lowered from %g to %g", l.was, c.*(l.field));
@@ -305,10 +314,14 @@ std::string analysis_refusal(const Config& c, const std::string& name, const Ana
   if (w.flops <= kAnalysisFlops && k.model_bytes + w.bytes <= kMemoryBytes) return "";
   const std::string& ex = exercise_of(c);
   std::string fields;
-  if (is_fm(ex)) fields = name == "fig4" || name == "classSamples" ? "samples, hidden or depth" : "hidden or depth";
-  else if (ex == "realnvp") fields = "layers, hidden or depth";
-  else if (ex == "rbm") fields = "m (hidden units)";
-  else fields = "hidden or depth";
+  if (is_fm(ex))
+    fields = name == "fig4" || name == "classSamples" ? "samples, hidden or depth" : "hidden or depth";
+  else if (ex == "realnvp")
+    fields = "layers, hidden or depth";
+  else if (ex == "rbm")
+    fields = "m (hidden units)";
+  else
+    fields = "hidden or depth";
   // The arguments that were given and raise the work above the defaults' are named first.
   const Work plain = analysis_cost(c, name, {});
   std::string given, names;
@@ -328,7 +341,8 @@ std::string analysis_refusal(const Config& c, const std::string& name, const Ana
   }
   std::string what = "the analysis '" + name + "'";
   if (count) what += " with " + given;
-  const std::string lower = count ? (count > 1 ? "its arguments " : "its argument ") + names + " or the link's " + fields : fields;
+  const std::string lower =
+      count ? (count > 1 ? "its arguments " : "its argument ") + names + " or the link's " + fields : fields;
   return what + " would take " + gflop(w.flops) + " and " + megabytes(k.model_bytes + w.bytes) + " (budget " +
          budget(kAnalysisFlops) + ", " + megabytes(kMemoryBytes) + "): lower " + lower + " to run it";
 }

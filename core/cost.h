@@ -58,9 +58,9 @@ struct Work {
 };
 
 struct LinkCost {
-  double model_bytes = 0;  // parameters, optimiser state, data sets, chains
-  Work step;               // one training step
-  Work figures;            // the full figures drawn after every change
+  double model_bytes = 0;                              // parameters, optimiser state, data sets, chains
+  Work step;                                           // one training step
+  Work figures;                                        // the full figures drawn after every change
   std::vector<std::pair<std::string, Work>> analyses;  // each analysis with its default arguments
 };
 

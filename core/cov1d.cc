@@ -65,8 +65,8 @@ struct Joint {
 // steps of Euler (solver 0) or RK4 (any other). snap(k, t) is called after
 // step k (and with k = 0 before the first step).
 template <class Snap>
-void integrate_joint(const Cov1d& c, std::vector<double>& z, std::vector<double>& L, double t0, double t1,
-                     int steps, int solver, Snap snap) {
+void integrate_joint(const Cov1d& c, std::vector<double>& z, std::vector<double>& L, double t0, double t1, int steps,
+                     int solver, Snap snap) {
   Joint j(c, z, L);
   snap(0, t0);
   fixed_steps(t0, t1, steps, 0, steps, [&](int s, double t, double h) {

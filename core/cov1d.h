@@ -35,23 +35,23 @@ class RunFile;
 enum class Field1D { Linear = 0, Sine = 1, Split = 2, Learned = 3 };
 
 struct Cov1dOptions {
-  int field = 0;              // Field1D: 0 linear, 1 sine, 2 split, 3 learned
-  double lambda = 1.0;        // linear: f = −λz, [−5, 5]
-  double alpha = 1.0;         // sine: f = α sin(ωz), [−5, 5]
-  double omega = 1.0;         // sine frequency, [0.1, 10]
-  double beta = 1.0;          // split: f = β(z − z³), [−5, 5]
-  double mu0 = 0.0;           // start density N(μ0, σ0²) at t = 0, [−5, 5]
-  double sigma0 = 1.0;        // (0.05, 5]
+  int field = 0;        // Field1D: 0 linear, 1 sine, 2 split, 3 learned
+  double lambda = 1.0;  // linear: f = −λz, [−5, 5]
+  double alpha = 1.0;   // sine: f = α sin(ωz), [−5, 5]
+  double omega = 1.0;   // sine frequency, [0.1, 10]
+  double beta = 1.0;    // split: f = β(z − z³), [−5, 5]
+  double mu0 = 0.0;     // start density N(μ0, σ0²) at t = 0, [−5, 5]
+  double sigma0 = 1.0;  // (0.05, 5]
   // Learned field: flow matching from N(μ0, σ0²) (t = 0) to the mixture
   // w1 N(m1, s²) + (1 − w1) N(m2, s²) (t = 1).
-  double target_m1 = -2.0;    // [−5, 5]
-  double target_m2 = 2.0;     // [−5, 5]
-  double target_s = 0.5;      // (0.05, 3]
-  double target_w1 = 0.5;     // (0, 1)
-  int hidden = 64;            // MLP width, [4, 512]
-  int depth = 2;              // hidden layers, [1, 4]
-  float lr = 2e-3f;           // Adam, (0, 0.1]
-  int batch = 256;            // [16, 4096]
+  double target_m1 = -2.0;  // [−5, 5]
+  double target_m2 = 2.0;   // [−5, 5]
+  double target_s = 0.5;    // (0.05, 3]
+  double target_w1 = 0.5;   // (0, 1)
+  int hidden = 64;          // MLP width, [4, 512]
+  int depth = 2;            // hidden layers, [1, 4]
+  float lr = 2e-3f;         // Adam, (0, 0.1]
+  int batch = 256;          // [16, 4096]
   uint64_t seed = 0;
 };
 
@@ -65,18 +65,18 @@ Cov1dOptions cov1d_options(const Config& c);
 // backwards along the trajectory for the learned field).
 struct Derivation {
   double z, dz, dt, t;
-  double f, df;                 // f(z, t), f′(z, t)
-  double x, x_end, dx;          // x = z + f(z)δt, x_end = (z + Δz) + f(z + Δz)δt, Δx = x_end − x
-  double dx_linear;             // Δz (1 + f′(z) δt)                          (step 3)
-  double mass_z, mass_x;        // ∫ q(·, t) over [z, z+Δz]; ∫ q(·, t+δt) over [x, x+Δx]   (step 1)
-  double q_z, q_x;              // q(z, t), q(x, t + δt)
-  double ratio_interval;        // Δz / Δx          ≈ q(x, t+δt) / q(z, t)
-  double ratio_linear;          // 1 / (1 + f′δt)
-  double ratio_true;            // q(x, t+δt) / q(z, t)
-  double rate_interval;         // ln(Δz/Δx) / δt                             (step 4, finite Δz)
-  double rate_linear;           // −ln(1 + f′δt) / δt                         (step 4, Δz → 0)
-  double rate_true;             // (ln q(x, t+δt) − ln q(z, t)) / δt
-  double target;                // −f′(z)
+  double f, df;           // f(z, t), f′(z, t)
+  double x, x_end, dx;    // x = z + f(z)δt, x_end = (z + Δz) + f(z + Δz)δt, Δx = x_end − x
+  double dx_linear;       // Δz (1 + f′(z) δt)                          (step 3)
+  double mass_z, mass_x;  // ∫ q(·, t) over [z, z+Δz]; ∫ q(·, t+δt) over [x, x+Δx]   (step 1)
+  double q_z, q_x;        // q(z, t), q(x, t + δt)
+  double ratio_interval;  // Δz / Δx          ≈ q(x, t+δt) / q(z, t)
+  double ratio_linear;    // 1 / (1 + f′δt)
+  double ratio_true;      // q(x, t+δt) / q(z, t)
+  double rate_interval;   // ln(Δz/Δx) / δt                             (step 4, finite Δz)
+  double rate_linear;     // −ln(1 + f′δt) / δt                         (step 4, Δz → 0)
+  double rate_true;       // (ln q(x, t+δt) − ln q(z, t)) / δt
+  double target;          // −f′(z)
   double err_interval, err_linear, err_true;  // |rate − target|
 };
 
@@ -166,7 +166,6 @@ std::array<double, 2> histogram_window(std::vector<double> x);
 double l1_distance(const std::vector<double>& h, const std::vector<double>& q, double width);
 
 // Density histogram of x over [lo, hi) in `bins` bins (counts / (n · width)).
-std::vector<double> histogram(const std::vector<double>& x, size_t offset, size_t n, double lo, double hi,
-                              int bins);
+std::vector<double> histogram(const std::vector<double>& x, size_t offset, size_t n, double lo, double hi, int bins);
 
 }  // namespace flowlab

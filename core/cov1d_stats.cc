@@ -36,8 +36,7 @@ double l1_distance(const std::vector<double>& h, const std::vector<double>& q, d
   return s * width;
 }
 
-std::vector<double> histogram(const std::vector<double>& x, size_t offset, size_t n, double lo, double hi,
-                              int bins) {
+std::vector<double> histogram(const std::vector<double>& x, size_t offset, size_t n, double lo, double hi, int bins) {
   std::vector<double> h(std::max(1, bins), 0.0);
   const double w = (hi - lo) / h.size();
   for (size_t i = offset; i < offset + n && i < x.size(); ++i) {

@@ -5,17 +5,15 @@
 #include <limits>
 
 #include "cfm.h"
-#include "run_file.h"
 #include "datasets.h"
 #include "loglik.h"
 #include "ot.h"
 #include "own_data.h"
+#include "run_file.h"
 
 namespace flowlab {
 
-std::vector<int> hidden_dims(const Config& c) {
-  return std::vector<int>(size_t(c.depth), c.i(&Config::hidden));
-}
+std::vector<int> hidden_dims(const Config& c) { return std::vector<int>(size_t(c.depth), c.i(&Config::hidden)); }
 
 FlowMatching::FlowMatching(const Config& c)
     : FlowMatching(hidden_dims(c), float(c.lr), c.i(&Config::batch), uint64_t(c.seed),
@@ -51,8 +49,7 @@ void FlowMatching::use_rings(Rings data, int embed) {
   emb_.init(Rings::kClasses, embed, init);  // from the init stream after θ
 }
 
-FlowMatching::FlowMatching(std::vector<int> hidden, float lr, int batch, uint64_t seed,
-                           Sampler draw_x1)
+FlowMatching::FlowMatching(std::vector<int> hidden, float lr, int batch, uint64_t seed, Sampler draw_x1)
     : lr_(lr), batch_(batch), seed_(seed), draw_x1_(std::move(draw_x1)), ts_(seed, kStreamTrain) {
   std::vector<int> dims = {3};
   dims.insert(dims.end(), hidden.begin(), hidden.end());
@@ -68,7 +65,10 @@ float FlowMatching::train_step() {
   x0_.resize(2 * size_t(n));
   x1_.resize(2 * size_t(n));
   t_.resize(n);
-  if (rings_.size()) draw_rings(n); else draw_x1_(ts_.rng, n, x1_.data());
+  if (rings_.size())
+    draw_rings(n);
+  else
+    draw_x1_(ts_.rng, n, x1_.data());
   sample_normal(ts_.rng, n, x0_.data());
   for (int i = 0; i < n; ++i) t_[i] = ts_.rng.uniform();
   if (ot_by_class_ && emb_.on()) {  // within each class k: the rows of class k among themselves
@@ -180,14 +180,15 @@ void FlowMatching::velocity_div(const float* x, float t, int n, const int* c, fl
 }
 
 std::vector<double> FlowMatching::log_density(const float* x, int n, int steps, Solver s, const int* c) {
-  return flowlab::log_density([this, c](const float* xx, float t, int m, float* v, float* div) { velocity_div(xx, t, m, c, v, div); },
-                              x, n, steps, s);
+  return flowlab::log_density(
+      [this, c](const float* xx, float t, int m, float* v, float* div) { velocity_div(xx, t, m, c, v, div); }, x, n,
+      steps, s);
 }
 
 void FlowMatching::flow(float* x, int n, float t0, float t1, int steps, Solver s, std::vector<float>* traj,
                         const int* c) {
-  integrate([this, c](const float* xx, float t, int m, float* v) { velocity(xx, t, m, v, c); }, x, n, 2, t0, t1,
-            steps, s, traj);
+  integrate([this, c](const float* xx, float t, int m, float* v) { velocity(xx, t, m, v, c); }, x, n, 2, t0, t1, steps,
+            s, traj);
 }
 
 RoundTrip round_trip(FlowMatching& fm, const float* x, int n, int steps) {
@@ -215,7 +216,7 @@ std::vector<float> FlowMatching::source_noise(int n) const {
 std::array<double, 2> FlowMatching::data_mean(int n) const {
   std::array<double, 2> mean{0, 0};
   if (target_ == Target::Checkerboard) return mean;  // by symmetry, not estimated
-  if (target_ == Target::Rings) {  // the fixed data set itself
+  if (target_ == Target::Rings) {                    // the fixed data set itself
     const size_t N = rings_.size();
     for (size_t i = 0; i < N; ++i) mean[0] += rings_.x[2 * i], mean[1] += rings_.x[2 * i + 1];
     return {mean[0] / double(N), mean[1] / double(N)};

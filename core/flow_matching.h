@@ -95,8 +95,7 @@ class FlowMatching : public RunFileModel<FlowMatching> {
   std::vector<float>& embedding() { return emb_.e; }
   // Training loss of θ and e on a fixed batch, and its gradient (dθ then de);
   // for finite-difference checks.
-  double loss_and_grad(const float* x0, const float* x1, const float* t, const int* c, int n,
-                       std::vector<float>* grad);
+  double loss_and_grad(const float* x0, const float* x1, const float* t, const int* c, int n, std::vector<float>* grad);
 
  private:
   // The training state, section by section (core/run_file.h).
@@ -131,11 +130,11 @@ struct FieldAtZero {
   std::vector<float> rel_err;       // ‖v − v*‖ / ‖v*‖ per point (NaN where v* = 0)
   std::array<double, 2> mean_x1{};  // E[x1]: exact, or from n_data target draws
   bool mean_exact = false;
-  int excluded = 0;                 // points where v* = 0 (the relative error means nothing there)
-  double mean_rel_err = 0;          // mean of rel_err over points with ‖v*‖ > 0
-  double mean_abs_err = 0;          // mean ‖v − v*‖ over all points
-  double mean_star = 0;             // mean ‖v*‖ over all points (the scale of the absolute error)
-  double ratio_of_means = 0;        // mean_abs_err / mean_star (no division by small ‖v*‖)
+  int excluded = 0;           // points where v* = 0 (the relative error means nothing there)
+  double mean_rel_err = 0;    // mean of rel_err over points with ‖v*‖ > 0
+  double mean_abs_err = 0;    // mean ‖v − v*‖ over all points
+  double mean_star = 0;       // mean ‖v*‖ over all points (the scale of the absolute error)
+  double ratio_of_means = 0;  // mean_abs_err / mean_star (no division by small ‖v*‖)
 };
 FieldAtZero field_at_zero(FlowMatching& fm, int m, double half, int n_data);
 
@@ -163,9 +162,8 @@ struct SampleSlices {
   }
   void steps(FlowMatching& fm, int steps, int from, int to, Solver s) {
     const int* cls = c.empty() ? nullptr : c.data();
-    integrate_steps([&](const float* xx, float t, int m, float* v) {
-      fm.velocity(xx, t, m, v, cls);
-    }, x.data(), int(x.size() / 2), 2, 0.0f, 1.0f, steps, from, to, s);
+    integrate_steps([&](const float* xx, float t, int m, float* v) { fm.velocity(xx, t, m, v, cls); }, x.data(),
+                    int(x.size() / 2), 2, 0.0f, 1.0f, steps, from, to, s);
   }
 };
 

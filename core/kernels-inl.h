@@ -11,8 +11,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "hwy/highway.h"
 #include "hwy/contrib/math/math-inl.h"
+#include "hwy/highway.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace flowlab {
@@ -29,9 +29,7 @@ HWY_INLINE V Sigmoid(D d, V x) {
 }
 
 // The same σ for the scalar tails.
-HWY_INLINE float SigmoidScalar(float x) {
-  return 1.0f / (1.0f + std::exp(std::min(-x, 88.0f)));
-}
+HWY_INLINE float SigmoidScalar(float x) { return 1.0f / (1.0f + std::exp(std::min(-x, 88.0f))); }
 
 }  // namespace HWY_NAMESPACE
 }  // namespace flowlab

@@ -40,8 +40,8 @@ namespace {
 // pointer (in wasm: R load32_splat with immediate offsets, no address math).
 template <int R, int kV, bool kSilu, int rs_c = 0, int ks_c = 0>
 HWY_INLINE void Tile(const float* HWY_RESTRICT A, int lda, const float* HWY_RESTRICT P, int kc,
-                     const float* HWY_RESTRICT bias, bool first, float* HWY_RESTRICT Z,
-                     float* HWY_RESTRICT C, int i0, int j0, int N) {
+                     const float* HWY_RESTRICT bias, bool first, float* HWY_RESTRICT Z, float* HWY_RESTRICT C, int i0,
+                     int j0, int N) {
   const D d;
   const int L = int(hn::Lanes(d));
   V acc[R][kV];
@@ -94,8 +94,7 @@ constexpr int kRows = HWY_TARGET == HWY_WASM ? 4 : 6, kVecs = 2;
 // B[j·K + k]. Column panels of width 2L (then L) are packed once per call
 // and stay in L1 while all row tiles stream A; leftover columns are scalar.
 template <bool kSilu, bool kTrans>
-void Gemm(const float* A, const float* B, const float* bias, float* Z, float* C,
-          int M, int K, int N) {
+void Gemm(const float* A, const float* B, const float* bias, float* Z, float* C, int M, int K, int N) {
   const D d;
   const int L = int(hn::Lanes(d));
   // Sums longer than 2·kChunk run in chunks of kChunk, so a panel (and the
@@ -123,8 +122,7 @@ void Gemm(const float* A, const float* B, const float* bias, float* Z, float* C,
   auto pack = [&](int j0, int w, int k0, int kc) HWY_ATTR {
     for (int k = 0; k < kc; ++k)
       for (int c = 0; c < w; ++c)
-        P[size_t(k) * w + c] =
-            kTrans ? B[size_t(j0 + c) * K + k0 + k] : B[size_t(k0 + k) * N + j0 + c];
+        P[size_t(k) * w + c] = kTrans ? B[size_t(j0 + c) * K + k0 + k] : B[size_t(k0 + k) * N + j0 + c];
   };
   // All row tiles of one column panel, chunk by chunk.
   auto panel_rows = [&](auto vecs, int j0) HWY_ATTR {
@@ -153,8 +151,7 @@ void Gemm(const float* A, const float* B, const float* bias, float* Z, float* C,
   for (; j < N; ++j)
     for (int i = 0; i < M; ++i) {
       float s = bias ? bias[j] : 0.0f;
-      for (int k = 0; k < K; ++k)
-        s += A[size_t(i) * K + k] * (kTrans ? B[size_t(j) * K + k] : B[size_t(k) * N + j]);
+      for (int k = 0; k < K; ++k) s += A[size_t(i) * K + k] * (kTrans ? B[size_t(j) * K + k] : B[size_t(k) * N + j]);
       if (kSilu) {
         Z[size_t(i) * N + j] = s;
         s = s * SigmoidScalar(s);
@@ -175,8 +172,7 @@ HWY_INLINE float Dot(const float* HWY_RESTRICT a, const float* HWY_RESTRICT b, i
 }
 
 template <bool kSilu>
-void MatmulImpl(const float* A, const float* B, const float* bias, float* Z,
-                float* C, int M, int K, int N) {
+void MatmulImpl(const float* A, const float* B, const float* bias, float* Z, float* C, int M, int K, int N) {
   const D d;
   if (N < int(hn::Lanes(d)) && K >= int(hn::Lanes(d))) {
     // Narrow output (e.g. the 2-d velocity head): columns of B are gathered
@@ -201,13 +197,11 @@ void MatmulImpl(const float* A, const float* B, const float* bias, float* Z,
 
 }  // namespace
 
-void Matmul(const float* A, const float* B, const float* bias, float* C, int M,
-            int K, int N) {
+void Matmul(const float* A, const float* B, const float* bias, float* C, int M, int K, int N) {
   MatmulImpl<false>(A, B, bias, nullptr, C, M, K, N);
 }
 
-void MatmulBiasSilu(const float* A, const float* B, const float* bias,
-                      float* Z, float* C, int M, int K, int N) {
+void MatmulBiasSilu(const float* A, const float* B, const float* bias, float* Z, float* C, int M, int K, int N) {
   MatmulImpl<true>(A, B, bias, Z, C, M, K, N);
 }
 
@@ -227,8 +221,7 @@ void MatmulBt(const float* A, const float* B, float* C, int M, int K, int N) {
   Gemm<false, true>(A, B, nullptr, nullptr, C, M, K, N);
 }
 
-void MatmulAt(const float* A, const float* B, float* C, float* colsum, int M,
-               int K, int N) {
+void MatmulAt(const float* A, const float* B, float* C, float* colsum, int M, int K, int N) {
   const D d;
   const int L = int(hn::Lanes(d));
   if (colsum) {
@@ -298,8 +291,7 @@ void AddScaled(const float* x, float a, const float* y, float* out, size_t n) {
   const size_t L = hn::Lanes(d);
   const V va = hn::Set(d, a);
   size_t i = 0;
-  for (; i + L <= n; i += L)
-    hn::StoreU(hn::MulAdd(va, hn::LoadU(d, y + i), hn::LoadU(d, x + i)), d, out + i);
+  for (; i + L <= n; i += L) hn::StoreU(hn::MulAdd(va, hn::LoadU(d, y + i), hn::LoadU(d, x + i)), d, out + i);
   for (; i < n; ++i) out[i] = x[i] + a * y[i];
 }
 
@@ -320,9 +312,8 @@ double SumSqDiff(const float* a, const float* b, size_t n) {
   return s;
 }
 
-void AdamUpdate(float* p, const float* g, float* m, float* v, size_t n,
-                 float lr, float beta1, float beta2, float eps, float bc1,
-                 float bc2) {
+void AdamUpdate(float* p, const float* g, float* m, float* v, size_t n, float lr, float beta1, float beta2, float eps,
+                float bc1, float bc2) {
   const D d;
   const size_t L = hn::Lanes(d);
   const V b1 = hn::Set(d, beta1), c1 = hn::Set(d, 1.0f - beta1);
@@ -366,8 +357,7 @@ FLOWLAB_EXPORT(AdamUpdate);
 void matmul(const float* A, const float* B, const float* bias, float* C, int M, int K, int N) {
   FLOWLAB_DISPATCH(Matmul)(A, B, bias, C, M, K, N);
 }
-void matmul_bias_silu(const float* A, const float* B, const float* bias, float* Z, float* C,
-                      int M, int K, int N) {
+void matmul_bias_silu(const float* A, const float* B, const float* bias, float* Z, float* C, int M, int K, int N) {
   FLOWLAB_DISPATCH(MatmulBiasSilu)(A, B, bias, Z, C, M, K, N);
 }
 void matmul_bt(const float* A, const float* B, float* C, int M, int K, int N) {
@@ -384,11 +374,9 @@ void axpy(float a, const float* x, float* y, size_t n) { FLOWLAB_DISPATCH(Axpy)(
 void add_scaled(const float* x, float a, const float* y, float* out, size_t n) {
   FLOWLAB_DISPATCH(AddScaled)(x, a, y, out, n);
 }
-double sum_sq_diff(const float* a, const float* b, size_t n) {
-  return FLOWLAB_DISPATCH(SumSqDiff)(a, b, n);
-}
-void adam_update(float* p, const float* g, float* m, float* v, size_t n, float lr, float beta1,
-                 float beta2, float eps, float bc1, float bc2) {
+double sum_sq_diff(const float* a, const float* b, size_t n) { return FLOWLAB_DISPATCH(SumSqDiff)(a, b, n); }
+void adam_update(float* p, const float* g, float* m, float* v, size_t n, float lr, float beta1, float beta2, float eps,
+                 float bc1, float bc2) {
   FLOWLAB_DISPATCH(AdamUpdate)(p, g, m, v, n, lr, beta1, beta2, eps, bc1, bc2);
 }
 }  // namespace flowlab

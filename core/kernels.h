@@ -9,21 +9,18 @@ namespace flowlab {
 
 // C = A·B (+ bias broadcast over rows, if bias != nullptr).
 // A: M×K, B: K×N, C: M×N. C is overwritten.
-void matmul(const float* A, const float* B, const float* bias, float* C,
-            int M, int K, int N);
+void matmul(const float* A, const float* B, const float* bias, float* C, int M, int K, int N);
 
 // C = A·B, then Z = C and C = silu(C): a fused hidden-layer forward that keeps
 // the pre-activation Z for the backward pass.
-void matmul_bias_silu(const float* A, const float* B, const float* bias,
-                      float* Z, float* C, int M, int K, int N);
+void matmul_bias_silu(const float* A, const float* B, const float* bias, float* Z, float* C, int M, int K, int N);
 
 // C = A·Bᵀ. A: M×K, B: N×K, C: M×N (the input gradient dX = dY·Wᵀ).
 void matmul_bt(const float* A, const float* B, float* C, int M, int K, int N);
 
 // C = Aᵀ·B (overwrite) and, if colsum != nullptr, colsum = Σ_rows B.
 // A: M×K, B: M×N, C: K×N (the weight gradient dW = Xᵀ·dY, db = Σ dY).
-void matmul_at(const float* A, const float* B, float* C, float* colsum,
-               int M, int K, int N);
+void matmul_at(const float* A, const float* B, float* C, float* colsum, int M, int K, int N);
 
 // y = silu(x) = x·σ(x), elementwise.
 void silu(const float* x, float* y, size_t n);
@@ -39,8 +36,7 @@ double sum_sq_diff(const float* a, const float* b, size_t n);
 
 // One Adam step (Kingma & Ba) with bias corrections bc1 = 1 − β1^t,
 // bc2 = 1 − β2^t supplied by the caller.
-void adam_update(float* p, const float* g, float* m, float* v, size_t n,
-                 float lr, float beta1, float beta2, float eps, float bc1,
-                 float bc2);
+void adam_update(float* p, const float* g, float* m, float* v, size_t n, float lr, float beta1, float beta2, float eps,
+                 float bc1, float bc2);
 
 }  // namespace flowlab

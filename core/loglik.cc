@@ -37,8 +37,15 @@ struct PathWithDivergence {
 std::vector<double> log_density(const FieldDivFn& f, const float* x_in, int n, int steps, Solver s,
                                 std::vector<float>* x0) {
   const size_t len = 2 * size_t(n);
-  PathWithDivergence p{f, n, std::vector<float>(x_in, x_in + len), std::vector<float>(len), std::vector<float>(len),
-                       std::vector<float>(n), {}, {}, std::vector<double>(n, 0.0)};
+  PathWithDivergence p{f,
+                       n,
+                       std::vector<float>(x_in, x_in + len),
+                       std::vector<float>(len),
+                       std::vector<float>(len),
+                       std::vector<float>(n),
+                       {},
+                       {},
+                       std::vector<double>(n, 0.0)};
   fixed_steps(1.0f, 0.0f, steps, 0, steps, [&](int, float t, float h) { ode_step(p, s, t, h); });
   const std::vector<float>& x = p.x;
   const std::vector<double>& integral = p.integral;

@@ -59,9 +59,8 @@ const float* Mlp::forward(const float* x, int n) {
         matmul_bias_silu(A + size_t(r0) * K, w, bias, Z + size_t(r0) * N, C + size_t(r0) * N, r1 - r0, K, N);
       });
     } else {
-      parallel_ranges(n, kRowAlign, [&](int r0, int r1) {
-        matmul(A + size_t(r0) * K, w, bias, C + size_t(r0) * N, r1 - r0, K, N);
-      });
+      parallel_ranges(n, kRowAlign,
+                      [&](int r0, int r1) { matmul(A + size_t(r0) * K, w, bias, C + size_t(r0) * N, r1 - r0, K, N); });
     }
   }
   return acts_[L].data();
@@ -176,10 +175,12 @@ void Mlp::jvp(const float* x, const float* u, int n, float* y, float* ju, int di
         z.resize(m);
         dz.resize(size_t(dirs) * m);
         matmul(a.data(), W(l), b(l), z.data(), rows, K, N);
-        for (int d = 0; d < dirs; ++d) matmul(da.data() + size_t(d) * rows * K, W(l), nullptr, dz.data() + d * m, rows, K, N);
+        for (int d = 0; d < dirs; ++d)
+          matmul(da.data() + size_t(d) * rows * K, W(l), nullptr, dz.data() + d * m, rows, K, N);
         if (l + 1 == L) {
           std::copy(z.begin(), z.end(), y + size_t(i0) * N);
-          for (int d = 0; d < dirs; ++d) std::copy(dz.begin() + d * m, dz.begin() + (d + 1) * m, ju + (size_t(d) * n + i0) * N);
+          for (int d = 0; d < dirs; ++d)
+            std::copy(dz.begin() + d * m, dz.begin() + (d + 1) * m, ju + (size_t(d) * n + i0) * N);
           break;
         }
         a.resize(m);

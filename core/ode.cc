@@ -25,8 +25,8 @@ struct Batch {
 };
 }  // namespace
 
-void integrate(const VelocityFn& v, float* x, int n, int dim, float t0, float t1,
-               int steps, Solver solver, std::vector<float>* traj) {
+void integrate(const VelocityFn& v, float* x, int n, int dim, float t0, float t1, int steps, Solver solver,
+               std::vector<float>* traj) {
   const size_t len = size_t(n) * dim;
   Batch b(v, x, n, len, solver);
   if (traj) {
@@ -39,8 +39,8 @@ void integrate(const VelocityFn& v, float* x, int n, int dim, float t0, float t1
   });
 }
 
-void integrate_steps(const VelocityFn& v, float* x, int n, int dim, float t0, float t1, int steps, int from,
-                     int to, Solver solver) {
+void integrate_steps(const VelocityFn& v, float* x, int n, int dim, float t0, float t1, int steps, int from, int to,
+                     Solver solver) {
   Batch b(v, x, n, size_t(n) * dim, solver);
   fixed_steps(t0, t1, steps, from, to, [&](int, float t, float h) { ode_step(b, solver, t, h); });
 }

@@ -60,13 +60,13 @@ void ode_step(System& sys, Solver solver, Real t, Real h) {
 
 // Integrates x (n × dim) in place from t0 to t1 in `steps` equal steps.
 // If traj != nullptr it receives (steps + 1) snapshots of n × dim, t0 first.
-void integrate(const VelocityFn& v, float* x, int n, int dim, float t0, float t1,
-               int steps, Solver solver, std::vector<float>* traj = nullptr);
+void integrate(const VelocityFn& v, float* x, int n, int dim, float t0, float t1, int steps, Solver solver,
+               std::vector<float>* traj = nullptr);
 
 // Steps [from, to) of the same integration: the same arithmetic in the same
 // order, so slices of one integration give the bits of the whole (long
 // sampling can then run in slices that report progress and can be cancelled).
-void integrate_steps(const VelocityFn& v, float* x, int n, int dim, float t0, float t1, int steps, int from,
-                     int to, Solver solver);
+void integrate_steps(const VelocityFn& v, float* x, int n, int dim, float t0, float t1, int steps, int from, int to,
+                     Solver solver);
 
 }  // namespace flowlab

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <cstring>
+#include <limits>
 
 namespace flowlab {
 
@@ -34,8 +34,10 @@ Assignment solve_assignment(const std::vector<double>& C, int n) {
         if (minv[j] < delta) delta = minv[j], j1 = j;
       }
       for (int j = 0; j <= n; ++j) {
-        if (used[j]) u[p[j]] += delta, v[j] -= delta;
-        else minv[j] -= delta;
+        if (used[j])
+          u[p[j]] += delta, v[j] -= delta;
+        else
+          minv[j] -= delta;
       }
       j0 = j1;
     } while (p[j0] != 0);
@@ -92,8 +94,10 @@ void best_two(const T* row, const T* v, int n, int* j1, T* w1, T* w2) {
   std::memcpy(B1, b1, sizeof b1), std::memcpy(B2, b2, sizeof b2), std::memcpy(K1, k1, sizeof k1);
   for (int j = body; j < n; ++j) {  // the tail in lane 0
     const T h = row[j] - v[j];
-    if (h < B1[0]) B2[0] = B1[0], B1[0] = h, K1[0] = T(j);
-    else B2[0] = std::min(B2[0], h);
+    if (h < B1[0])
+      B2[0] = B1[0], B1[0] = h, K1[0] = T(j);
+    else
+      B2[0] = std::min(B2[0], h);
   }
   int best = 0;  // the smallest value, the first column among equals
   for (int l = 1; l < kLanes; ++l)
@@ -257,8 +261,17 @@ Assignment solve_assignment_auction(const std::vector<double>& C, int n) {
       a.cost = std::numeric_limits<double>::quiet_NaN();
       return a;
     }
-  Auction s{C.data(), n, std::vector<int>(n, -1), std::vector<int>(n, -1), std::vector<double>(n),
-            std::vector<double>(n), std::vector<int>(n), std::vector<double>(n), {}, {}, {}};
+  Auction s{C.data(),
+            n,
+            std::vector<int>(n, -1),
+            std::vector<int>(n, -1),
+            std::vector<double>(n),
+            std::vector<double>(n),
+            std::vector<int>(n),
+            std::vector<double>(n),
+            {},
+            {},
+            {}};
   // ε from a tenth of the cost range down to 1e-4 of it, by factors of 5
   // (any end value is exact after the finish; this one balances the two);
   // v starts at the column minima. Costs scaled to [0, 1] for the auction.

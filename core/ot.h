@@ -9,9 +9,9 @@
 namespace flowlab {
 
 struct Assignment {
-  std::vector<int> col;     // row i is matched to column col[i]
-  std::vector<double> u, v; // dual potentials: u_i + v_j ≤ C_ij, equality on the matching
-  double cost = 0;          // Σ_i C[i][col[i]]
+  std::vector<int> col;      // row i is matched to column col[i]
+  std::vector<double> u, v;  // dual potentials: u_i + v_j ≤ C_ij, equality on the matching
+  double cost = 0;           // Σ_i C[i][col[i]]
 };
 
 // Hungarian method with potentials (shortest augmenting paths, O(n³)) on an

@@ -34,7 +34,8 @@ std::string range_text() { return "[" + std::to_string(int(-kOwnRange)) + ", " +
 
 bool check_size(int n, std::string* error) {
   if (n < kOwnMinPoints) {
-    *error = "has " + std::to_string(n) + " point" + (n == 1 ? "" : "s") + "; at least " + std::to_string(kOwnMinPoints) + " are needed";
+    *error = "has " + std::to_string(n) + " point" + (n == 1 ? "" : "s") + "; at least " +
+             std::to_string(kOwnMinPoints) + " are needed";
     return false;
   }
   if (n > kOwnMaxPoints) {
@@ -63,7 +64,8 @@ float quantise_coordinate(float v) { return coordinate(quantum(v)); }
 std::string encode_own_data(const OwnData& d) {
   std::string bytes;
   for (int i = 0; i < d.size(); ++i) {
-    const uint32_t w = uint32_t(quantum(d.x[2 * i])) << 18 | uint32_t(quantum(d.x[2 * i + 1])) << 4 | uint32_t(d.label[i] & 15);
+    const uint32_t w =
+        uint32_t(quantum(d.x[2 * i])) << 18 | uint32_t(quantum(d.x[2 * i + 1])) << 4 | uint32_t(d.label[i] & 15);
     for (int k = 3; k >= 0; --k) bytes.push_back(char((w >> (8 * k)) & 255));
   }
   std::string s = std::to_string(kOwnDataVersion) + ".";
@@ -101,7 +103,8 @@ bool decode_own_data(const std::string& text, OwnData* out, std::string* error) 
   for (size_t i = 0; i < b64.size(); ++i) {
     const int v = b64_value(b64[i]);
     if (v < 0) {
-      *error = "has " + printable(b64[i]) + " at character " + std::to_string(dot + 2 + i) + ", which is not URL-safe base64";
+      *error = "has " + printable(b64[i]) + " at character " + std::to_string(dot + 2 + i) +
+               ", which is not URL-safe base64";
       return false;
     }
     acc = acc << 6 | uint32_t(v);
@@ -127,7 +130,8 @@ bool decode_own_data(const std::string& text, OwnData* out, std::string* error) 
       return false;
     }
     if (c >= kOwnClasses) {
-      *error = "point " + std::to_string(i + 1) + " has class " + std::to_string(c) + "; classes are 0.." + std::to_string(kOwnClasses - 1);
+      *error = "point " + std::to_string(i + 1) + " has class " + std::to_string(c) + "; classes are 0.." +
+               std::to_string(kOwnClasses - 1);
       return false;
     }
     d.x.push_back(coordinate(qx));
@@ -176,7 +180,8 @@ bool parse_own_csv(const std::string& text, OwnData* out, std::string* error) {
     }
     first_content = false;
     if (f.size() < 2 || f.size() > 3) {
-      *error = where + ": " + std::to_string(f.size()) + " field" + (f.size() == 1 ? "" : "s") + "; expected x,y or x,y,class";
+      *error = where + ": " + std::to_string(f.size()) + " field" + (f.size() == 1 ? "" : "s") +
+               "; expected x,y or x,y,class";
       return false;
     }
     static const char* kNames[3] = {"x", "y", "class"};
@@ -185,7 +190,8 @@ bool parse_own_csv(const std::string& text, OwnData* out, std::string* error) {
       return false;
     }
     if (columns && int(f.size()) != columns) {
-      *error = where + ": " + std::to_string(f.size()) + " fields, but the lines before have " + std::to_string(columns);
+      *error =
+          where + ": " + std::to_string(f.size()) + " fields, but the lines before have " + std::to_string(columns);
       return false;
     }
     columns = int(f.size());
@@ -196,7 +202,8 @@ bool parse_own_csv(const std::string& text, OwnData* out, std::string* error) {
         return false;
       }
     if (columns == 3 && !(v[2] == std::floor(v[2]) && v[2] >= 0 && v[2] < kOwnClasses)) {
-      *error = where + ", field 3 (class): " + f[2].substr(0, 20) + " is not a class 0.." + std::to_string(kOwnClasses - 1);
+      *error =
+          where + ", field 3 (class): " + f[2].substr(0, 20) + " is not a class 0.." + std::to_string(kOwnClasses - 1);
       return false;
     }
     if (d.size() >= kOwnMaxPoints) {

@@ -15,8 +15,8 @@
 namespace flowlab {
 
 constexpr int kOwnDataVersion = 1;
-constexpr float kOwnRange = 4;         // |x|, |y| ≤ 4
-constexpr int kOwnClasses = 5;         // classes 0..4 (the conditional model's embeddings)
+constexpr float kOwnRange = 4;  // |x|, |y| ≤ 4
+constexpr int kOwnClasses = 5;  // classes 0..4 (the conditional model's embeddings)
 constexpr int kOwnMinPoints = 2;
 constexpr int kOwnMaxLinkPoints = 512;  // a set the page puts into the share link (≤ 2 736 characters)
 constexpr int kOwnMaxPoints = 20000;    // any set (a CSV travels inside the .flowlab run)

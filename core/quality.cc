@@ -48,10 +48,12 @@ CheckerboardQuality checkerboard_quality(FlowMatching& fm, const float* samples,
   const bool kl_ok = q.kl_gap <= kCheckerboardMaxKl, sq_ok = q.on_squares >= kCheckerboardMinOnSquares;
   q.ok = kl_ok && sq_ok;
   if (!kl_ok)
-    q.advice = "the density is still blurred at the square edges: train longer (more steps; the cosine schedule's "
-               "late small steps sharpen the edges) or use a wider network";
+    q.advice =
+        "the density is still blurred at the square edges: train longer (more steps; the cosine schedule's "
+        "late small steps sharpen the edges) or use a wider network";
   else if (!sq_ok)
-    q.advice = "the density is good but the samples miss: raise the ODE steps (midpoint) so the sampler follows the field";
+    q.advice =
+        "the density is good but the samples miss: raise the ODE steps (midpoint) so the sampler follows the field";
   return q;
 }
 
@@ -91,11 +93,13 @@ RbmQuality rbm_quality(const RbmLab& lab) {
   if (q.ok) return q;
   std::vector<std::string> fix;
   if (q.peak_ll - q.ll > 0.05)
-    fix.push_back(o.weight_decay <= 0 ? "add weight decay (e.g. 0.001): the likelihood peaked and fell, as CD does late in training"
-                                      : "raise the weight decay or lower the learning rate: the likelihood peaked and fell");
+    fix.push_back(o.weight_decay <= 0
+                      ? "add weight decay (e.g. 0.001): the likelihood peaked and fell, as CD does late in training"
+                      : "raise the weight decay or lower the learning rate: the likelihood peaked and fell");
   else if (o.weight_decay <= 0)
     fix.push_back("add weight decay (e.g. 0.001)");
-  if (!o.persistent && o.k < 10) fix.push_back("raise k (CD-" + std::to_string(o.k) + " is biased; try k ≥ 10) or use PCD");
+  if (!o.persistent && o.k < 10)
+    fix.push_back("raise k (CD-" + std::to_string(o.k) + " is biased; try k ≥ 10) or use PCD");
   fix.push_back("train longer");
   if (o.n_hidden < 16) fix.push_back("use more hidden units (≥ 16)");
   for (size_t i = 0; i < fix.size(); ++i) q.advice += (i ? "; " : "") + fix[i];

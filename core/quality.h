@@ -32,11 +32,11 @@ class RealNvp;
 class RbmLab;
 
 // The references a default run must reach (measured for every seed 1..5).
-constexpr double kCheckerboardMaxKl = 0.15;         // nats
+constexpr double kCheckerboardMaxKl = 0.15;  // nats
 constexpr double kCheckerboardMinOnSquares = 0.92;
-constexpr double kRbmMaxGap = 0.15;                 // nats per pattern (−3.55 on bars and stripes 4×4)
-constexpr double kRingsMaxAccuracyGap = 0.03;       // below the data's own ceiling
-constexpr double kRingsMaxNllGap = 0.15;            // nats above the data's entropy
+constexpr double kRbmMaxGap = 0.15;            // nats per pattern (−3.55 on bars and stripes 4×4)
+constexpr double kRingsMaxAccuracyGap = 0.03;  // below the data's own ceiling
+constexpr double kRingsMaxNllGap = 0.15;       // nats above the data's entropy
 
 // Cell centres of k × k cells in each filled square (8k² points, row-major
 // per square); each carries the weight (2/k)² / 32 of q.
@@ -45,25 +45,24 @@ std::vector<float> checkerboard_quadrature(int k);
 struct CheckerboardQuality {
   double nll = 0, optimum = 0, kl_gap = 0;  // optimum = ln 32
   double on_squares = 0;
-  int cells = 0, ode_steps = 0;             // quadrature points, midpoint steps of ln p
+  int cells = 0, ode_steps = 0;  // quadrature points, midpoint steps of ln p
   bool ok = false;
-  std::string advice;                       // empty when ok
+  std::string advice;  // empty when ok
 };
 // NLL from ln p at the quadrature points of checkerboard_quadrature(k).
 double checkerboard_nll(const std::vector<double>& log_p);
 // Exact ln p at the quadrature points (k per side, `ode_steps` midpoint
 // steps); on_squares of the given samples (n × 2).
-CheckerboardQuality checkerboard_quality(FlowMatching& fm, const float* samples, int n, int k = 16,
-                                         int ode_steps = 40);
+CheckerboardQuality checkerboard_quality(FlowMatching& fm, const float* samples, int n, int k = 16, int ode_steps = 40);
 
 // −H of the empirical distribution of N rows of n binary pixels.
 double best_avg_log_likelihood(const float* data, int N, int n);
 
 struct RbmQuality {
-  bool exact = false;     // log Z enumerable
-  bool judged = false;    // a reference to judge against (bars and stripes)
+  bool exact = false;   // log Z enumerable
+  bool judged = false;  // a reference to judge against (bars and stripes)
   double ll = 0, best = 0, gap = 0;
-  double peak_ll = 0;     // best exact ll seen in the history
+  double peak_ll = 0;  // best exact ll seen in the history
   long peak_step = 0;
   bool ok = false;
   std::string advice;

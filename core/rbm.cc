@@ -32,8 +32,8 @@ void fill_uniform(Rng& rng, std::vector<float>& u, size_t n) {
   for (size_t i = 0; i < n; ++i) u[i] = rng.uniform();
 }
 
-void cd_statistics(const Rbm& r, const float* V0, int B, int k, std::vector<float>* chains, Rng& rng,
-                   float* dW, float* da, float* db) {
+void cd_statistics(const Rbm& r, const float* V0, int B, int k, std::vector<float>* chains, Rng& rng, float* dW,
+                   float* da, float* db) {
   const int n = r.n, m = r.m;
   std::vector<float> ph(size_t(B) * m), negW(size_t(n) * m), negb(m), posa(n), nega(n);
   r.prob_h(V0, B, ph.data());
@@ -85,7 +85,6 @@ struct Glyphs {
         for (int x = 0; x < kGlyphW; ++x) px[d][y * kGlyphW + x] = kFont[d][y][x] == '#' ? 1.0f : 0.0f;
   }
 };
-
 
 }  // namespace
 
@@ -280,6 +279,5 @@ void exact_gradient(const RbmD& r, const float* data, int N, double* dW, double*
   for (int i = 0; i < r.n; ++i) da[i] = D.v[i] - Mo.v[i];
   for (int j = 0; j < r.m; ++j) db[j] = D.h[j] - Mo.h[j];
 }
-
 
 }  // namespace flowlab

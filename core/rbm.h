@@ -99,12 +99,12 @@ void exact_gradient(const RbmD& r, const float* data, int N, double* dW, double*
 // `burn_in`), one sample per chain per sweep, against σ(a), σ(b) (exact for
 // W = 0) and against the exact moments when min(n, m) ≤ 20.
 struct CouplingStats {
-  std::vector<double> mean_v, mean_h;    // sampled marginals
-  std::vector<double> sigma_a, sigma_b;  // σ(a_i), σ(b_j)
-  std::vector<double> corr;              // sampled corr(v_i, h_j), n × m
+  std::vector<double> mean_v, mean_h;                          // sampled marginals
+  std::vector<double> sigma_a, sigma_b;                        // σ(a_i), σ(b_j)
+  std::vector<double> corr;                                    // sampled corr(v_i, h_j), n × m
   std::vector<double> exact_mean_v, exact_mean_h, exact_corr;  // empty if not exact
-  double max_err_v = 0, max_err_h = 0;   // max |sampled − σ(bias)|
-  double max_err_exact = 0;              // max |sampled − exact| over marginals, NaN if not exact
+  double max_err_v = 0, max_err_h = 0;                         // max |sampled − σ(bias)|
+  double max_err_exact = 0;  // max |sampled − exact| over marginals, NaN if not exact
   double mean_abs_corr = 0, exact_mean_abs_corr = 0;
   long samples = 0;
 };
@@ -126,44 +126,44 @@ ConditionalCheck conditional_check(const Rbm& r, const float* v);
 // CD-k: `samples` chains started at the data (row i mod N), k sweeps; the
 // model term is the mean of v_k σ(b + v_kW)ᵀ. `chains` (B × n, in/out) makes
 // it PCD: the chains start where they were left.
-void cd_gradient(const Rbm& r, const float* data, int N, int k, int samples, Rng& rng,
-                 float* dW, float* da, float* db, std::vector<float>* chains = nullptr);
+void cd_gradient(const Rbm& r, const float* data, int N, int k, int samples, Rng& rng, float* dW, float* da, float* db,
+                 std::vector<float>* chains = nullptr);
 
 struct GradientCheck {
-  std::vector<double> exact;          // n × m
-  std::vector<double> fd;             // at the flat indices fd_index (all n × m unless capped)
+  std::vector<double> exact;  // n × m
+  std::vector<double> fd;     // at the flat indices fd_index (all n × m unless capped)
   std::vector<int> fd_index;
   std::vector<int> ks;
   std::vector<std::vector<double>> cd;  // per k, n × m
   std::vector<double> cd_max_err, cd_rms_err;
-  std::vector<double> pcd;            // n × m
+  std::vector<double> pcd;  // n × m
   double pcd_max_err = 0, pcd_rms_err = 0;
-  double fd_max_err = 0;              // max |fd − exact|
-  double grad_max = 0;                // max |exact|
+  double fd_max_err = 0;  // max |fd − exact|
+  double grad_max = 0;    // max |exact|
 };
 // FD: central differences of the exact average log-likelihood with step eps
 // in double. PCD: `samples` chains, `pcd_burn_in` sweeps from the data, then
 // `pcd_sweeps` further sweeps, averaging the model term over all of them.
-GradientCheck gradient_check(const Rbm& r, const float* data, int N, const std::vector<int>& ks,
-                             int samples, int pcd_burn_in, int pcd_sweeps, double eps, Rng& rng,
+GradientCheck gradient_check(const Rbm& r, const float* data, int N, const std::vector<int>& ks, int samples,
+                             int pcd_burn_in, int pcd_sweeps, double eps, Rng& rng,
                              int max_fd = 1 << 30);  // FD on at most max_fd evenly spaced entries (each costs 2 log Z)
 
 // ------------------------------------------------------------- the lab
 struct RbmOptions {
-  int dataset = 0;            // 0 bars-and-stripes, 1 noisy digits, 2 user patterns
-  int side = 4;               // bars-and-stripes grid side, [2, 5] (n = side²)
-  int n_train = 100;          // digits: training set size, [10, 5000]
-  int n_test = 100;           // digits: held-out set size, [0, 5000]
-  float flip = 0.05f;         // digits: pixel-flip probability, [0, 0.5]
-  int n_hidden = 16;          // m, [1, 256]
-  int k = 20;                 // Gibbs sweeps per update, [1, 1000]
-  bool persistent = false;    // PCD instead of CD-k
-  int batch = 30;             // minibatch (and PCD chains), [1, 4096]
-  float lr = 0.05f;           // learning rate, (0, 10]
-  float momentum = 0.5f;      // [0, 0.99]
-  float weight_decay = 1e-3f; // L2 on W only, [0, 1]
-  long steps = 0;             // > 0: the learning rate decays to 0 over this many steps (cosine);
-                              // the late small steps stop the CD noise from undoing the fit
+  int dataset = 0;             // 0 bars-and-stripes, 1 noisy digits, 2 user patterns
+  int side = 4;                // bars-and-stripes grid side, [2, 5] (n = side²)
+  int n_train = 100;           // digits: training set size, [10, 5000]
+  int n_test = 100;            // digits: held-out set size, [0, 5000]
+  float flip = 0.05f;          // digits: pixel-flip probability, [0, 0.5]
+  int n_hidden = 16;           // m, [1, 256]
+  int k = 20;                  // Gibbs sweeps per update, [1, 1000]
+  bool persistent = false;     // PCD instead of CD-k
+  int batch = 30;              // minibatch (and PCD chains), [1, 4096]
+  float lr = 0.05f;            // learning rate, (0, 10]
+  float momentum = 0.5f;       // [0, 0.99]
+  float weight_decay = 1e-3f;  // L2 on W only, [0, 1]
+  long steps = 0;              // > 0: the learning rate decays to 0 over this many steps (cosine);
+                               // the late small steps stop the CD noise from undoing the fit
   uint64_t seed = 0;
 };
 
@@ -179,10 +179,10 @@ struct RbmStats {
 };
 
 struct RbmEval {
-  bool exact = false;            // log Z and the likelihoods are exact
-  double log_Z = 0, ll_train = 0, ll_test = 0;  // NaN when !exact (ll_test NaN if no test set)
-  double recon_train = 0, recon_test = 0;       // mean-field reconstruction MSE per pixel
-  double fe_train = 0, fe_test = 0, fe_gap = 0; // mean F, gap = fe_test − fe_train
+  bool exact = false;                            // log Z and the likelihoods are exact
+  double log_Z = 0, ll_train = 0, ll_test = 0;   // NaN when !exact (ll_test NaN if no test set)
+  double recon_train = 0, recon_test = 0;        // mean-field reconstruction MSE per pixel
+  double fe_train = 0, fe_test = 0, fe_gap = 0;  // mean F, gap = fe_test − fe_train
 };
 
 class RbmLab : public RunFileModel<RbmLab> {
@@ -200,7 +200,7 @@ class RbmLab : public RunFileModel<RbmLab> {
   const std::vector<float>& test_data() const { return test_; }
   int n_train() const { return rbm_.n ? int(train_.size() / rbm_.n) : 0; }
   int n_test() const { return rbm_.n ? int(test_.size() / rbm_.n) : 0; }
-  int width() const { return width_; }   // image width of a visible vector
+  int width() const { return width_; }  // image width of a visible vector
   int height() const { return height_; }
   long step() const { return ts_.step; }
   float current_lr() const;

@@ -54,12 +54,12 @@ void gray_enumerate(int K, int L, const double* R, const double* base, Fn fn) {
 }
 
 std::vector<double> transpose(const std::vector<double>& W, int n, int m);  // n × m → m × n
-void fill_uniform(Rng& rng, std::vector<float>& u, size_t n);              // n uniforms in [0, 1)
+void fill_uniform(Rng& rng, std::vector<float>& u, size_t n);               // n uniforms in [0, 1)
 
 // The CD/PCD statistics of one batch V0 (B × n): positive term from V0,
 // negative term after k sweeps from V0 (CD) or from `chains` (PCD, updated),
 // both with h summed out (σ(b + vW)). dW, da, db = (pos − neg) / B.
-void cd_statistics(const Rbm& r, const float* V0, int B, int k, std::vector<float>* chains, Rng& rng,
-                   float* dW, float* da, float* db);
+void cd_statistics(const Rbm& r, const float* V0, int B, int k, std::vector<float>* chains, Rng& rng, float* dW,
+                   float* da, float* db);
 
 }  // namespace flowlab::rbm_detail

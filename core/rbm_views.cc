@@ -125,8 +125,8 @@ ConditionalCheck conditional_check(const Rbm& r, const float* v) {
   return c;
 }
 
-void cd_gradient(const Rbm& r, const float* data, int N, int k, int samples, Rng& rng, float* dW, float* da,
-                 float* db, std::vector<float>* chains) {
+void cd_gradient(const Rbm& r, const float* data, int N, int k, int samples, Rng& rng, float* dW, float* da, float* db,
+                 std::vector<float>* chains) {
   std::vector<float> V0(size_t(samples) * r.n);
   for (int s = 0; s < samples; ++s)
     std::copy(data + size_t(s % N) * r.n, data + size_t(s % N + 1) * r.n, V0.begin() + size_t(s) * r.n);

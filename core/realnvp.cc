@@ -175,8 +175,8 @@ double RealNvp::loss(const float* x, int n, std::vector<float>* grad, double* nl
     const std::vector<float>& bk = b_cache_[k];
     for (int i = 0; i < n; ++i) {
       const float gb = g[2 * i + ib], e = std::exp(-s[i]);
-      const float ds = -gb * out[2 * i + ib] + inv_n;  // out_b = (in_b − b)·e^{−s}
-      dy[2 * i] = ds * (1.0f - (s[i] / m) * (s[i] / m));  // through s = m·tanh(raw/m)
+      const float ds = -gb * out[2 * i + ib] + inv_n;                                  // out_b = (in_b − b)·e^{−s}
+      dy[2 * i] = ds * (1.0f - (s[i] / m) * (s[i] / m));                               // through s = m·tanh(raw/m)
       dy[2 * i + 1] = -gb * e * (mb > 0 ? 1.0f - (bk[i] / mb) * (bk[i] / mb) : 1.0f);  // through b = mb·tanh(raw/mb)
       g[2 * i + ib] = gb * e;
     }

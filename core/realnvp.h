@@ -23,13 +23,13 @@ class RunFile;
 
 struct RealNvpConfig {
   // 30 couplings: the sheet's 15 leave the rings' edges blurred within a minute's training.
-  int layers = 30;       // coupling layers
-  int hidden = 32;       // width of the s/b nets
-  int depth = 2;         // hidden layers of the s/b nets
+  int layers = 30;  // coupling layers
+  int hidden = 32;  // width of the s/b nets
+  int depth = 2;    // hidden layers of the s/b nets
   float lr = 3e-3f;
   int batch = 256;
   int steps = 5000;
-  int rings_n = 50000;   // data set size (train + validation)
+  int rings_n = 50000;  // data set size (train + validation)
   float thickness = 0.25f;
   float val_fraction = 0.2f;
   // |s| bound. At 1 the loss spikes vanish (5 seeds × 5000 steps, AVX-512: largest spike +5.9
@@ -40,9 +40,9 @@ struct RealNvpConfig {
   // point pushed past the data's range by one coupling be pushed further by the next
   // (SiLU extrapolates linearly): |z| runs away, and so does the loss.
   float b_max = 3.0f;
-  int schedule = 1;      // learning rate: 0 constant, 1 cosine decay to 0 over `steps`
-  int warmup = 100;      // steps of linear learning-rate warm-up from 0
-  float clip = 5.0f;     // clip the gradient's global norm to this (0: off)
+  int schedule = 1;   // learning rate: 0 constant, 1 cosine decay to 0 over `steps`
+  int warmup = 100;   // steps of linear learning-rate warm-up from 0
+  float clip = 5.0f;  // clip the gradient's global norm to this (0: off)
   // The s/b nets see in_scale·x_a: the rings' bands are ~0.15 wide (standardised),
   // so their features need steep slopes, which SiLU nets at unit scale reach slowly.
   float in_scale = 4.0f;
@@ -138,7 +138,7 @@ class RealNvp : public RunFileModel<RealNvp> {
   TrainState ts_;  // training stream, step, one loss per step
   std::vector<float> val_;
   std::vector<float> abuf_;
-  double grad_norm_ = 0;  // global gradient norm of the last step, before clipping
+  double grad_norm_ = 0;                               // global gradient norm of the last step, before clipping
   std::vector<std::vector<float>> s_cache_, b_cache_;  // s, b of each layer from the last inverse
   double entropy_ = -1;
 };

@@ -42,9 +42,7 @@ class Rng {
   float uniform(float lo, float hi) { return lo + (hi - lo) * uniform(); }
 
   // Uniform integer in [0, n) by Lemire's multiply-shift (bias < 2^-32, fine here).
-  uint32_t below(uint32_t n) {
-    return uint32_t((uint64_t(uint32_t(next_u64() >> 32)) * n) >> 32);
-  }
+  uint32_t below(uint32_t n) { return uint32_t((uint64_t(uint32_t(next_u64() >> 32)) * n) >> 32); }
 
   // The whole state (for checkpoints): 4 words, the cached normal, its flag.
   static constexpr int kStateWords = 6;

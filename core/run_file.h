@@ -103,7 +103,8 @@ class RunFileModel {
   }
   bool load(const std::string& data, std::string* error) {
     M& m = static_cast<M&>(*this);
-    return load_run(data, M::kRunKind, M::kRunWhat, [&m](RunFile& f) { m.sections(f); }, error);
+    return load_run(
+        data, M::kRunKind, M::kRunWhat, [&m](RunFile& f) { m.sections(f); }, error);
   }
 };
 

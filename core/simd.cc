@@ -17,7 +17,7 @@ struct Named {
 // Worst first. "scalar" is Highway's portable C++ target: HWY_SCALAR (one lane)
 // with GCC 12 on x86, HWY_EMU128 where that is the baseline.
 constexpr Named kTargets[] = {
-    {"scalar", HWY_TARGETS & (HWY_SCALAR | HWY_EMU128)}, {"sse4", HWY_SSE4}, {"avx2", HWY_AVX2}, {"avx3", HWY_AVX3}};
+    {"scalar", HWY_TARGETS&(HWY_SCALAR | HWY_EMU128)}, {"sse4", HWY_SSE4}, {"avx2", HWY_AVX2}, {"avx3", HWY_AVX3}};
 
 // Targets compiled into this binary that the CPU (or a restriction) allows.
 int64_t usable() { return hwy::SupportedTargets() & HWY_TARGETS; }

@@ -11,8 +11,7 @@ namespace {
 std::string parse_link_json(const std::string& link) {
   std::vector<ParseIssue> issues;
   const Config c = parse_link(link, &issues);
-  return "{\"config\":" + config_json(c) + ",\"link\":\"" + to_link(c) +
-         "\",\"issues\":" + issues_json(issues) + "}";
+  return "{\"config\":" + config_json(c) + ",\"link\":\"" + to_link(c) + "\",\"issues\":" + issues_json(issues) + "}";
 }
 // {"link":"…","issues":[…]} (the stored link's problems, from the link
 // parser) or {"error":"…"} for the bytes of a checkpoint file.

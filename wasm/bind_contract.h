@@ -48,8 +48,10 @@ struct Contract {
   static void set_parameter(H& h, int i, float v) {
     if (i >= 0 && size_t(i) < h.num_params()) h.set_param(size_t(i), v);
   }
-  static emscripten::val save(H& h, const std::string& link) { const std::string bytes = h.core().save(link);
-    return to_js(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()); }
+  static emscripten::val save(H& h, const std::string& link) {
+    const std::string bytes = h.core().save(link);
+    return to_js(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+  }
   static std::string load(H& h, const std::string& data) {
     std::string error;
     return h.core().load(data, &error) ? "" : error;
@@ -62,7 +64,7 @@ emscripten::class_<H> bind_contract(const char* name) {
   using C = Contract<H>;
   emscripten::class_<H> cls(name);
   FLOWLAB_METHODS(cls, &C::train, &C::losses, &C::step, &C::num_params, &C::parameters, &C::set_parameter, &C::save,
-      &C::load);
+                  &C::load);
   return cls;
 }
 

@@ -28,8 +28,8 @@ std::string link_cost_json(const std::string& link) {
                 kFlopsPerSecond, kCallSeconds, kMemoryBytes);
   char model[48];
   std::snprintf(model, sizeof model, "%.6g", k.model_bytes);
-  return std::string("{\"modelBytes\":") + model + ",\"step\":" + work_json(k.step) + ",\"figures\":" +
-         work_json(k.figures) + ",\"analyses\":{" + a + "},\"budget\":" + budget + "}";
+  return std::string("{\"modelBytes\":") + model + ",\"step\":" + work_json(k.step) +
+         ",\"figures\":" + work_json(k.figures) + ",\"analyses\":{" + a + "},\"budget\":" + budget + "}";
 }
 // Analysis arguments as "name=number&…" (js/api.js flattens them; arrays as
 // a=length&aSum=sum); a value that is not a number counts as absent.

@@ -3,10 +3,10 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
-#include "config.h"
-#include "cov1d.h"
 #include "bind_contract.h"
 #include "bind_val.h"
+#include "config.h"
+#include "cov1d.h"
 
 using namespace emscripten;
 using namespace flowlab;
@@ -100,5 +100,5 @@ EMSCRIPTEN_BINDINGS(flowlab_cov1d) {
   using H = Cov1dHandle;
   const auto cls = flowlab_bind::bind_contract<H>("Cov1d").constructor<std::string>();
   FLOWLAB_METHODS(cls, &H::field, &H::has_analytic, &H::field_at, &H::log_q, &H::derive, &H::dt_sweep, &H::push,
-      &H::push_points);
+                  &H::push_points);
 }

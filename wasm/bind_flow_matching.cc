@@ -1,9 +1,9 @@
 // Thin embind layer over core/flow_matching.h. Arrays leave as copies (bind_val.h to_js).
 #include <emscripten/bind.h>
 
+#include <emscripten/val.h>
 #include "bind_contract.h"
 #include "bind_val.h"
-#include <emscripten/val.h>
 
 #include "config.h"
 #include "datasets.h"
@@ -42,7 +42,10 @@ struct FlowMatchingHandle {
   // sampleClassBegin(n, cls) likewise for sampleClass(n, cls, steps, solver).
   SampleSlices job;
   void sample_begin(int n) { job.begin(model, std::clamp(n, 1, 1000000)); }
-  void sample_class_begin(int n, int cls) { n = std::clamp(n, 1, 1000000); job.begin(model, n, classes(n, cls)); }
+  void sample_class_begin(int n, int cls) {
+    n = std::clamp(n, 1, 1000000);
+    job.begin(model, n, classes(n, cls));
+  }
   void sample_steps(int steps, int from, int to, int solver) {
     job.steps(model, std::clamp(steps, 1, 100000), from, to, Solver(solver));
   }
@@ -90,8 +93,8 @@ struct FlowMatchingHandle {
   // (ode_steps midpoint steps), KL gap to ln 32, fraction of `points` on the squares.
   val checkerboard_quality(val points, int k, int ode_steps) {
     const std::vector<float> x = convertJSArrayToNumberVector<float>(points);
-    const CheckerboardQuality q =
-        flowlab::checkerboard_quality(model, x.data(), int(x.size() / 2), std::clamp(k, 2, 64), std::clamp(ode_steps, 1, 1000));
+    const CheckerboardQuality q = flowlab::checkerboard_quality(model, x.data(), int(x.size() / 2),
+                                                                std::clamp(k, 2, 64), std::clamp(ode_steps, 1, 1000));
     return flowlab_bind::object("nll", q.nll, "optimum", q.optimum, "klGap", q.kl_gap, "onSquares", q.on_squares,
                                 "cells", q.cells, "odeSteps", q.ode_steps, "maxKl", kCheckerboardMaxKl, "minOnSquares",
                                 kCheckerboardMinOnSquares, "ok", q.ok, "advice", q.advice);
@@ -126,7 +129,8 @@ struct FlowMatchingHandle {
   // ln p_1 of points (flat x,y pairs) by the instantaneous change of variables.
   val log_density(val points, int steps, int solver) {
     const std::vector<float> x = convertJSArrayToNumberVector<float>(points);
-    return flowlab_bind::to_js(model.log_density(x.data(), int(x.size() / 2), std::clamp(steps, 1, 10000), Solver(solver)));
+    return flowlab_bind::to_js(
+        model.log_density(x.data(), int(x.size() / 2), std::clamp(steps, 1, 10000), Solver(solver)));
   }
   // ln p_1 on an m × m grid of cell centres over [lo, hi]² (rows = y ascending) and ∫ p.
   val density_grid(int m, float lo, float hi, int steps, int solver) {
@@ -147,9 +151,7 @@ struct FlowMatchingHandle {
     return c;
   }
   // The classes asked for by sampleClass(n, cls, …) (a copy).
-  val classes_of(int n, int cls) {
-    return flowlab_bind::to_js(classes(std::clamp(n, 1, 1000000), cls));
-  }
+  val classes_of(int n, int cls) { return flowlab_bind::to_js(classes(std::clamp(n, 1, 1000000), cls)); }
   val sample_class(int n, int cls, int steps, int solver) {
     const std::vector<int> c = classes(n, cls);
     out = model.sample(n, steps, Solver(solver), nullptr, c.data());
@@ -192,8 +194,8 @@ EMSCRIPTEN_BINDINGS(flowlab_flow_matching) {
   using H = FlowMatchingHandle;
   const auto cls = flowlab_bind::bind_contract<H>("FlowMatching").constructor<std::string>();
   FLOWLAB_METHODS(cls, &H::sample, &H::trajectories, &H::flow, &H::velocity, &H::round_trip, &H::field_at_zero,
-      &H::checkerboard_quality, &H::class_quality, &H::rings_quality, &H::log_density, &H::density_grid,
-      &H::sample_begin, &H::sample_steps, &H::sample_end, &H::sample_class_begin, &H::class_w2, &H::sample_class,
-      &H::trajectories_class, &H::rings_data, &H::rings_labels, &H::rings_entropy, &H::nearest_ring, &H::conditional,
-      &H::own_quality, &H::own_data, &H::classes_of);
+                  &H::checkerboard_quality, &H::class_quality, &H::rings_quality, &H::log_density, &H::density_grid,
+                  &H::sample_begin, &H::sample_steps, &H::sample_end, &H::sample_class_begin, &H::class_w2,
+                  &H::sample_class, &H::trajectories_class, &H::rings_data, &H::rings_labels, &H::rings_entropy,
+                  &H::nearest_ring, &H::conditional, &H::own_quality, &H::own_data, &H::classes_of);
 }

@@ -96,5 +96,5 @@ EMSCRIPTEN_BINDINGS(flowlab_fm_ot) {
   using H = FmOtHandle;
   const auto cls = flowlab_bind::bind_contract<H>("FlowMatchingOt").constructor<std::string>();
   FLOWLAB_METHODS(cls, &H::losses_of, &H::sample, &H::trajectories, &H::sample_begin, &H::sample_steps, &H::sample_end,
-      &H::straightness, &H::quality);
+                  &H::straightness, &H::quality);
 }

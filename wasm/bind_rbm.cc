@@ -5,11 +5,11 @@
 
 #include <cmath>
 
+#include "bind_contract.h"
+#include "bind_val.h"
 #include "config.h"
 #include "quality.h"
 #include "rbm.h"
-#include "bind_contract.h"
-#include "bind_val.h"
 
 using namespace emscripten;
 using namespace flowlab;
@@ -43,9 +43,12 @@ struct RbmHandle {
   void set_param(size_t i, float v) {
     Rbm& r = lab.model();
     const size_t nw = r.W.size(), na = r.a.size();
-    if (i < nw) r.W[i] = v;
-    else if (i < nw + na) r.a[i - nw] = v;
-    else r.b[i - nw - na] = v;
+    if (i < nw)
+      r.W[i] = v;
+    else if (i < nw + na)
+      r.a[i - nw] = v;
+    else
+      r.b[i - nw - na] = v;
   }
 
   static RbmLab from_link(const std::string& link, const val& patterns, std::string* error) {
@@ -211,9 +214,7 @@ val rbm_bars_and_stripes(int side) {
   const std::vector<float> d = bars_and_stripes(std::min(5, std::max(2, side)));
   return flowlab_bind::to_js(d);
 }
-val rbm_digit_glyph(int digit) {
-  return flowlab_bind::to_js(digit_glyph(digit), size_t(kGlyphW * kGlyphH));
-}
+val rbm_digit_glyph(int digit) { return flowlab_bind::to_js(digit_glyph(digit), size_t(kGlyphW * kGlyphH)); }
 
 }  // namespace
 
@@ -223,7 +224,8 @@ EMSCRIPTEN_BINDINGS(flowlab_rbm) {
   using H = RbmHandle;
   const auto cls = flowlab_bind::bind_contract<H>("Rbm").constructor<std::string, val>();
   FLOWLAB_METHODS(cls, &H::ll_history, &H::ll_every, &H::error, &H::n, &H::m, &H::width, &H::height, &H::n_train,
-      &H::n_test, &H::exact_available_, &H::train_stats, &H::evaluate, &H::quality, &H::log_likelihood, &H::W, &H::a,
-      &H::b, &H::set_params, &H::train_data, &H::test_data, &H::chains_reset, &H::chains_step, &H::reconstruct,
-      &H::coupling_stats, &H::conditional_check, &H::gradient_check, &H::gradient_check_fd);
+                  &H::n_test, &H::exact_available_, &H::train_stats, &H::evaluate, &H::quality, &H::log_likelihood,
+                  &H::W, &H::a, &H::b, &H::set_params, &H::train_data, &H::test_data, &H::chains_reset, &H::chains_step,
+                  &H::reconstruct, &H::coupling_stats, &H::conditional_check, &H::gradient_check,
+                  &H::gradient_check_fd);
 }

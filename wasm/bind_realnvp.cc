@@ -4,11 +4,11 @@
 
 #include <algorithm>
 
+#include "bind_contract.h"
+#include "bind_val.h"
 #include "config.h"
 #include "quality.h"
 #include "realnvp.h"
-#include "bind_contract.h"
-#include "bind_val.h"
 
 using namespace emscripten;
 using namespace flowlab;
@@ -116,6 +116,6 @@ EMSCRIPTEN_BINDINGS(flowlab_realnvp) {
   using H = RealNvpHandle;
   const auto cls = flowlab_bind::bind_contract<H>("RealNvp").constructor<std::string>();
   FLOWLAB_METHODS(cls, &H::layers, &H::total, &H::validation, &H::train_data, &H::val_data, &H::sample,
-      &H::inverse_layers, &H::log_prob, &H::own_data, &H::own_quality, &H::entropy, &H::exact_log_prob,
-      &H::density_grid);
+                  &H::inverse_layers, &H::log_prob, &H::own_data, &H::own_quality, &H::entropy, &H::exact_log_prob,
+                  &H::density_grid);
 }

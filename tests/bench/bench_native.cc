@@ -14,9 +14,9 @@
 //            the critical path with a core per thread
 //   flowlab_bench [--quick | --ot | --profile]   (--ot: only the assignment lines)
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -139,7 +139,8 @@ static void assignment(int n, bool fast, double min_s) {
   // cpu_ms: process CPU time per call (warm-up included), for loaded machines.
   const double cpu_ms = 1e3 * double(std::clock() - c0) / CLOCKS_PER_SEC / calls;
   std::printf(
-      "{\"impl\":\"flowlab-native\",\"task\":\"ot-assignment\",\"solver\":\"%s\",\"batch\":%d,\"ms\":%.3f,\"cpu_ms\":%.3f}\n",
+      "{\"impl\":\"flowlab-native\",\"task\":\"ot-assignment\",\"solver\":\"%s\",\"batch\":%d,\"ms\":%.3f,\"cpu_ms\":%."
+      "3f}\n",
       fast ? "auction-jv" : "hungarian", n, 1e3 / per_s, cpu_ms);
   std::fflush(stdout);
 }
@@ -179,20 +180,27 @@ static void profile(int batch, double min_s) {
   const size_t P = net.num_params();
   Rng rng(1, 0);
   std::vector<float> x0(2 * size_t(batch)), x1(x0.size()), t(batch), in(3 * size_t(batch)), grad;
-  phase("data", batch, [&] {
-    sample_checkerboard(rng, batch, x1.data());
-    sample_normal(rng, batch, x0.data());
-    for (int i = 0; i < batch; ++i) t[i] = rng.uniform();
-  }, min_s);
-  for (int i = 0; i < batch; ++i)
-    in[3 * i] = x0[2 * i], in[3 * i + 1] = x0[2 * i + 1], in[3 * i + 2] = t[i];
-  phase("forward", batch, [&] { net.forward(in.data(), batch); }, min_s);
-  phase("forward+loss+backward", batch, [&] { fm.loss_and_grad(x0.data(), x1.data(), t.data(), nullptr, batch, &grad); }, min_s);
+  phase(
+      "data", batch,
+      [&] {
+        sample_checkerboard(rng, batch, x1.data());
+        sample_normal(rng, batch, x0.data());
+        for (int i = 0; i < batch; ++i) t[i] = rng.uniform();
+      },
+      min_s);
+  for (int i = 0; i < batch; ++i) in[3 * i] = x0[2 * i], in[3 * i + 1] = x0[2 * i + 1], in[3 * i + 2] = t[i];
+  phase(
+      "forward", batch, [&] { net.forward(in.data(), batch); }, min_s);
+  phase(
+      "forward+loss+backward", batch, [&] { fm.loss_and_grad(x0.data(), x1.data(), t.data(), nullptr, batch, &grad); },
+      min_s);
   Adam adam;
   adam.reset(P);
   std::vector<float> theta(net.params(), net.params() + P);
-  phase("adam", batch, [&] { adam.step(theta.data(), grad.data(), 1e-6f); }, min_s);
-  phase("train_step", batch, [&] { fm.train_step(); }, min_s);
+  phase(
+      "adam", batch, [&] { adam.step(theta.data(), grad.data(), 1e-6f); }, min_s);
+  phase(
+      "train_step", batch, [&] { fm.train_step(); }, min_s);
 }
 
 // The analyses' kernels at the page's defaults: Euler/midpoint sampling of
@@ -200,10 +208,14 @@ static void profile(int batch, double min_s) {
 // grid (RK4, 10 steps: Tr ∂v/∂x by forward mode).
 static void profile_analyses(double min_s) {
   FlowMatching fm = make(256, 3, 1024);
-  phase("sample 10000 points, midpoint 5 steps", 10000, [&] { fm.sample(10000, 5, Solver::Midpoint); }, min_s);
+  phase(
+      "sample 10000 points, midpoint 5 steps", 10000, [&] { fm.sample(10000, 5, Solver::Midpoint); }, min_s);
   std::vector<float> x(2 * 81 * 81);
-  for (int i = 0; i < 81 * 81; ++i) x[2 * i] = -5 + 10.0f * (i % 81 + 0.5f) / 81, x[2 * i + 1] = -5 + 10.0f * (i / 81 + 0.5f) / 81;
-  phase("ln p on 81x81 points, rk4 10 steps", 81 * 81, [&] { fm.log_density(x.data(), 81 * 81, 10, Solver::Rk4); }, min_s);
+  for (int i = 0; i < 81 * 81; ++i)
+    x[2 * i] = -5 + 10.0f * (i % 81 + 0.5f) / 81, x[2 * i + 1] = -5 + 10.0f * (i / 81 + 0.5f) / 81;
+  phase(
+      "ln p on 81x81 points, rk4 10 steps", 81 * 81, [&] { fm.log_density(x.data(), 81 * 81, 10, Solver::Rk4); },
+      min_s);
 }
 
 int main(int argc, char** argv) {

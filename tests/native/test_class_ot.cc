@@ -33,8 +33,8 @@ TEST_CASE("class-conditional rings: condition-aware OT gives the straightest per
     std::array<double, 3> w[3];
     for (int p = 0; p < 3; ++p) {
       w[p] = w2_after_training(p, seed);
-      MESSAGE("seed " << seed << " " << std::string(kPairing[p]) << ": W2 at NFE 1, 2, 4 = " << w[p][0] << ", " << w[p][1]
-                      << ", " << w[p][2]);
+      MESSAGE("seed " << seed << " " << std::string(kPairing[p]) << ": W2 at NFE 1, 2, 4 = " << w[p][0] << ", "
+                      << w[p][1] << ", " << w[p][2]);
     }
     const auto& [indep, ot, class_ot] = w;
     // Measured (AVX-512, seeds 1–3) at NFE 1: independent 0.82–0.84, OT 0.57–0.58, class-OT 0.22–0.29.

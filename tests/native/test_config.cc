@@ -31,7 +31,7 @@ TEST_CASE("bad fields are named, fall back to defaults, and the rest is kept") {
   const Config d = parse_link(
       "v=1&hidden=0x40&depth=2.5&lr=1e9&batch=&solver=rk4&seed=5&wat=1&seed=6&steps=nan&samples=inf", &issues);
   const Config def = default_config(0);  // no ex: the first exercise
-  CHECK(d.seed == 5);  // kept; the repeated seed is reported
+  CHECK(d.seed == 5);                    // kept; the repeated seed is reported
   CHECK(d.hidden == def.hidden);
   CHECK(d.depth == def.depth);
   CHECK(d.lr == def.lr);

@@ -59,7 +59,8 @@ TEST_CASE("cost: monotone in every numeric field of every exercise") {
           CHECK(k.step.bytes >= prev.step.bytes);
           CHECK(k.figures.flops >= prev.figures.flops);
           CHECK(k.figures.bytes >= prev.figures.bytes);
-          for (size_t a = 0; a < k.analyses.size(); ++a) CHECK(k.analyses[a].second.flops >= prev.analyses[a].second.flops);
+          for (size_t a = 0; a < k.analyses.size(); ++a)
+            CHECK(k.analyses[a].second.flops >= prev.analyses[a].second.flops);
         }
         prev = k;
       }
@@ -115,7 +116,8 @@ TEST_CASE("cost: an analysis's arguments go through the model; the refusal names
   std::vector<ParseIssue> issues;
   const Config rings = parse_link("v=1&ex=fm-rings", &issues);
   CHECK(analysis_refusal(rings, "progression", {{"n", 1000}}).empty());
-  CHECK(analysis_cost(rings, "progression", {{"n", 2000}}).flops == doctest::Approx(2 * analysis_cost(rings, "progression").flops).epsilon(0.01));
+  CHECK(analysis_cost(rings, "progression", {{"n", 2000}}).flops ==
+        doctest::Approx(2 * analysis_cost(rings, "progression").flops).epsilon(0.01));
   // A million trajectories of 50 steps: 2 GB of positions alone.
   const std::string why = analysis_refusal(rings, "progression", {{"n", 1e6}});
   CHECK(why.find("with n = 1e+06") != std::string::npos);

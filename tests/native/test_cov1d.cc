@@ -135,8 +135,7 @@ TEST_CASE("cov1d: the learned flow-matching field trains and carries ln q consis
   const auto z0 = c.source_samples(50);
   const Particles p = c.push(z0, 1.0, 200, 1, 1);
   double max_err = 0;
-  for (int i = 0; i < p.n; ++i)
-    max_err = std::max(max_err, std::fabs(p.log_q[p.n + i] - c.log_q(p.z[p.n + i], 1.0)));
+  for (int i = 0; i < p.n; ++i) max_err = std::max(max_err, std::fabs(p.log_q[p.n + i] - c.log_q(p.z[p.n + i], 1.0)));
   MESSAGE("learned field: forward vs backward ln q max diff " << max_err);
   CHECK(max_err < 1e-3);
   CHECK(std::isnan(p.max_abs_err));

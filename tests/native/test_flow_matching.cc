@@ -9,9 +9,9 @@
 #include "checkpoint.h"
 #include "datasets.h"
 #include "flow_matching.h"
+#include "ode.h"
 #include "small_options.h"
 #include "train_loss.h"
-#include "ode.h"
 
 using namespace flowlab;
 
@@ -191,7 +191,8 @@ TEST_CASE("v*(x, 0) = E[x1] − x: E[x1] of the checkerboard is (0, 0); an untra
   CHECK(std::isnan(f.rel_err[12]));
   CHECK(f.ratio_of_means == doctest::Approx(f.mean_abs_err / f.mean_star));
   double abs_sum = 0;
-  for (int k = 0; k < 25; ++k) abs_sum += std::hypot(f.v[2 * k] - f.v_star[2 * k], f.v[2 * k + 1] - f.v_star[2 * k + 1]);
+  for (int k = 0; k < 25; ++k)
+    abs_sum += std::hypot(f.v[2 * k] - f.v_star[2 * k], f.v[2 * k + 1] - f.v_star[2 * k + 1]);
   CHECK(f.mean_abs_err == doctest::Approx(abs_sum / 25).epsilon(1e-6));
   for (int k = 0; k < 25; ++k) {
     CHECK(f.v_star[2 * k] == doctest::Approx(f.mean_x1[0] - f.x[2 * k]).epsilon(1e-6));

@@ -125,7 +125,8 @@ TEST_CASE("conditional rings: after a short run samples land on their requested 
   // 0.914 here; the model measured 0.903 under every SIMD target. The bound
   // (ceiling − 0.06) leaves 0.05 for another float order (chance is 0.2).
   int own = 0;
-  for (int i = 0; i < fm.rings().size(); ++i) own += fm.rings().nearest_ring(&fm.rings().x[2 * i]) == fm.rings().label[i];
+  for (int i = 0; i < fm.rings().size(); ++i)
+    own += fm.rings().nearest_ring(&fm.rings().x[2 * i]) == fm.rings().label[i];
   const double ceiling = double(own) / fm.rings().size();
   MESSAGE("data on its own nearest ring: " << ceiling);
   CHECK(acc >= ceiling - 0.06);
@@ -142,7 +143,7 @@ TEST_CASE("rings: reverse then forward round-trip error falls as the step falls"
   FlowMatching fm = rings_model("ex=fm-rings&hidden=32&depth=2&batch=256&steps=300&seed=2");
   for (int i = 0; i < 300; ++i) fm.train_step();
   const float pts[10] = {-0.68536588f, 1.04613213f, -0.83722729f, 1.48307046f, 0.71348099f,
-                         -0.03766172f, -1.44f, -1.44f, 1.8f, 1.8f};
+                         -0.03766172f, -1.44f,      -1.44f,       1.8f,        1.8f};
   double prev = INFINITY;
   for (int steps : {5, 20, 50, 500}) {  // Δt = 0.2, 0.05, 0.02, 0.002
     std::vector<float> x(pts, pts + 10);

@@ -20,10 +20,13 @@ std::vector<float> randv(Rng& r, size_t n) {
 
 TEST_CASE("matmul, matmul_bt, matmul_at match scalar loops on awkward shapes") {
   Rng r(7);
-  const int shapes[][3] = {{1, 1, 1}, {5, 3, 2}, {7, 3, 17}, {9, 19, 33}, {33, 64, 2}, {4, 2, 64}, {6, 40, 1}, {13, 1100, 19}};  // K > 512: chunked sums
+  const int shapes[][3] = {{1, 1, 1},   {5, 3, 2},  {7, 3, 17}, {9, 19, 33},
+                           {33, 64, 2}, {4, 2, 64}, {6, 40, 1}, {13, 1100, 19}};  // K > 512: chunked sums
   for (auto& s : shapes) {
     const int M = s[0], K = s[1], N = s[2];
-    CAPTURE(M); CAPTURE(K); CAPTURE(N);
+    CAPTURE(M);
+    CAPTURE(K);
+    CAPTURE(N);
     auto A = randv(r, size_t(M) * K), B = randv(r, size_t(K) * N), bias = randv(r, N);
     std::vector<float> C(size_t(M) * N), Z(size_t(M) * N), S(size_t(M) * N);
     matmul(A.data(), B.data(), bias.data(), C.data(), M, K, N);

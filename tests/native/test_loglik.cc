@@ -34,7 +34,8 @@ void linear_field(const float* x, float, int n, float* v, float* div) {
 }
 }  // namespace
 
-TEST_CASE("ln p of a linear field matches the analytic Gaussian; error falls with the steps (order 1 Euler, 2 midpoint)") {
+TEST_CASE(
+    "ln p of a linear field matches the analytic Gaussian; error falls with the steps (order 1 Euler, 2 midpoint)") {
   const std::vector<float> x = {0.0f, 0.0f, 1.2f, -0.8f, -2.0f, 1.5f, 0.3f, 2.5f};
   double prev[2] = {0, 0};
   for (int steps : {25, 50, 100, 200}) {
@@ -96,8 +97,8 @@ TEST_CASE("the density of a trained checkerboard flow integrates to about 1 over
   FlowMatching fm(c);
   train_steps(fm, 1500);
   const DensityGrid g = density_grid(
-      [&fm](const float* x, float t, int n, float* v, float* div) { fm.velocity_div(x, t, n, nullptr, v, div); }, 80, -5.0f, 5.0f,
-      40, Solver::Midpoint);
+      [&fm](const float* x, float t, int n, float* v, float* div) { fm.velocity_div(x, t, n, nullptr, v, div); }, 80,
+      -5.0f, 5.0f, 40, Solver::Midpoint);
   double on = 0;  // mass on the filled squares
   const double cell = 10.0 / 80;
   for (int i = 0; i < 80; ++i)

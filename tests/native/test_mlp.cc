@@ -119,8 +119,9 @@ TEST_CASE("Adam step matches a hand computation") {
     CHECK(p[1] == doctest::Approx(ref[1]).epsilon(1e-6));
   }
   // First Adam step moves each parameter by exactly lr against its gradient's sign.
-  CHECK(ref[0] == doctest::Approx(1.0 - 0.1 - 0.1 * (0.9 * 0.05 + 0.1 * 0.2) / 0.19 /
-                                            std::sqrt((0.999 * 0.00025 + 0.001 * 0.04) / (1 - 0.998001)))
+  CHECK(ref[0] == doctest::Approx(1.0 - 0.1 -
+                                  0.1 * (0.9 * 0.05 + 0.1 * 0.2) / 0.19 /
+                                      std::sqrt((0.999 * 0.00025 + 0.001 * 0.04) / (1 - 0.998001)))
                       .epsilon(1e-6));
 }
 

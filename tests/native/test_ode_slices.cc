@@ -21,7 +21,8 @@ TEST_CASE("ode: slices of an integration give the same bits as one call") {
       std::vector<float> whole(6), sliced(6);
       for (int i = 0; i < 6; ++i) whole[i] = sliced[i] = 0.3f * float(i) - 0.7f;
       integrate(v, whole.data(), 3, 2, 0.0f, 1.0f, steps, s);
-      for (int from = 0; from < steps; from += 3) integrate_steps(v, sliced.data(), 3, 2, 0.0f, 1.0f, steps, from, from + 3, s);
+      for (int from = 0; from < steps; from += 3)
+        integrate_steps(v, sliced.data(), 3, 2, 0.0f, 1.0f, steps, from, from + 3, s);
       CHECK(whole == sliced);
       // An empty or out-of-range slice changes nothing.
       const std::vector<float> before = sliced;

@@ -51,17 +51,19 @@ void certify(const std::vector<double>& C, int n, const Assignment& a) {
     tight = std::max(tight, std::abs(a.u[i] + a.v[a.col[i]] - C[size_t(i) * n + a.col[i]]));
     dual += a.u[i] + a.v[i];
   }
-  CHECK(worst <= tol);                              // dual feasible
-  CHECK(tight <= tol);                              // complementary slackness
-  CHECK(std::abs(dual - a.cost) <= n * tol);        // no duality gap
+  CHECK(worst <= tol);                        // dual feasible
+  CHECK(tight <= tol);                        // complementary slackness
+  CHECK(std::abs(dual - a.cost) <= n * tol);  // no duality gap
 }
 // The fast solver against the Hungarian oracle on one cost matrix: the same optimal cost
 // (exactly when every cost is an integer), and its own certificate.
 void same_as_hungarian(const std::vector<double>& C, int n, bool integer_costs = false) {
   const Assignment h = solve_assignment(C, n), a = solve_assignment_auction(C, n);
   certify(C, n, a);
-  if (integer_costs) CHECK(a.cost == h.cost);
-  else CHECK(std::abs(a.cost - h.cost) <= 1e-12 * std::abs(h.cost));
+  if (integer_costs)
+    CHECK(a.cost == h.cost);
+  else
+    CHECK(std::abs(a.cost - h.cost) <= 1e-12 * std::abs(h.cost));
 }
 }  // namespace
 
@@ -214,13 +216,15 @@ TEST_CASE("OT-CFM: straighter paths and better few-step samples than independent
   train_steps(pair, int(c.ot_steps));
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const Straightness si = straightness(pair.independent(), 500, 100), so = straightness(pair.ot(), 500, 100);
-  MESSAGE("1500 steps (batch 128) of both in " << secs << " s; length ratio independent " << si.length_ratio << ", OT " << so.length_ratio
-          << "; NPE independent " << si.npe << ", OT " << so.npe);
+  MESSAGE("1500 steps (batch 128) of both in " << secs << " s; length ratio independent " << si.length_ratio << ", OT "
+                                               << so.length_ratio << "; NPE independent " << si.npe << ", OT "
+                                               << so.npe);
   CHECK(so.length_ratio < si.length_ratio);
   CHECK(so.npe < si.npe);
   for (int nfe : {1, 2, 4, 8}) {
     const Quality qi = quality(pair.independent(), nfe, 2000), qo = quality(pair.ot(), nfe, 2000);
-    MESSAGE("NFE " << nfe << ": on squares " << qi.on_squares << " vs " << qo.on_squares << "; SW2 " << qi.sw2 << " vs " << qo.sw2);
+    MESSAGE("NFE " << nfe << ": on squares " << qi.on_squares << " vs " << qo.on_squares << "; SW2 " << qi.sw2 << " vs "
+                   << qo.sw2);
     if (nfe <= 2) CHECK(qo.sw2 < qi.sw2);
   }
 }

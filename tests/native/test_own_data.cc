@@ -82,7 +82,9 @@ TEST_CASE("own data: malformed link text is refused with the reason") {
   const char* b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   stray.back() = b64[(std::string(b64).find(stray.back()) | 1)];
   CHECK(decode_error(stray).find("stray bits") != std::string::npos);
-  CHECK(decode_error(std::string("1.") + std::string((16 * size_t(kOwnMaxPoints + 3) + 2) / 3, 'A')).find("more than") != std::string::npos);
+  CHECK(
+      decode_error(std::string("1.") + std::string((16 * size_t(kOwnMaxPoints + 3) + 2) / 3, 'A')).find("more than") !=
+      std::string::npos);
 }
 
 TEST_CASE("own data: CSV with and without header and class column") {
@@ -120,7 +122,8 @@ TEST_CASE("own data: each CSV error names the line and the field") {
   CHECK(csv_error("") == "the file has 0 points; at least 2 are needed");
   std::string big;
   for (int i = 0; i <= kOwnMaxPoints; ++i) big += "0.1,0.2\n";
-  CHECK(csv_error(big) == "line " + std::to_string(kOwnMaxPoints + 1) + ": more than " + std::to_string(kOwnMaxPoints) + " points");
+  CHECK(csv_error(big) ==
+        "line " + std::to_string(kOwnMaxPoints + 1) + ": more than " + std::to_string(kOwnMaxPoints) + " points");
 }
 
 TEST_CASE("own data: the share link carries the set, canonically, for the 2D flow-matching exercises") {
@@ -180,7 +183,8 @@ TEST_CASE("own data: every flow-matching exercise trains on the set, drawn by th
   }
   // A different set trains differently.
   Config a = parse_link("v=1&ex=fm-rings&seed=2&hidden=16&depth=2&batch=64&data=" + s, nullptr);
-  Config b = parse_link("v=1&ex=fm-rings&seed=2&hidden=16&depth=2&batch=64&data=" + encode_own_data(make_set(61)), nullptr);
+  Config b =
+      parse_link("v=1&ex=fm-rings&seed=2&hidden=16&depth=2&batch=64&data=" + encode_own_data(make_set(61)), nullptr);
   FlowMatching fa(a), fb(b);
   CHECK(fa.train_step() != fb.train_step());
 }
@@ -189,7 +193,8 @@ TEST_CASE("own data: the NLL of the training points falls as the model fits them
   const std::string s = encode_own_data(make_set(50));
   for (const char* ex : {"fm-rings", "fm-rings-cond"}) {
     CAPTURE(std::string(ex));
-    FlowMatching fm(parse_link(std::string("v=1&ex=") + ex + "&seed=1&hidden=32&depth=2&batch=128&lr=0.005&data=" + s, nullptr));
+    FlowMatching fm(
+        parse_link(std::string("v=1&ex=") + ex + "&seed=1&hidden=32&depth=2&batch=128&lr=0.005&data=" + s, nullptr));
     const OwnNllQuality before = own_nll_quality(fm, 50, 20);
     for (int k = 0; k < 800; ++k) fm.train_step();
     const OwnNllQuality after = own_nll_quality(fm, 50, 20);
@@ -202,7 +207,8 @@ TEST_CASE("own data: the NLL of the training points falls as the model fits them
 TEST_CASE("own data: the per-class W2 of the conditional model covers the classes drawn") {
   OwnData d = make_set(60);
   for (int& c : d.label) c = c % 2 ? 3 : 0;  // classes 0 and 3 only
-  FlowMatching fm(parse_link("v=1&ex=fm-rings-cond&seed=2&hidden=16&depth=2&batch=64&data=" + encode_own_data(d), nullptr));
+  FlowMatching fm(
+      parse_link("v=1&ex=fm-rings-cond&seed=2&hidden=16&depth=2&batch=64&data=" + encode_own_data(d), nullptr));
   for (int k = 0; k < 50; ++k) fm.train_step();
   const ClassW2 w = class_w2(fm, 2, 100);
   REQUIRE(w.per_class.size() == 2);

@@ -17,7 +17,8 @@ struct Run {
 };
 Run run(int threads, int hidden, int batch) {
   set_threads(threads);
-  FlowMatching fm(std::vector<int>(3, hidden), 1e-3f, batch, 7, [](Rng& r, int n, float* x) { sample_checkerboard(r, n, x); });
+  FlowMatching fm(std::vector<int>(3, hidden), 1e-3f, batch, 7,
+                  [](Rng& r, int n, float* x) { sample_checkerboard(r, n, x); });
   for (int i = 0; i < 8; ++i) fm.train_step();
   Run r;
   r.losses = fm.losses();
@@ -46,7 +47,8 @@ TEST_CASE("threads in the matrix products: bit-identical losses, parameters and 
 // per row block, dx) and Adam over the flat buffer, on ragged shapes whose
 // blocks end in vector and scalar tails.
 TEST_CASE("threads: MLP gradients, input gradient and Adam bit-identical for 1, 2 and 3 threads") {
-  for (const std::vector<int>& dims : {std::vector<int>{3, 200, 37, 2}, std::vector<int>{5, 67, 130, 3}, std::vector<int>{2, 256, 1}}) {
+  for (const std::vector<int>& dims :
+       {std::vector<int>{3, 200, 37, 2}, std::vector<int>{5, 67, 130, 3}, std::vector<int>{2, 256, 1}}) {
     for (int n : {1000, 301, 50}) {
       std::vector<float> x(size_t(n) * dims.front()), dy(size_t(n) * dims.back());
       Rng rng(uint64_t(n), 3);

@@ -29,7 +29,8 @@ TEST_CASE("checkerboard quadrature: 8k² cell centres on the squares; NLL of q i
     }
     for (int c : per_cell) CHECK(c == k * k);
     // ln q = −ln 32 everywhere on the squares: NLL = ln 32, KL = 0.
-    CHECK(checkerboard_nll(std::vector<double>(x.size() / 2, -std::log(32.0))) == doctest::Approx(std::log(32.0)).epsilon(1e-12));
+    CHECK(checkerboard_nll(std::vector<double>(x.size() / 2, -std::log(32.0))) ==
+          doctest::Approx(std::log(32.0)).epsilon(1e-12));
   }
 }
 
@@ -97,7 +98,8 @@ TEST_CASE("RBM weight decay: one step differs from the undecayed one by exactly 
   // Over a run a strong decay keeps W small.
   for (int s = 0; s < 300; ++s) plain.train_step(), decayed.train_step();
   double n_plain = 0, n_decayed = 0;
-  for (size_t k = 0; k < W0.size(); ++k) n_plain += plain.model().W[k] * plain.model().W[k], n_decayed += decayed.model().W[k] * decayed.model().W[k];
+  for (size_t k = 0; k < W0.size(); ++k)
+    n_plain += plain.model().W[k] * plain.model().W[k], n_decayed += decayed.model().W[k] * decayed.model().W[k];
   CHECK(n_decayed < 0.5 * n_plain);
 }
 

@@ -61,7 +61,8 @@ TEST_CASE("rbm: bars-and-stripes has 30 distinct 4x4 patterns, each all-rows or 
 
 TEST_CASE("rbm: log Z by enumerating the visible and the hidden layer agree") {
   for (auto [n, m, s] : {std::tuple{6, 4, 1.0f}, std::tuple{9, 12, 0.7f}, std::tuple{16, 16, 0.3f}}) {
-    CAPTURE(n); CAPTURE(m);
+    CAPTURE(n);
+    CAPTURE(m);
     const RbmD d(random_rbm(n, m, s, 11));
     const double lv = log_Z_enumerate_v(d), lh = log_Z_enumerate_h(d);
     CHECK(std::fabs(lv - lh) < 1e-9 * std::max(1.0, std::fabs(lv)));
@@ -109,7 +110,8 @@ TEST_CASE("rbm: P(h|v) by enumeration equals the product of sigmoids") {
 
 TEST_CASE("rbm: exact gradient matches finite differences of the exact log-likelihood") {
   for (auto [n, m] : {std::pair{6, 4}, std::pair{5, 7}}) {  // enumerate h, then v
-    CAPTURE(n); CAPTURE(m);
+    CAPTURE(n);
+    CAPTURE(m);
     const Rbm r = random_rbm(n, m, 1.0f, 21);
     const auto data = random_patterns(7, n, 22);
     Rng rng(23);
@@ -201,7 +203,7 @@ TEST_CASE("rbm: training on bars-and-stripes 4x4 approaches the optimum -ln 30")
   train_steps(lab, 10000);
   const RbmEval e = lab.evaluate();
   MESSAGE("bars-and-stripes: exact avg log-likelihood " << start << " -> " << e.ll_train << " (optimum "
-                                                         << -std::log(30.0) << "), recon " << e.recon_train);
+                                                        << -std::log(30.0) << "), recon " << e.recon_train);
   REQUIRE(e.exact);
   // The data distribution is uniform on 30 patterns, so −ln 30 is an upper
   // bound (Gibbs' inequality) that no model can beat.

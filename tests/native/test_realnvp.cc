@@ -77,26 +77,26 @@ TEST_CASE("realnvp: log_det equals log|det| of a finite-difference Jacobian") {
   // Without and with Fourier features of x_a (a wigglier flow: smaller perturbation,
   // so that the central differences resolve it).
   for (const auto& [fourier, scale] : {std::pair<int, float>{0, 0.3f}, {3, 0.1f}}) {
-  CAPTURE(fourier);
-  RealNvp f(small_config(1, fourier));
-  randomise(f, scale, 2);
-  Rng rng(5);
-  for (int t = 0; t < 10; ++t) {
-    float x[2] = {1.5f * rng.normal(), 1.5f * rng.normal()}, z[2], ld;
-    f.inverse(x, 1, z, &ld);
-    const float h = 1e-2f;
-    double J[2][2];
-    for (int c = 0; c < 2; ++c) {
-      float xp[2] = {x[0], x[1]}, xm[2] = {x[0], x[1]}, zp[2], zm[2];
-      xp[c] += h;
-      xm[c] -= h;
-      f.inverse(xp, 1, zp, nullptr);
-      f.inverse(xm, 1, zm, nullptr);
-      for (int r = 0; r < 2; ++r) J[r][c] = (double(zp[r]) - zm[r]) / (2 * h);
+    CAPTURE(fourier);
+    RealNvp f(small_config(1, fourier));
+    randomise(f, scale, 2);
+    Rng rng(5);
+    for (int t = 0; t < 10; ++t) {
+      float x[2] = {1.5f * rng.normal(), 1.5f * rng.normal()}, z[2], ld;
+      f.inverse(x, 1, z, &ld);
+      const float h = 1e-2f;
+      double J[2][2];
+      for (int c = 0; c < 2; ++c) {
+        float xp[2] = {x[0], x[1]}, xm[2] = {x[0], x[1]}, zp[2], zm[2];
+        xp[c] += h;
+        xm[c] -= h;
+        f.inverse(xp, 1, zp, nullptr);
+        f.inverse(xm, 1, zm, nullptr);
+        for (int r = 0; r < 2; ++r) J[r][c] = (double(zp[r]) - zm[r]) / (2 * h);
+      }
+      const double det = J[0][0] * J[1][1] - J[0][1] * J[1][0];
+      CHECK(std::log(std::fabs(det)) == doctest::Approx(ld).epsilon(2e-3).scale(1));
     }
-    const double det = J[0][0] * J[1][1] - J[0][1] * J[1][0];
-    CHECK(std::log(std::fabs(det)) == doctest::Approx(ld).epsilon(2e-3).scale(1));
-  }
   }
 }
 
@@ -105,9 +105,12 @@ TEST_CASE("realnvp: loss gradient matches finite differences") {
   // bounded (b = b_max·tanh(raw/b_max), tight enough to bite); the steeper net
   // gets a smaller perturbation so that float32 central differences stay accurate;
   // with Fourier features of x_a (frequencies 1, 2, 4 × the gain) too.
-  for (const auto& [gain, scale, b_max, fourier] :
-       {std::tuple<float, float, float, int>{1.0f, 0.2f, 0.0f, 0}, {3.0f, 0.05f, 0.0f, 0}, {1.0f, 0.2f, 0.5f, 0},
-        {3.0f, 0.05f, 0.5f, 0}, {1.0f, 0.1f, 0.0f, 3}, {1.0f, 0.1f, 0.5f, 3}}) {
+  for (const auto& [gain, scale, b_max, fourier] : {std::tuple<float, float, float, int>{1.0f, 0.2f, 0.0f, 0},
+                                                    {3.0f, 0.05f, 0.0f, 0},
+                                                    {1.0f, 0.2f, 0.5f, 0},
+                                                    {3.0f, 0.05f, 0.5f, 0},
+                                                    {1.0f, 0.1f, 0.0f, 3},
+                                                    {1.0f, 0.1f, 0.5f, 3}}) {
     RealNvpConfig c = small_config(gain, fourier);
     c.b_max = b_max;
     RealNvp f(c);
@@ -128,7 +131,8 @@ TEST_CASE("realnvp: loss gradient matches finite differences") {
       const double fd = (lp - lm) / (2 * h);
       worst = std::max(worst, std::fabs(fd - grad[i]) / (1e-2 + std::fabs(fd) + std::fabs(grad[i])));
     }
-    MESSAGE("input gain " << gain << ", b_max " << b_max << ", fourier " << fourier << ": worst relative gradient error over 60 parameters: " << worst);
+    MESSAGE("input gain " << gain << ", b_max " << b_max << ", fourier " << fourier
+                          << ": worst relative gradient error over 60 parameters: " << worst);
     CHECK(worst < 2e-2);
   }
 }
@@ -158,7 +162,7 @@ TEST_CASE("realnvp: density integrates to 1; save/load resumes bit for bit") {
 // rounds differently and takes its own path.
 TEST_CASE("realnvp: short default runs learn the rings for every seed") {
   const float pts[10] = {-0.68536588f, 1.04613213f, -0.83722729f, 1.48307046f, 0.71348099f,
-                         -0.03766172f, -1.44f,      -1.44f,      1.8f,        1.8f};
+                         -0.03766172f, -1.44f,      -1.44f,       1.8f,        1.8f};
   for (uint64_t seed : {1, 2, 3}) {
     RealNvpConfig c;
     c.seed = seed;
@@ -175,8 +179,8 @@ TEST_CASE("realnvp: short default runs learn the rings for every seed") {
                     << lp.logp[0] << " " << lp.logp[1] << " " << lp.logp[2] << " | " << lp.logp[3] << " " << lp.logp[4]
                     << ", largest train loss " << worst);
     CHECK(std::isfinite(val));
-    CHECK(val > H - 0.05);        // no model beats the data's entropy (up to sampling noise)
-    CHECK(val < v[1] - 0.4);      // from N(0, I) at ≈ 2.84, at least 0.4 nats down
+    CHECK(val > H - 0.05);    // no model beats the data's entropy (up to sampling noise)
+    CHECK(val < v[1] - 0.4);  // from N(0, I) at ≈ 2.84, at least 0.4 nats down
     // 1000 steps, measured (seeds 1-3, AVX-512 and scalar): gap 0.41-0.48 nats, inliers
     // at worst -3.91 (point 0), -2.96 (point 1, 0.016 inside the blue ring's outer edge), -2.51.
     CHECK(val < H + 0.6);
@@ -184,7 +188,7 @@ TEST_CASE("realnvp: short default runs learn the rings for every seed") {
     const float worst_in = std::min({lp.logp[0], lp.logp[1], lp.logp[2]});
     const float best_out = std::max(lp.logp[3], lp.logp[4]);
     CHECK(worst_in > best_out + 4);  // the rings stand out from the space between them
-    CHECK(best_out < -10);           // the sheet's outliers: at most −16.0 (SSE4), −23.9 (scalar), −28.6 (AVX2), −37.9 (AVX-512)
+    CHECK(best_out < -10);  // the sheet's outliers: at most −16.0 (SSE4), −23.9 (scalar), −28.6 (AVX2), −37.9 (AVX-512)
   }
 }
 
@@ -263,7 +267,8 @@ TEST_CASE("realnvp on your own points: the link carries them, the split is a shu
   // the held-out fifth holds both blobs, not only the last-drawn one.
   const Rings R = own_rings(d);
   std::vector<std::pair<float, float>> a, b;
-  for (int i = 0; i < 100; ++i) a.emplace_back(R.x[2 * i], R.x[2 * i + 1]), b.emplace_back(f.data().x[2 * i], f.data().x[2 * i + 1]);
+  for (int i = 0; i < 100; ++i)
+    a.emplace_back(R.x[2 * i], R.x[2 * i + 1]), b.emplace_back(f.data().x[2 * i], f.data().x[2 * i + 1]);
   CHECK(a != b);
   std::sort(a.begin(), a.end());
   std::sort(b.begin(), b.end());
@@ -303,8 +308,10 @@ TEST_CASE("realnvp on your own points: the NLL of the training and held-out poin
     // N(0, I) in standardised coordinates: E[|y|²]/2 + ln 2π + ln(std₀ std₁), exactly, at the identity flow.
     const Rings& R = f.data();
     double sq = 0;
-    for (int i = 0; i < f.n_train(); ++i) sq += 0.5 * (double(R.x[2 * i]) * R.x[2 * i] + double(R.x[2 * i + 1]) * R.x[2 * i + 1]);
-    CHECK(before.nll == doctest::Approx(sq / f.n_train() + 1.8378770664093453 + std::log(double(R.std[0]) * R.std[1])).epsilon(1e-5));
+    for (int i = 0; i < f.n_train(); ++i)
+      sq += 0.5 * (double(R.x[2 * i]) * R.x[2 * i] + double(R.x[2 * i + 1]) * R.x[2 * i + 1]);
+    CHECK(before.nll ==
+          doctest::Approx(sq / f.n_train() + 1.8378770664093453 + std::log(double(R.std[0]) * R.std[1])).epsilon(1e-5));
     // Two tight blobs: far below the single Gaussian, on the held-out points too.
     CHECK(after.nll < before.nll - 0.5);
     CHECK(after.val_nll < before.val_nll - 0.3);

@@ -1,8 +1,8 @@
 // Measurement driver for RealNVP on the rings (not part of the default run):
 //   NVP_LINK='layers=15&…' NVP_SEEDS=1,2,3,4,5 flowlab_tests -tc="realnvp sweep*" -ns
-// (-ns: doctest's --no-skip; NVP_FOURIER=k adds k octaves of Fourier features). For each training seed it prints the validation
-// NLL, the data's entropy, ln p of the sheet's five points (model and exact),
-// and the largest jump of the training loss above its recent mean (spikes).
+// (-ns: doctest's --no-skip; NVP_FOURIER=k adds k octaves of Fourier features). For each training seed it prints the
+// validation NLL, the data's entropy, ln p of the sheet's five points (model and exact), and the largest jump of the
+// training loss above its recent mean (spikes).
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -53,17 +53,18 @@ TEST_CASE("realnvp sweep: defaults (or NVP_LINK) over NVP_SEEDS" * doctest::skip
       mean = t < 50 ? (mean * t + L[t]) / (t + 1) : mean + (L[t] - L[t - 50]) / 50.0;
     }
     const double gmax = gn.empty() ? 0 : *std::max_element(gn.begin() + std::min<size_t>(100, gn.size() - 1), gn.end());
-    std::printf("seed %llu: val NLL %.4f entropy %.4f gap %.4f | ln p %.3f %.3f %.3f | %.2f %.2f | exact %.3f %.3f %.3f"
-                " | spike +%.2f at %ld (grad norm %.3g; max after step 100 %.3g) | %.1f s, %.1f steps/s\n",
-                (unsigned long long)seed, val, H, val - H, lp.logp[0], lp.logp[1], lp.logp[2], lp.logp[3], lp.logp[4],
-                exact[0], exact[1], exact[2], spike, spike_at, spike_at >= 0 ? gn[size_t(spike_at)] : 0.0, gmax, secs,
-                c.steps / secs);
+    std::printf(
+        "seed %llu: val NLL %.4f entropy %.4f gap %.4f | ln p %.3f %.3f %.3f | %.2f %.2f | exact %.3f %.3f %.3f"
+        " | spike +%.2f at %ld (grad norm %.3g; max after step 100 %.3g) | %.1f s, %.1f steps/s\n",
+        (unsigned long long)seed, val, H, val - H, lp.logp[0], lp.logp[1], lp.logp[2], lp.logp[3], lp.logp[4], exact[0],
+        exact[1], exact[2], spike, spike_at, spike_at >= 0 ? gn[size_t(spike_at)] : 0.0, gmax, secs, c.steps / secs);
     std::fflush(stdout);
     // NVP_SAMPLES=prefix: 1000 samples for each sampling seed 1-3 (the view's Q2), as text.
     if (const char* out = std::getenv("NVP_SAMPLES"))
       for (uint64_t s = 1; s <= 3; ++s) {
         const std::vector<float> x = f.sample(1000, s);
-        FILE* fp = std::fopen((std::string(out) + "-t" + std::to_string(seed) + "-s" + std::to_string(s) + ".txt").c_str(), "w");
+        FILE* fp = std::fopen(
+            (std::string(out) + "-t" + std::to_string(seed) + "-s" + std::to_string(s) + ".txt").c_str(), "w");
         for (size_t i = 0; fp && i < x.size(); i += 2) std::fprintf(fp, "%g %g\n", x[i], x[i + 1]);
         if (fp) std::fclose(fp);
       }
