@@ -5,7 +5,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 APT_BUILD=(cmake g++ make nodejs npm emscripten binaryen libeigen3-dev libhwy-dev doctest-dev)
-APT_TEST=(chromium clang-14 libclang-rt-14-dev unzip python3-matplotlib python3-nbformat)
+APT_TEST=(chromium clang-14 clang-format-14 libclang-rt-14-dev unzip python3-matplotlib python3-nbformat)
 
 need_apt() {  # prints the packages of "$@" that are not installed
   for p in "$@"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"; done

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Every test: the JS type check, native doctest, the wasm module in node, the page in headless Chromium.
+# Every test: the C++ format and JS type checks, native doctest, the wasm module in node, the page in headless Chromium.
 source "$(dirname "$0")/setup.sh"
 install_apt "${APT_BUILD[@]}" "${APT_TEST[@]}"
 [ "${FLOWLAB_SKIP_INSTALL:-0}" = 1 ] || npm ci --no-audit --no-fund --loglevel=error
+
+echo "== C++ format (.clang-format; fix with: clang-format-14 -i FILE, or git clang-format-14)"
+git ls-files '*.cc' '*.h' | xargs clang-format-14 --dry-run -Werror
 
 echo "== type check of web/js (// @ts-check, JSDoc types; web/jsconfig.json)"
 npx --no-install tsc -p web/jsconfig.json
