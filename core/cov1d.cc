@@ -251,8 +251,7 @@ double Cov1d::cdf(double x, double t) const { return normal_cdf(preimage(x, t), 
 
 double Cov1d::flow(double z0, double t) const {
   switch (field()) {
-    case Field1D::Linear:
-      return z0 * std::exp(-o_.lambda * t);
+    case Field1D::Linear: return z0 * std::exp(-o_.lambda * t);
     case Field1D::Sine: {
       const double w = o_.omega, c = o_.alpha * w * t, phi = 0.5 * w * z0;
       const double s = std::sin(phi), co = std::cos(phi);

@@ -59,14 +59,9 @@ inline std::vector<std::string> js_names(const char* text) {
         names.back().clear();
         break;
       case '&':
-      case ' ':
-        break;
-      case '_':
-        up = true;
-        break;
-      default:
-        names.back() += up ? char(std::toupper(static_cast<unsigned char>(*c))) : *c;
-        up = false;
+      case ' ': break;
+      case '_': up = true; break;
+      default: names.back() += up ? char(std::toupper(static_cast<unsigned char>(*c))) : *c; up = false;
     }
   }
   return names;
