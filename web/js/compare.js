@@ -56,7 +56,7 @@ class Run {
     this.worker.postMessage({ type: 'init', link });
   }
 
-  /** @param {import('./worker.js').WorkerIn} msg */
+  /** @param {import('./protocol.js').WorkerIn} msg */
   post(msg) { this.worker.postMessage(msg); }
   configure(link) { this.post({ type: 'configure', link }); }
   analyze(name, args = {}) {

@@ -160,7 +160,7 @@ function storeCheckpoint(ck) {
   runs.checkpoint(ck);
 }
 
-/** @type {import('./worker.js').WorkerOutHandlers} */
+/** @type {import('./protocol.js').WorkerOutHandlers} */
 const onMessage = {
   ready(msg) {
     timing('workerReady');

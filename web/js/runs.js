@@ -9,7 +9,7 @@ import { views } from './views/index.js';
 import { modelKey } from './api.js';
 
 const $ = (id) => document.getElementById(id);
-/** @type {(msg: import('./worker.js').WorkerIn) => void} */
+/** @type {(msg: import('./protocol.js').WorkerIn) => void} */
 let post = () => {};   // to the worker
 let schema = null;
 let current = null;    // {key, ex, link} of this tab's run

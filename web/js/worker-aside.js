@@ -8,7 +8,7 @@
 const MAX_ASIDE = 2;
 
 // post(msg): to the page; fail(message): an error to the page.
-/** @param {(msg: import('./worker.js').WorkerOut) => void} post @param {(message: string) => void} fail */
+/** @param {(msg: import('./protocol.js').WorkerOut) => void} post @param {(message: string) => void} fail */
 export function asideAnalyses(post, fail) {
   const asides = new Map();  // name → {worker, timer}, oldest first
   // The analysis `name` of the experiment `exp`, estimated to take `seconds`.

@@ -10,7 +10,7 @@ const PATIENCE = 15000;  // ms of silence before the worker counts as dead
 // drawn(): the current link's figures were drawn; link(): the link to start
 // afresh from; timing(name, at): the page's first-load timings.
 /**
- * @param {{onMessage: import('./worker.js').WorkerOutHandlers, stopped: () => void, drawn: () => boolean,
+ * @param {{onMessage: import('./protocol.js').WorkerOutHandlers, stopped: () => void, drawn: () => boolean,
  *   link: () => string, timing: (name: string, at: number) => void}} hooks
  */
 export function hostWorker({ onMessage, stopped, drawn, link, timing }) {
@@ -24,7 +24,7 @@ export function hostWorker({ onMessage, stopped, drawn, link, timing }) {
     starts: 0,      // how many workers this page has started (a restart loop shows here)
     gaveUp: false,  // the watchdog stopped restarting
     get started() { return !!worker; },
-    /** @param {import('./worker.js').WorkerIn} msg @param {Transferable[]} [transfer] */
+    /** @param {import('./protocol.js').WorkerIn} msg @param {Transferable[]} [transfer] */
     post: (msg, transfer) => worker.postMessage(msg, transfer),
     terminate: () => worker.terminate(),
     get lastCheckpoint() { return lastCheckpoint; },
