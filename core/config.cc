@@ -17,78 +17,16 @@ const std::vector<std::string>& exercise_ids() {
 }
 
 const std::vector<FieldSpec>& config_schema() {
-  // Flow-matching fields are shared by the flow-matching exercises.
-  static const char* kFm = "fm-checkerboard fm-ot fm-rings fm-rings-cond";
-  static const char* kFmNoOt = "fm-checkerboard fm-rings fm-rings-cond";
-  // The link fields, one row each: a table, left out of clang-format.
-  // clang-format off
-  static const std::vector<FieldSpec> s = {
-      {"ex", "exercise", "exercise", &Config::ex, 0, 0, true, exercise_ids(), "", ""},
-      {"seed", "seed", "random seed of every draw", &Config::seed, 0, 2147483647, true, {}, "training", ""},
-      {"hidden", "hidden width", "hidden width of the MLP", &Config::hidden, 4, 1024, true, {}, "model", kFm},
-      {"depth", "hidden layers", "number of hidden layers", &Config::depth, 1, 8, true, {}, "model", kFm},
-      {"lr", "learning rate", "Adam learning rate", &Config::lr, 1e-6, 0.1, false, {}, "training", kFm},
-      {"batch", "batch size", "training batch size", &Config::batch, 1, 8192, true, {}, "training", kFmNoOt},
-      {"batch", "batch size", "training batch size (also the size of each optimal assignment)", &Config::ot_batch, 2, 1024, true, {}, "training", "fm-ot"},
-      {"steps", "steps", "training steps of a run", &Config::steps, 1, 1000000, true, {}, "training", kFmNoOt},
-      {"steps", "steps", "training steps of a run (both models)", &Config::ot_steps, 1, 1000000, true, {}, "training", "fm-ot"},
-      {"schedule", "lr schedule", "learning-rate schedule over the run", &Config::schedule, 0, 1, true, {"constant", "cosine"}, "training", kFm},
-      {"solver", "ODE solver", "ODE solver", &Config::solver, 0, 1, true, {"euler", "midpoint"}, "sampling", kFm},
-      {"ode_steps", "ODE steps", "ODE steps from t=0 to t=1", &Config::ode_steps, 1, 2000, true, {}, "sampling", kFm},
-      {"samples", "points", "points drawn for the figures", &Config::samples, 100, 100000, true, {}, "sampling", kFm},
-      {"rings_n", "ring points", "size of the fixed Olympic-rings data set", &Config::rings_n, 100, 200000, true, {}, "data", "fm-rings fm-rings-cond"},
-      {"thickness", "ring thickness", "width of each ring's radius band", &Config::rings_thickness, 0, 1, false, {}, "data", "fm-rings fm-rings-cond"},
-      {"embed", "class embedding", "width of the learned class embedding e_c", &Config::rings_embed, 1, 64, true, {}, "model", "fm-rings-cond"},
-      {"pairing", "x0–x1 pairing", "how a batch pairs noise x0 with data x1: independently, by minibatch OT across classes, or by OT within each class", &Config::rings_pairing, 0, 2, true, {"independent", "ot", "class-ot"}, "training", "fm-rings-cond"},
-
-      {"dataset", "data", "training patterns", &Config::rbm_dataset, 0, 2, true, {"bars", "digits", "drawn"}, "data", "rbm"},
-      {"side", "grid side", "pattern grid side (bars and stripes: 2–5)", &Config::rbm_side, 2, 16, true, {}, "data", "rbm"},
-      {"n_train", "train size", "noisy digits in the training set", &Config::rbm_n_train, 10, 5000, true, {}, "data", "rbm"},
-      {"n_test", "held-out size", "noisy digits held out", &Config::rbm_n_test, 0, 5000, true, {}, "data", "rbm"},
-      {"flip", "pixel flips", "probability of flipping each digit pixel", &Config::rbm_flip, 0, 0.5, false, {}, "data", "rbm"},
-      {"m", "hidden units m", "number of hidden units", &Config::rbm_m, 1, 256, true, {}, "model", "rbm"},
-      {"sampler", "gradient", "CD-k or persistent CD", &Config::rbm_sampler, 0, 1, true, {"cd", "pcd"}, "training", "rbm"},
-      {"k", "Gibbs sweeps k", "Gibbs sweeps per update", &Config::rbm_k, 1, 1000, true, {}, "training", "rbm"},
-      {"batch", "batch size", "minibatch size (and PCD chains)", &Config::rbm_batch, 1, 4096, true, {}, "training", "rbm"},
-      {"lr", "learning rate", "SGD learning rate", &Config::rbm_lr, 1e-6, 10, false, {}, "training", "rbm"},
-      {"momentum", "momentum", "SGD momentum", &Config::rbm_momentum, 0, 0.99, false, {}, "training", "rbm"},
-      {"weight_decay", "weight decay", "L2 penalty on W (not on biases)", &Config::rbm_weight_decay, 0, 1, false, {}, "training", "rbm"},
-      {"steps", "steps", "training steps of a run", &Config::rbm_steps, 1, 1000000, true, {}, "training", "rbm"},
-      {"schedule", "lr schedule", "learning-rate schedule over the run", &Config::rbm_schedule, 0, 1, true, {"constant", "cosine"}, "training", "rbm"},
-
-      {"field", "field f(z)", "velocity field of the 1D flow", &Config::cov_field, 0, 3, true, {"linear", "sine", "split", "learned"}, "model", "cov1d"},
-      {"lambda", "λ", "linear field f = −λz", &Config::cov_lambda, -5, 5, false, {}, "model", "cov1d"},
-      {"alpha", "α", "sine field f = α sin(ωz)", &Config::cov_alpha, -5, 5, false, {}, "model", "cov1d"},
-      {"omega", "ω", "sine field frequency", &Config::cov_omega, 0.1, 10, false, {}, "model", "cov1d"},
-      {"beta", "β", "split field f = β(z − z³)", &Config::cov_beta, -5, 5, false, {}, "model", "cov1d"},
-      {"mu0", "μ0", "mean of the density at t = 0", &Config::cov_mu0, -5, 5, false, {}, "data", "cov1d"},
-      {"sigma0", "σ0", "spread of the density at t = 0", &Config::cov_sigma0, 0.05, 5, false, {}, "data", "cov1d"},
-      {"m1", "target m1", "learned field: first mixture mean", &Config::cov_m1, -5, 5, false, {}, "data", "cov1d"},
-      {"m2", "target m2", "learned field: second mixture mean", &Config::cov_m2, -5, 5, false, {}, "data", "cov1d"},
-      {"s", "target s", "learned field: mixture spread", &Config::cov_s, 0.05, 3, false, {}, "data", "cov1d"},
-      {"w1", "target w1", "learned field: weight of the first component", &Config::cov_w1, 0.01, 0.99, false, {}, "data", "cov1d"},
-      {"hidden", "hidden width", "learned field: MLP width", &Config::cov_hidden, 4, 512, true, {}, "training", "cov1d"},
-      {"depth", "hidden layers", "learned field: MLP hidden layers", &Config::cov_depth, 1, 4, true, {}, "training", "cov1d"},
-      {"lr", "learning rate", "learned field: Adam learning rate", &Config::cov_lr, 1e-6, 0.1, false, {}, "training", "cov1d"},
-      {"batch", "batch size", "learned field: batch size", &Config::cov_batch, 16, 4096, true, {}, "training", "cov1d"},
-      {"steps", "steps", "learned field: training steps", &Config::cov_steps, 1, 1000000, true, {}, "training", "cov1d"},
-      {"layers", "coupling layers", "affine coupling layers (coordinates swapped between them)", &Config::nvp_layers, 1, 64, true, {}, "model", "realnvp"},
-      {"hidden", "hidden width", "width of the s/b nets", &Config::nvp_hidden, 2, 512, true, {}, "model", "realnvp"},
-      {"depth", "hidden layers", "hidden layers of the s/b nets", &Config::nvp_depth, 1, 6, true, {}, "model", "realnvp"},
-      {"s_max", "scale bound", "s = s_max·tanh(raw/s_max)", &Config::nvp_s_max, 0.1, 10, false, {}, "model", "realnvp"},
-      {"lr", "learning rate", "Adam learning rate", &Config::nvp_lr, 1e-5, 0.1, false, {}, "training", "realnvp"},
-      {"schedule", "lr schedule", "learning-rate schedule over the run", &Config::nvp_schedule, 0, 1, true, {"constant", "cosine"}, "training", "realnvp"},
-      {"warmup", "lr warm-up", "steps of linear learning-rate warm-up from 0", &Config::nvp_warmup, 0, 100000, true, {}, "training", "realnvp"},
-      {"clip", "gradient clip", "clip the gradient's global norm to this (0: off)", &Config::nvp_clip, 0, 1000, false, {}, "training", "realnvp"},
-      {"b_max", "shift bound", "b = b_max·tanh(raw/b_max) (0: unbounded): keeps a point past the data from running away", &Config::nvp_b_max, 0, 100, false, {}, "model", "realnvp"},
-      {"in_scale", "input gain", "the s/b nets see in_scale·x_a: steep features for thin rings", &Config::nvp_in_scale, 0.1, 100, false, {}, "model", "realnvp"},
-      {"batch", "batch size", "minibatch size", &Config::nvp_batch, 1, 4096, true, {}, "training", "realnvp"},
-      {"steps", "steps", "training steps of a run", &Config::nvp_steps, 1, 200000, true, {}, "training", "realnvp"},
-      {"rings_n", "data size", "Olympic-rings points (train + validation)", &Config::nvp_rings_n, 50, 250000, true, {}, "data", "realnvp"},
-      {"thickness", "ring thickness", "radial width of each ring", &Config::nvp_thickness, 0.01, 1, false, {}, "data", "realnvp"},
-      {"val_fraction", "validation share", "share of the points held out for the validation loss", &Config::nvp_val_fraction, 0.05, 0.5, false, {}, "data", "realnvp"},
-  };
-  // clang-format on
+  static const std::vector<FieldSpec> s = [] {
+    std::vector<FieldSpec> all = {
+        {"ex", "exercise", "exercise", &Config::ex, 0, 0, true, exercise_ids(), "", ""},
+        {"seed", "seed", "random seed of every draw", &Config::seed, 0, 2147483647, true, {}, "training", ""},
+    };
+    // Each exercise declares its own fields beside its model; the link order is this order.
+    for (const auto* part : {&flow_matching_fields(), &rbm_fields(), &cov1d_fields(), &realnvp_fields()})
+      all.insert(all.end(), part->begin(), part->end());
+    return all;
+  }();
   return s;
 }
 

@@ -87,6 +87,12 @@ struct FieldSpec {
 };
 
 const std::vector<FieldSpec>& config_schema();
+// Each exercise's fields, declared beside its model (core/flow_matching.cc, rbm_lab.cc,
+// cov1d.cc, realnvp.cc); config_schema() = ex, seed, then these in this order.
+const std::vector<FieldSpec>& flow_matching_fields();
+const std::vector<FieldSpec>& rbm_fields();
+const std::vector<FieldSpec>& cov1d_fields();
+const std::vector<FieldSpec>& realnvp_fields();
 const std::vector<std::string>& exercise_ids();
 
 // A default that one exercise sets differently for a member it shares with

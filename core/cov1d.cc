@@ -77,28 +77,6 @@ void integrate_joint(const Cov1d& c, std::vector<double>& z, std::vector<double>
 
 }  // namespace
 
-Cov1dOptions clamp_options(const Cov1dOptions& in) {
-  Cov1dOptions o = in;
-  auto cd = [](double x, double lo, double hi) { return std::isfinite(x) ? std::min(hi, std::max(lo, x)) : lo; };
-  auto ci = [](int x, int lo, int hi) { return std::min(hi, std::max(lo, x)); };
-  o.field = ci(o.field, 0, 3);
-  o.lambda = cd(o.lambda, -5, 5);
-  o.alpha = cd(o.alpha, -5, 5);
-  o.omega = cd(o.omega, 0.1, 10);
-  o.beta = cd(o.beta, -5, 5);
-  o.mu0 = cd(o.mu0, -5, 5);
-  o.sigma0 = cd(o.sigma0, 0.05, 5);
-  o.target_m1 = cd(o.target_m1, -5, 5);
-  o.target_m2 = cd(o.target_m2, -5, 5);
-  o.target_s = cd(o.target_s, 0.05, 3);
-  o.target_w1 = cd(o.target_w1, 0.01, 0.99);
-  o.hidden = ci(o.hidden, 4, 512);
-  o.depth = ci(o.depth, 1, 4);
-  o.lr = float(cd(o.lr, 1e-6, 0.1));
-  o.batch = ci(o.batch, 16, 4096);
-  return o;
-}
-
 Cov1d::Cov1d(const Cov1dOptions& o) : o_(o), ts_(o.seed, kStreamTrain) {
   if (field() == Field1D::Learned) {
     std::vector<int> dims = {2};
@@ -370,7 +348,32 @@ Cov1dOptions cov1d_options(const Config& c) {
   o.lr = float(c.cov_lr);
   o.batch = int(c.cov_batch);
   o.seed = uint64_t(c.seed);
-  return clamp_options(o);
+  return o;  // within bounds: the link parser keeps every field in its range
+}
+
+// The link fields of this exercise (core/config.h), in link order: a table, one row each.
+const std::vector<FieldSpec>& cov1d_fields() {
+  // clang-format off
+  static const std::vector<FieldSpec> f = {
+    {"field", "field f(z)", "velocity field of the 1D flow", &Config::cov_field, 0, 3, true, {"linear", "sine", "split", "learned"}, "model", "cov1d"},
+    {"lambda", "λ", "linear field f = −λz", &Config::cov_lambda, -5, 5, false, {}, "model", "cov1d"},
+    {"alpha", "α", "sine field f = α sin(ωz)", &Config::cov_alpha, -5, 5, false, {}, "model", "cov1d"},
+    {"omega", "ω", "sine field frequency", &Config::cov_omega, 0.1, 10, false, {}, "model", "cov1d"},
+    {"beta", "β", "split field f = β(z − z³)", &Config::cov_beta, -5, 5, false, {}, "model", "cov1d"},
+    {"mu0", "μ0", "mean of the density at t = 0", &Config::cov_mu0, -5, 5, false, {}, "data", "cov1d"},
+    {"sigma0", "σ0", "spread of the density at t = 0", &Config::cov_sigma0, 0.05, 5, false, {}, "data", "cov1d"},
+    {"m1", "target m1", "learned field: first mixture mean", &Config::cov_m1, -5, 5, false, {}, "data", "cov1d"},
+    {"m2", "target m2", "learned field: second mixture mean", &Config::cov_m2, -5, 5, false, {}, "data", "cov1d"},
+    {"s", "target s", "learned field: mixture spread", &Config::cov_s, 0.05, 3, false, {}, "data", "cov1d"},
+    {"w1", "target w1", "learned field: weight of the first component", &Config::cov_w1, 0.01, 0.99, false, {}, "data", "cov1d"},
+    {"hidden", "hidden width", "learned field: MLP width", &Config::cov_hidden, 4, 512, true, {}, "training", "cov1d"},
+    {"depth", "hidden layers", "learned field: MLP hidden layers", &Config::cov_depth, 1, 4, true, {}, "training", "cov1d"},
+    {"lr", "learning rate", "learned field: Adam learning rate", &Config::cov_lr, 1e-6, 0.1, false, {}, "training", "cov1d"},
+    {"batch", "batch size", "learned field: batch size", &Config::cov_batch, 16, 4096, true, {}, "training", "cov1d"},
+    {"steps", "steps", "learned field: training steps", &Config::cov_steps, 1, 1000000, true, {}, "training", "cov1d"},
+  };
+  // clang-format on
+  return f;
 }
 
 void Cov1d::sections(RunFile& f) {

@@ -55,9 +55,7 @@ struct Cov1dOptions {
   uint64_t seed = 0;
 };
 
-// Every field forced into its documented bounds.
-Cov1dOptions clamp_options(const Cov1dOptions& o);
-// The options of a parsed link (ex=cov1d fields of core/config.cc), clamped.
+// The options of a parsed link (its fields: cov1d_fields() in cov1d.cc; the parser keeps each in range).
 Cov1dOptions cov1d_options(const Config& c);
 
 // The four steps' numbers for one (z, Δz, δt) at time t. "true" uses the real

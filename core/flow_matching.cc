@@ -35,6 +35,33 @@ FlowMatching::FlowMatching(const Config& c)
   }
 }
 
+// The link fields of this exercise (core/config.h), in link order: a table, one row each.
+const std::vector<FieldSpec>& flow_matching_fields() {
+  // Shared by the flow-matching exercises.
+  static const char* kFm = "fm-checkerboard fm-ot fm-rings fm-rings-cond";
+  static const char* kFmNoOt = "fm-checkerboard fm-rings fm-rings-cond";
+  // clang-format off
+  static const std::vector<FieldSpec> f = {
+    {"hidden", "hidden width", "hidden width of the MLP", &Config::hidden, 4, 1024, true, {}, "model", kFm},
+    {"depth", "hidden layers", "number of hidden layers", &Config::depth, 1, 8, true, {}, "model", kFm},
+    {"lr", "learning rate", "Adam learning rate", &Config::lr, 1e-6, 0.1, false, {}, "training", kFm},
+    {"batch", "batch size", "training batch size", &Config::batch, 1, 8192, true, {}, "training", kFmNoOt},
+    {"batch", "batch size", "training batch size (also the size of each optimal assignment)", &Config::ot_batch, 2, 1024, true, {}, "training", "fm-ot"},
+    {"steps", "steps", "training steps of a run", &Config::steps, 1, 1000000, true, {}, "training", kFmNoOt},
+    {"steps", "steps", "training steps of a run (both models)", &Config::ot_steps, 1, 1000000, true, {}, "training", "fm-ot"},
+    {"schedule", "lr schedule", "learning-rate schedule over the run", &Config::schedule, 0, 1, true, {"constant", "cosine"}, "training", kFm},
+    {"solver", "ODE solver", "ODE solver", &Config::solver, 0, 1, true, {"euler", "midpoint"}, "sampling", kFm},
+    {"ode_steps", "ODE steps", "ODE steps from t=0 to t=1", &Config::ode_steps, 1, 2000, true, {}, "sampling", kFm},
+    {"samples", "points", "points drawn for the figures", &Config::samples, 100, 100000, true, {}, "sampling", kFm},
+    {"rings_n", "ring points", "size of the fixed Olympic-rings data set", &Config::rings_n, 100, 200000, true, {}, "data", "fm-rings fm-rings-cond"},
+    {"thickness", "ring thickness", "width of each ring's radius band", &Config::rings_thickness, 0, 1, false, {}, "data", "fm-rings fm-rings-cond"},
+    {"embed", "class embedding", "width of the learned class embedding e_c", &Config::rings_embed, 1, 64, true, {}, "model", "fm-rings-cond"},
+    {"pairing", "x0–x1 pairing", "how a batch pairs noise x0 with data x1: independently, by minibatch OT across classes, or by OT within each class", &Config::rings_pairing, 0, 2, true, {"independent", "ot", "class-ot"}, "training", "fm-rings-cond"},
+  };
+  // clang-format on
+  return f;
+}
+
 void FlowMatching::use_rings(Rings data, int embed) {
   rings_ = std::move(data);
   target_ = Target::Rings;

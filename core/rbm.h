@@ -167,10 +167,7 @@ struct RbmOptions {
   uint64_t seed = 0;
 };
 
-// Every field forced into its documented bounds (side 2–5 for bars and
-// stripes, 2–16 for user grids).
-RbmOptions clamp_options(const RbmOptions& o);
-// The RBM fields of a link's config, clamped.
+// The RBM fields of a link's config (rbm_fields() in rbm_lab.cc; the parser keeps each in range).
 RbmOptions rbm_options(const Config& c);
 
 struct RbmStats {

@@ -17,25 +17,6 @@ namespace flowlab {
 
 using namespace rbm_detail;
 
-RbmOptions clamp_options(const RbmOptions& in) {
-  RbmOptions o = in;
-  auto ci = [](int x, int lo, int hi) { return std::min(hi, std::max(lo, x)); };
-  auto cf = [](float x, float lo, float hi) { return std::isfinite(x) ? std::min(hi, std::max(lo, x)) : lo; };
-  o.dataset = ci(o.dataset, 0, 2);
-  o.side = o.dataset == 2 ? ci(o.side, 2, 16) : ci(o.side, 2, 5);
-  o.n_train = ci(o.n_train, 10, 5000);
-  o.n_test = ci(o.n_test, 0, 5000);
-  o.flip = cf(o.flip, 0.0f, 0.5f);
-  o.n_hidden = ci(o.n_hidden, 1, 256);
-  o.k = ci(o.k, 1, 1000);
-  o.batch = ci(o.batch, 1, 4096);
-  o.lr = cf(o.lr, 1e-6f, 10.0f);
-  o.momentum = cf(o.momentum, 0.0f, 0.99f);
-  o.weight_decay = cf(o.weight_decay, 0.0f, 1.0f);
-  o.steps = std::max(0L, o.steps);
-  return o;
-}
-
 RbmOptions rbm_options(const Config& c) {
   RbmOptions r;
   r.dataset = int(c.rbm_dataset);
@@ -52,7 +33,32 @@ RbmOptions rbm_options(const Config& c) {
   r.weight_decay = float(c.rbm_weight_decay);
   r.steps = c.rbm_schedule == 1 ? long(c.rbm_steps) : 0;
   r.seed = uint64_t(c.seed);
-  return clamp_options(r);
+  // The link allows grids up to 16 for drawn patterns; bars and stripes stay enumerable (2–5).
+  if (r.dataset != 2) r.side = std::min(r.side, 5);
+  return r;
+}
+
+// The link fields of this exercise (core/config.h), in link order: a table, one row each.
+const std::vector<FieldSpec>& rbm_fields() {
+  // clang-format off
+  static const std::vector<FieldSpec> f = {
+    {"dataset", "data", "training patterns", &Config::rbm_dataset, 0, 2, true, {"bars", "digits", "drawn"}, "data", "rbm"},
+    {"side", "grid side", "pattern grid side (bars and stripes: 2–5)", &Config::rbm_side, 2, 16, true, {}, "data", "rbm"},
+    {"n_train", "train size", "noisy digits in the training set", &Config::rbm_n_train, 10, 5000, true, {}, "data", "rbm"},
+    {"n_test", "held-out size", "noisy digits held out", &Config::rbm_n_test, 0, 5000, true, {}, "data", "rbm"},
+    {"flip", "pixel flips", "probability of flipping each digit pixel", &Config::rbm_flip, 0, 0.5, false, {}, "data", "rbm"},
+    {"m", "hidden units m", "number of hidden units", &Config::rbm_m, 1, 256, true, {}, "model", "rbm"},
+    {"sampler", "gradient", "CD-k or persistent CD", &Config::rbm_sampler, 0, 1, true, {"cd", "pcd"}, "training", "rbm"},
+    {"k", "Gibbs sweeps k", "Gibbs sweeps per update", &Config::rbm_k, 1, 1000, true, {}, "training", "rbm"},
+    {"batch", "batch size", "minibatch size (and PCD chains)", &Config::rbm_batch, 1, 4096, true, {}, "training", "rbm"},
+    {"lr", "learning rate", "SGD learning rate", &Config::rbm_lr, 1e-6, 10, false, {}, "training", "rbm"},
+    {"momentum", "momentum", "SGD momentum", &Config::rbm_momentum, 0, 0.99, false, {}, "training", "rbm"},
+    {"weight_decay", "weight decay", "L2 penalty on W (not on biases)", &Config::rbm_weight_decay, 0, 1, false, {}, "training", "rbm"},
+    {"steps", "steps", "training steps of a run", &Config::rbm_steps, 1, 1000000, true, {}, "training", "rbm"},
+    {"schedule", "lr schedule", "learning-rate schedule over the run", &Config::rbm_schedule, 0, 1, true, {"constant", "cosine"}, "training", "rbm"},
+  };
+  // clang-format on
+  return f;
 }
 
 RbmLab::RbmLab(const RbmOptions& o, const std::vector<float>& patterns)

@@ -12,7 +12,7 @@ namespace flowlab {
 
 static constexpr double kLog2Pi = 1.8378770664093453;
 
-RealNvpConfig realnvp_config(const Config& c) {
+RealNvpConfig realnvp_options(const Config& c) {
   RealNvpConfig r;
   r.layers = c.i(&Config::nvp_layers);
   r.hidden = c.i(&Config::nvp_hidden);
@@ -32,6 +32,30 @@ RealNvpConfig realnvp_config(const Config& c) {
   r.seed = uint64_t(c.seed);
   r.data = c.data;
   return r;
+}
+
+// The link fields of this exercise (core/config.h), in link order: a table, one row each.
+const std::vector<FieldSpec>& realnvp_fields() {
+  // clang-format off
+  static const std::vector<FieldSpec> f = {
+    {"layers", "coupling layers", "affine coupling layers (coordinates swapped between them)", &Config::nvp_layers, 1, 64, true, {}, "model", "realnvp"},
+    {"hidden", "hidden width", "width of the s/b nets", &Config::nvp_hidden, 2, 512, true, {}, "model", "realnvp"},
+    {"depth", "hidden layers", "hidden layers of the s/b nets", &Config::nvp_depth, 1, 6, true, {}, "model", "realnvp"},
+    {"s_max", "scale bound", "s = s_max·tanh(raw/s_max)", &Config::nvp_s_max, 0.1, 10, false, {}, "model", "realnvp"},
+    {"lr", "learning rate", "Adam learning rate", &Config::nvp_lr, 1e-5, 0.1, false, {}, "training", "realnvp"},
+    {"schedule", "lr schedule", "learning-rate schedule over the run", &Config::nvp_schedule, 0, 1, true, {"constant", "cosine"}, "training", "realnvp"},
+    {"warmup", "lr warm-up", "steps of linear learning-rate warm-up from 0", &Config::nvp_warmup, 0, 100000, true, {}, "training", "realnvp"},
+    {"clip", "gradient clip", "clip the gradient's global norm to this (0: off)", &Config::nvp_clip, 0, 1000, false, {}, "training", "realnvp"},
+    {"b_max", "shift bound", "b = b_max·tanh(raw/b_max) (0: unbounded): keeps a point past the data from running away", &Config::nvp_b_max, 0, 100, false, {}, "model", "realnvp"},
+    {"in_scale", "input gain", "the s/b nets see in_scale·x_a: steep features for thin rings", &Config::nvp_in_scale, 0.1, 100, false, {}, "model", "realnvp"},
+    {"batch", "batch size", "minibatch size", &Config::nvp_batch, 1, 4096, true, {}, "training", "realnvp"},
+    {"steps", "steps", "training steps of a run", &Config::nvp_steps, 1, 200000, true, {}, "training", "realnvp"},
+    {"rings_n", "data size", "Olympic-rings points (train + validation)", &Config::nvp_rings_n, 50, 250000, true, {}, "data", "realnvp"},
+    {"thickness", "ring thickness", "radial width of each ring", &Config::nvp_thickness, 0.01, 1, false, {}, "data", "realnvp"},
+    {"val_fraction", "validation share", "share of the points held out for the validation loss", &Config::nvp_val_fraction, 0.05, 0.5, false, {}, "data", "realnvp"},
+  };
+  // clang-format on
+  return f;
 }
 
 RealNvp::RealNvp(const RealNvpConfig& c) : cfg_(c), ts_(c.seed, kStreamTrain) {

@@ -58,7 +58,7 @@ struct RealNvpConfig {
 };
 
 // The link's fields (exercise "realnvp") as a RealNvpConfig.
-RealNvpConfig realnvp_config(const Config& c);
+RealNvpConfig realnvp_options(const Config& c);
 
 // Log-likelihood of a batch, split into its two terms (per point).
 struct RealNvpLogp {

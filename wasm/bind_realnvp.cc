@@ -20,7 +20,7 @@ struct RealNvpHandle {
   std::vector<float> out;
 
   // From a link ("v=1&ex=realnvp&layers=15&…", your own points in data=).
-  explicit RealNvpHandle(const std::string& link) : model(realnvp_config(parse_link(link, nullptr))) {}
+  explicit RealNvpHandle(const std::string& link) : model(realnvp_options(parse_link(link, nullptr))) {}
 
   // The contract (bind_contract.h): θ is every layer's MLP, layer by layer.
   RealNvp& core() { return model; }

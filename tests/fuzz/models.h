@@ -35,7 +35,7 @@ void with_fuzz_model(const std::string& ex, F&& f) {
     FlowMatching m(c);
     f(m);
   } else if (ex == "realnvp") {
-    RealNvp m(realnvp_config(c));
+    RealNvp m(realnvp_options(c));
     f(m);
   } else if (ex == "rbm") {
     RbmLab m(rbm_options(c));

@@ -214,7 +214,7 @@ TEST_CASE("realnvp: learning rate: linear warm-up, then cosine to 0 at the last 
 }
 
 TEST_CASE("realnvp: link defaults are the core defaults") {
-  const RealNvpConfig a = realnvp_config(Config{}), b;
+  const RealNvpConfig a = realnvp_options(Config{}), b;
   CHECK(a.layers == b.layers);
   CHECK(a.hidden == b.hidden);
   CHECK(a.depth == b.depth);
@@ -255,7 +255,7 @@ TEST_CASE("realnvp on your own points: the link carries them, the split is a shu
   const std::string link = to_link(cfg);
   CHECK(link.find("&data=" + s) != std::string::npos);
   CHECK(to_link(parse_link(link, nullptr)) == link);
-  RealNvpConfig c = realnvp_config(cfg);
+  RealNvpConfig c = realnvp_options(cfg);
   CHECK(c.data == s);
   c.steps = 300;
   RealNvp f(c);
@@ -295,7 +295,7 @@ TEST_CASE("realnvp on your own points: the link carries them, the split is a shu
 TEST_CASE("realnvp on your own points: the NLL of the training and held-out points falls") {
   const std::string s = encode_own_data(two_blobs(200, 4));
   for (uint64_t seed : {1, 2}) {
-    RealNvpConfig c = realnvp_config(parse_link("v=1&ex=realnvp&layers=8&hidden=16&steps=600&data=" + s, nullptr));
+    RealNvpConfig c = realnvp_options(parse_link("v=1&ex=realnvp&layers=8&hidden=16&steps=600&data=" + s, nullptr));
     c.seed = seed;
     RealNvp f(c);
     const RealNvpOwnNll before = own_nll_quality(f);

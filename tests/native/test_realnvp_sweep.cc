@@ -30,7 +30,7 @@ TEST_CASE("realnvp sweep: defaults (or NVP_LINK) over NVP_SEEDS" * doctest::skip
   for (const ParseIssue& i : issues) std::printf("link issue: %s: %s\n", i.field.c_str(), i.message.c_str());
   std::printf("link %s\n", base.c_str());
   for (uint64_t seed : seeds) {
-    RealNvpConfig c = realnvp_config(cfg);
+    RealNvpConfig c = realnvp_options(cfg);
     c.seed = seed;
     const auto t0 = std::chrono::steady_clock::now();
     if (const char* ff = std::getenv("NVP_FOURIER")) c.fourier = std::atoi(ff);
