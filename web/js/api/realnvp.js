@@ -9,9 +9,7 @@
 //                                    your own points: { own, nll, valNll, n, nVal } (no entropy, no sheet points)
 //   exp.own                        → true when the link carries your own points (data=)
 import { Experiment } from './base.js';
-
-// The sheet's model at its five points (§1.5, lab.sheetPoints), for comparison.
-const SHEET_LOGP = [-1.7171, -1.81, -1.78, -19.98, -13.4];
+import { SHEET_LOGP } from '../sheet-results.js';
 
 class RealNvpExperiment extends Experiment {
   constructor(lab, parsed) {

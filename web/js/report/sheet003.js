@@ -2,10 +2,9 @@
 // Sheet 003: §1 normalizing flows (RealNVP), §2 flow matching on the
 // Olympic rings (unconditional Q1–Q5, conditional Q1–Q3).
 import { m, num, csv, xyRows, lossPanel, cloud, range, gridRows, timeColour, RING_COLOURS, RING_NAMES } from './parts.js';
+import { SHEET_LOGP, SHEET_LOGPZ } from '../sheet-results.js';
 
 const BLUE = '#1f6fd0', RED = '#d04a1f';
-const SHEET_LOGP = [-1.7171, -1.81, -1.78, -19.98, -13.4];
-const SHEET_LOGPZ = [-2.43, -3.033, -2.035, -21.33, -15.35];
 const POINT_NAMES = ['y₁ (inlier)', 'y₂ (inlier)', 'y₃ (inlier)', 'y₄ (outlier)', 'y₅ (outlier)'];
 const at = (stack, n, k) => stack.slice(2 * n * k, 2 * n * (k + 1));
 // A stack of K snapshots × n points → CSV rows (snapshot, point, x, y).
