@@ -160,7 +160,7 @@ void FlowMatching::fill_input(const float* x, const float* t, float t_all, int n
     row[0] = x[2 * i];
     row[1] = x[2 * i + 1];
     row[2] = t ? t[i] : t_all;
-    if (emb_.on()) std::copy(emb_.row(c, i), emb_.row(c, i) + emb_.dim, row + 3);
+    if (emb_.on()) std::copy_n(emb_.row(c, i), emb_.dim, row + 3);
   }
 }
 

@@ -21,7 +21,6 @@ namespace {
 struct FlowMatchingHandle {
   explicit FlowMatchingHandle(const std::string& link) : model(parse_link(link, nullptr)) {}
   FlowMatching model;
-  std::vector<float> out;
   std::string saved;
 
   // The contract (bind_contract.h): θ is the MLP's flat parameter vector.
@@ -33,10 +32,7 @@ struct FlowMatchingHandle {
   size_t num_params() { return model.net().num_params(); }
   void copy_params(float* p) { std::copy_n(model.net().params(), num_params(), p); }
   void set_param(size_t i, float v) { model.net().params()[i] = v; }
-  val sample(int n, int steps, int solver) {
-    out = model.sample(n, steps, Solver(solver));
-    return flowlab_bind::to_js(out);
-  }
+  val sample(int n, int steps, int solver) { return flowlab_bind::to_js(model.sample(n, steps, Solver(solver))); }
   // sample(n, steps, solver) in slices: sampleBegin, then sampleSteps over
   // [0, steps) in any slices, then sampleEnd: the bits of sample().
   // sampleClassBegin(n, cls) likewise for sampleClass(n, cls, steps, solver).
@@ -50,21 +46,23 @@ struct FlowMatchingHandle {
     job.steps(model, std::clamp(steps, 1, 100000), from, to, Solver(solver));
   }
   val sample_end() {
-    out.swap(job.x);
+    const val v = flowlab_bind::to_js(job.x);
     job = {};
-    return flowlab_bind::to_js(out);
+    return v;
   }
   // (steps + 1) × n × 2 positions from t = 0 to 1 of the first n noise points.
   val trajectories(int n, int steps, int solver) {
-    model.sample(n, steps, Solver(solver), &out);
-    return flowlab_bind::to_js(out);
+    std::vector<float> traj;
+    model.sample(n, steps, Solver(solver), &traj);
+    return flowlab_bind::to_js(traj);
   }
   // Integrates given points (flat x,y pairs) from t0 to t1; returns the
   // trajectory, (steps + 1) × n × 2.
   val flow(val points, float t0, float t1, int steps, int solver) {
     std::vector<float> x = convertJSArrayToNumberVector<float>(points);
-    model.flow(x.data(), int(x.size() / 2), t0, t1, steps, Solver(solver), &out);
-    return flowlab_bind::to_js(out);
+    std::vector<float> traj;
+    model.flow(x.data(), int(x.size() / 2), t0, t1, steps, Solver(solver), &traj);
+    return flowlab_bind::to_js(traj);
   }
   // round_trip (core/flow_matching.h) of points (flat x,y pairs): {back, x0, errors, mean}.
   val round_trip(val points, int steps) {
@@ -76,9 +74,9 @@ struct FlowMatchingHandle {
   // v(x, t) at given points (flat x,y pairs).
   val velocity(val points, float t) {
     std::vector<float> x = convertJSArrayToNumberVector<float>(points);
-    out.resize(x.size());
-    model.velocity(x.data(), t, int(x.size() / 2), out.data());
-    return flowlab_bind::to_js(out);
+    std::vector<float> v(x.size());
+    model.velocity(x.data(), t, int(x.size() / 2), v.data());
+    return flowlab_bind::to_js(v);
   }
   // Sheet 000 §3(b): v(x, 0) vs v*(x, 0) = E[x1] − x on an m × m grid.
   val field_at_zero(int m, double half, int n_data) {
@@ -154,13 +152,13 @@ struct FlowMatchingHandle {
   val classes_of(int n, int cls) { return flowlab_bind::to_js(classes(std::clamp(n, 1, 1000000), cls)); }
   val sample_class(int n, int cls, int steps, int solver) {
     const std::vector<int> c = classes(n, cls);
-    out = model.sample(n, steps, Solver(solver), nullptr, c.data());
-    return flowlab_bind::to_js(out);
+    return flowlab_bind::to_js(model.sample(n, steps, Solver(solver), nullptr, c.data()));
   }
   val trajectories_class(int n, int cls, int steps, int solver) {
     const std::vector<int> c = classes(n, cls);
-    model.sample(n, steps, Solver(solver), &out, c.data());
-    return flowlab_bind::to_js(out);
+    std::vector<float> traj;
+    model.sample(n, steps, Solver(solver), &traj, c.data());
+    return flowlab_bind::to_js(traj);
   }
   // The training data set (standardised x,y pairs) and its class labels.
   val rings_data() { return flowlab_bind::to_js(model.rings().x); }

@@ -20,7 +20,6 @@ namespace {
 struct FmOtHandle {
   explicit FmOtHandle(const std::string& link) : pair(parse_link(link, nullptr)) {}
   FlowMatchingOt pair;
-  std::vector<float> out;
 
   // The contract (bind_contract.h): losses are the OT model's; θ is both
   // models', independent first.
@@ -55,8 +54,9 @@ struct FmOtHandle {
     return v;
   }
   val trajectories(int which, int n, int steps, int solver) {
-    pair.model(which).sample(n, steps, Solver(solver), &out);
-    return flowlab_bind::to_js(out);
+    std::vector<float> traj;
+    pair.model(which).sample(n, steps, Solver(solver), &traj);
+    return flowlab_bind::to_js(traj);
   }
   val straightness(int which, int n, int steps) {
     const Straightness s = flowlab::straightness(pair.model(which), std::clamp(n, 2, 2000), std::clamp(steps, 1, 1000));

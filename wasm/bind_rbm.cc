@@ -19,7 +19,6 @@ namespace {
 struct RbmHandle {
   std::string error_;  // declared (so constructed) before lab, which sets it
   RbmLab lab;
-  std::vector<float> out;
 
   // From a link (core/config.h); `patterns` (flat 0/1, side² each) are the
   // training data of dataset 'drawn' — without them two placeholder patterns
@@ -143,8 +142,7 @@ struct RbmHandle {
   val reconstruct(val v, int sweeps) {
     std::vector<float> x = convertJSArrayToNumberVector<float>(v);
     x.resize(n(), 0.0f);
-    out = lab.reconstruct(x.data(), sweeps);
-    return flowlab_bind::to_js(out);
+    return flowlab_bind::to_js(lab.reconstruct(x.data(), sweeps));
   }
 
   // (a) Couplings W' = coupling · D on the model's biases, D the model's W

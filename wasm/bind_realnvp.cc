@@ -15,9 +15,15 @@ using namespace flowlab;
 
 namespace {
 
+// Layer snapshots (each n × 2) as one flat array, layer after layer.
+val flat_layers(const std::vector<std::vector<float>>& ls) {
+  std::vector<float> all;
+  for (const auto& l : ls) all.insert(all.end(), l.begin(), l.end());
+  return flowlab_bind::to_js(all);
+}
+
 struct RealNvpHandle {
   RealNvp model;
-  std::vector<float> out;
 
   // From a link ("v=1&ex=realnvp&layers=15&…", your own points in data=).
   explicit RealNvpHandle(const std::string& link) : model(realnvp_options(parse_link(link, nullptr))) {}
@@ -36,23 +42,13 @@ struct RealNvpHandle {
   double total() const { return double(model.config().steps); }
   // Rows of (step, val loss, −log p_z, −log det).
   val validation() { return flowlab_bind::to_js(model.val_history()); }
-  val train_data() {
-    out.assign(model.train_x(), model.train_x() + 2 * size_t(model.n_train()));
-    return flowlab_bind::to_js(out);
-  }
-  val val_data() {
-    out.assign(model.val_x(), model.val_x() + 2 * size_t(model.n_val()));
-    return flowlab_bind::to_js(out);
-  }
+  val train_data() { return flowlab_bind::to_js(model.train_x(), 2 * size_t(model.n_train())); }
+  val val_data() { return flowlab_bind::to_js(model.val_x(), 2 * size_t(model.n_val())); }
   // n samples of seed; with layers: (L + 1) × n × 2, layer 0 = z.
   val sample(int n, double seed, bool layers) {
     std::vector<std::vector<float>> ls;
-    out = model.sample(n, uint64_t(seed), layers ? &ls : nullptr);
-    if (layers) {
-      out.clear();
-      for (auto& l : ls) out.insert(out.end(), l.begin(), l.end());
-    }
-    return flowlab_bind::to_js(out);
+    const std::vector<float> x = model.sample(n, uint64_t(seed), layers ? &ls : nullptr);
+    return layers ? flat_layers(ls) : flowlab_bind::to_js(x);
   }
   // Inverse of n points (flat x, y) through every layer: (L + 1) × n × 2, layer 0 = x.
   val inverse_layers(val pts) {
@@ -61,19 +57,14 @@ struct RealNvpHandle {
     std::vector<float> z(x.size()), ld(n);
     std::vector<std::vector<float>> ls;
     model.inverse(x.data(), n, z.data(), ld.data(), &ls);
-    out.clear();
-    for (auto& l : ls) out.insert(out.end(), l.begin(), l.end());
-    return flowlab_bind::to_js(out);
+    return flat_layers(ls);
   }
   // {logp, logpz, logdet} of n points (flat x, y), copied.
   val log_prob(val pts) {
     const std::vector<float> x = convertJSArrayToNumberVector<float>(pts);
     const RealNvpLogp r = model.log_prob(x.data(), int(x.size() / 2));
-    val o = val::object();
-    o.set("logp", flowlab_bind::to_js(r.logp));
-    o.set("logpz", flowlab_bind::to_js(r.logpz));
-    o.set("logdet", flowlab_bind::to_js(r.logdet));
-    return o;
+    return flowlab_bind::object("logp", flowlab_bind::to_js(r.logp), "logpz", flowlab_bind::to_js(r.logpz), "logdet",
+                                flowlab_bind::to_js(r.logdet));
   }
   // Your own points: no rings, so no entropy and no exact density; instead the
   // NLL of the first n training points and of the held-out ones (core/quality.h).
@@ -87,9 +78,9 @@ struct RealNvpHandle {
   double entropy() { return model.data_entropy(); }
   val exact_log_prob(val pts) {
     const std::vector<float> x = convertJSArrayToNumberVector<float>(pts);
-    out.resize(x.size() / 2);
-    rings_log_density(model.data(), x.data(), int(out.size()), out.data());
-    return flowlab_bind::to_js(out);
+    std::vector<float> logp(x.size() / 2);
+    rings_log_density(model.data(), x.data(), int(logp.size()), logp.data());
+    return flowlab_bind::to_js(logp);
   }
   // log p on an m × m grid over [lo, hi]², row-major, rows = y.
   val density_grid(int m, float lo, float hi) {
@@ -101,8 +92,7 @@ struct RealNvpHandle {
         g[2 * (size_t(i) * m + j)] = lo + j * h;
         g[2 * (size_t(i) * m + j) + 1] = lo + i * h;
       }
-    out = model.log_prob(g.data(), m * m).logp;
-    return flowlab_bind::to_js(out);
+    return flowlab_bind::to_js(model.log_prob(g.data(), m * m).logp);
   }
 };
 
