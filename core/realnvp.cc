@@ -24,6 +24,8 @@ RealNvpConfig realnvp_options(const Config& c) {
   r.thickness = float(c.nvp_thickness);
   r.val_fraction = float(c.nvp_val_fraction);
   r.s_max = float(c.nvp_s_max);
+  r.s_exp = float(c.nvp_s_exp);
+  r.mix = c.i(&Config::nvp_mix);
   r.b_max = float(c.nvp_b_max);
   r.schedule = c.i(&Config::nvp_schedule);
   r.warmup = c.i(&Config::nvp_warmup);
@@ -41,7 +43,9 @@ const std::vector<FieldSpec>& realnvp_fields() {
     {"layers", "coupling layers", "affine coupling layers (coordinates swapped between them)", &Config::nvp_layers, 1, 64, true, {}, "model", "realnvp"},
     {"hidden", "hidden width", "width of the s/b nets", &Config::nvp_hidden, 2, 512, true, {}, "model", "realnvp"},
     {"depth", "hidden layers", "hidden layers of the s/b nets", &Config::nvp_depth, 1, 6, true, {}, "model", "realnvp"},
+    {"mix", "between couplings", "swap the coordinates (the sheet's permutation) or rotate by the golden angle", &Config::nvp_mix, 0, 1, true, {"swap", "rotate"}, "model", "realnvp"},
     {"s_max", "scale bound", "s = s_max·tanh(raw/s_max)", &Config::nvp_s_max, 0.1, 10, false, {}, "model", "realnvp"},
+    {"s_exp", "expansion bound", "bound of −s, the expansion x → z (0: s_max): small keeps points near the gaps from running away", &Config::nvp_s_exp, 0, 10, false, {}, "model", "realnvp"},
     {"lr", "learning rate", "Adam learning rate", &Config::nvp_lr, 1e-5, 0.1, false, {}, "training", "realnvp"},
     {"schedule", "lr schedule", "learning-rate schedule over the run", &Config::nvp_schedule, 0, 1, true, {"constant", "cosine"}, "training", "realnvp"},
     {"warmup", "lr warm-up", "steps of linear learning-rate warm-up from 0", &Config::nvp_warmup, 0, 100000, true, {}, "training", "realnvp"},
@@ -109,10 +113,22 @@ void RealNvp::coupling_sb(int k, const float* h, int n, std::vector<float>& s, s
   const float* raw = nets_[k].forward(abuf_.data(), n);
   s.resize(n);
   b.resize(n);
-  const float m = cfg_.s_max, mb = cfg_.b_max;
+  const float mb = cfg_.b_max;
   for (int i = 0; i < n; ++i) {
+    const float m = raw[2 * i] < 0 && cfg_.s_exp > 0 ? cfg_.s_exp : cfg_.s_max;
     s[i] = m * std::tanh(raw[2 * i] / m);
     b[i] = mb > 0 ? mb * std::tanh(raw[2 * i + 1] / mb) : raw[2 * i + 1];
+  }
+}
+
+void RealNvp::rotate(int k, float* h, int n, bool transpose) const {
+  if (!cfg_.mix) return;
+  const double golden = 3.141592653589793 * (3.0 - std::sqrt(5.0));  // ≈ 137.5°
+  const float c = float(std::cos(golden * k)), s = float(transpose ? -std::sin(golden * k) : std::sin(golden * k));
+  for (int i = 0; i < n; ++i) {
+    const float u = h[2 * i], v = h[2 * i + 1];
+    h[2 * i] = c * u - s * v;
+    h[2 * i + 1] = s * u + c * v;
   }
 }
 
@@ -120,6 +136,7 @@ void RealNvp::forward(const float* z, int n, float* x, std::vector<std::vector<f
   std::vector<float> h(z, z + 2 * size_t(n)), s, b;
   if (layers) layers->assign(1, h);
   for (int k = 0; k < cfg_.layers; ++k) {
+    rotate(k, h.data(), n, false);
     coupling_sb(k, h.data(), n, s, b);
     const int ib = 1 - a_index(k);
     for (int i = 0; i < n; ++i) h[2 * i + ib] = h[2 * i + ib] * std::exp(s[i]) + b[i];
@@ -141,6 +158,7 @@ void RealNvp::inverse(const float* x, int n, float* z, float* logdet, std::vecto
       h[2 * i + ib] = (h[2 * i + ib] - b[i]) * std::exp(-s[i]);
       if (logdet) logdet[i] -= s[i];
     }
+    rotate(k, h.data(), n, true);
     s_cache_[k] = s;
     b_cache_[k] = b;
     if (layers) layers->push_back(h);
@@ -191,15 +209,19 @@ double RealNvp::loss(const float* x, int n, std::vector<float>* grad, double* nl
   const int F = cfg_.fourier, w = 1 + 2 * F;
   std::vector<float> g(2 * size_t(n)), dy(2 * size_t(n)), dx(size_t(n) * w);
   for (size_t i = 0; i < g.size(); ++i) g[i] = z[i] * inv_n;
-  const float m = cfg_.s_max, mb = cfg_.b_max;
+  const float mb = cfg_.b_max;
   for (int k = 0; k < cfg_.layers; ++k) {
     const int ia = a_index(k), ib = 1 - ia;
-    const std::vector<float>& out = layers[cfg_.layers - k];  // output of undoing coupling k
+    // Output of undoing coupling k, before the rotation R_kᵀ that follows it: R_k·layers[L − k].
+    std::vector<float>& out = layers[cfg_.layers - k];
+    rotate(k, out.data(), n, false);
+    rotate(k, g.data(), n, false);  // gradient through out = R_kᵀ·u: g_u = R_k·g
     const std::vector<float>& s = s_cache_[k];
     const std::vector<float>& bk = b_cache_[k];
     for (int i = 0; i < n; ++i) {
       const float gb = g[2 * i + ib], e = std::exp(-s[i]);
-      const float ds = -gb * out[2 * i + ib] + inv_n;                                  // out_b = (in_b − b)·e^{−s}
+      const float ds = -gb * out[2 * i + ib] + inv_n;  // out_b = (in_b − b)·e^{−s}
+      const float m = s[i] < 0 && cfg_.s_exp > 0 ? cfg_.s_exp : cfg_.s_max;
       dy[2 * i] = ds * (1.0f - (s[i] / m) * (s[i] / m));                               // through s = m·tanh(raw/m)
       dy[2 * i + 1] = -gb * e * (mb > 0 ? 1.0f - (bk[i] / mb) * (bk[i] / mb) : 1.0f);  // through b = mb·tanh(raw/mb)
       g[2 * i + ib] = gb * e;

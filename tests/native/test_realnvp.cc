@@ -17,9 +17,11 @@
 using namespace flowlab;
 
 namespace {
-RealNvpConfig small_config(float in_scale = 1, int fourier = 0) {
+RealNvpConfig small_config(float in_scale = 1, int fourier = 0, int mix = 0) {
   RealNvpConfig c;
   c.fourier = fourier;
+  c.mix = mix;
+  c.s_exp = 0;  // symmetric bound unless a case sets it
   c.layers = 6;
   c.hidden = 16;
   c.depth = 2;
@@ -50,35 +52,39 @@ double integrate_density(RealNvp& f, float R, int m) {
 }  // namespace
 
 TEST_CASE("realnvp: inverse(forward(z)) = z and intermediate layers") {
-  RealNvp f(small_config());
-  randomise(f, 0.3f, 1);
-  const int n = 200;
-  std::vector<std::vector<float>> fl, il;
-  std::vector<float> x(2 * n), z2(2 * n), ld(n);
-  const std::vector<float> xs = f.sample(n, 3, &fl);
-  std::copy(xs.begin(), xs.end(), x.begin());
-  f.inverse(x.data(), n, z2.data(), ld.data(), &il);
-  REQUIRE(fl.size() == size_t(f.num_layers() + 1));
-  REQUIRE(il.size() == size_t(f.num_layers() + 1));
-  double err = 0, moved = 0;
-  for (int i = 0; i < 2 * n; ++i) {
-    err = std::max(err, double(std::fabs(z2[i] - fl[0][i])) / (1 + std::fabs(fl[0][i])));
-    moved = std::max(moved, double(std::fabs(x[i] - fl[0][i])));
+  for (int mix : {0, 1}) {
+    CAPTURE(mix);
+    RealNvp f(small_config(1, 0, mix));
+    randomise(f, 0.3f, 1);
+    const int n = 200;
+    std::vector<std::vector<float>> fl, il;
+    std::vector<float> x(2 * n), z2(2 * n), ld(n);
+    const std::vector<float> xs = f.sample(n, 3, &fl);
+    std::copy(xs.begin(), xs.end(), x.begin());
+    f.inverse(x.data(), n, z2.data(), ld.data(), &il);
+    REQUIRE(fl.size() == size_t(f.num_layers() + 1));
+    REQUIRE(il.size() == size_t(f.num_layers() + 1));
+    double err = 0, moved = 0;
+    for (int i = 0; i < 2 * n; ++i) {
+      err = std::max(err, double(std::fabs(z2[i] - fl[0][i])) / (1 + std::fabs(fl[0][i])));
+      moved = std::max(moved, double(std::fabs(x[i] - fl[0][i])));
+    }
+    CHECK(err < 1e-5);
+    CHECK(moved > 0.1);  // the flow is not the identity
+    // The inverse visits the forward's layers in reverse order.
+    for (int j = 0; j <= f.num_layers(); ++j)
+      for (int i = 0; i < 2 * n; ++i)
+        CHECK(il[j][i] == doctest::Approx(fl[f.num_layers() - j][i]).epsilon(1e-4).scale(1));
   }
-  CHECK(err < 1e-5);
-  CHECK(moved > 0.1);  // the flow is not the identity
-  // The inverse visits the forward's layers in reverse order.
-  for (int j = 0; j <= f.num_layers(); ++j)
-    for (int i = 0; i < 2 * n; ++i)
-      CHECK(il[j][i] == doctest::Approx(fl[f.num_layers() - j][i]).epsilon(1e-4).scale(1));
 }
 
 TEST_CASE("realnvp: log_det equals log|det| of a finite-difference Jacobian") {
   // Without and with Fourier features of x_a (a wigglier flow: smaller perturbation,
-  // so that the central differences resolve it).
-  for (const auto& [fourier, scale] : {std::pair<int, float>{0, 0.3f}, {3, 0.1f}}) {
+  // so that the central differences resolve it); with rotations between the couplings.
+  for (const auto& [fourier, scale, mix] : {std::tuple<int, float, int>{0, 0.3f, 0}, {3, 0.1f, 0}, {0, 0.3f, 1}}) {
     CAPTURE(fourier);
-    RealNvp f(small_config(1, fourier));
+    CAPTURE(mix);
+    RealNvp f(small_config(1, fourier, mix));
     randomise(f, scale, 2);
     Rng rng(5);
     for (int t = 0; t < 10; ++t) {
@@ -104,14 +110,19 @@ TEST_CASE("realnvp: loss gradient matches finite differences") {
   // With the input gain 1 and 3 (its chain rule), the shift unbounded and
   // bounded (b = b_max·tanh(raw/b_max), tight enough to bite); the steeper net
   // gets a smaller perturbation so that float32 central differences stay accurate;
-  // with Fourier features of x_a (frequencies 1, 2, 4 × the gain) too.
-  for (const auto& [gain, scale, b_max, fourier] : {std::tuple<float, float, float, int>{1.0f, 0.2f, 0.0f, 0},
-                                                    {3.0f, 0.05f, 0.0f, 0},
-                                                    {1.0f, 0.2f, 0.5f, 0},
-                                                    {3.0f, 0.05f, 0.5f, 0},
-                                                    {1.0f, 0.1f, 0.0f, 3},
-                                                    {1.0f, 0.1f, 0.5f, 3}}) {
-    RealNvpConfig c = small_config(gain, fourier);
+  // with Fourier features of x_a (frequencies 1, 2, 4 × the gain) too; with rotations
+  // between the couplings (mix = 1) in place of the swap.
+  for (const auto& [gain, scale, b_max, fourier, mix] :
+       {std::tuple<float, float, float, int, int>{1.0f, 0.2f, 0.0f, 0, 0},
+        {3.0f, 0.05f, 0.0f, 0, 0},
+        {1.0f, 0.2f, 0.5f, 0, 0},
+        {3.0f, 0.05f, 0.5f, 0, 0},
+        {1.0f, 0.1f, 0.0f, 3, 0},
+        {1.0f, 0.1f, 0.5f, 3, 0},
+        {1.0f, 0.1f, 0.0f, 0, 1},
+        {3.0f, 0.05f, 0.5f, 0, 1}}) {
+    RealNvpConfig c = small_config(gain, fourier, mix);
+    c.s_exp = mix ? 0.5f : 0.0f;  // an expansion bound below s_max (asymmetric tanh)
     c.b_max = b_max;
     RealNvp f(c);
     randomise(f, scale, 3);
@@ -131,7 +142,7 @@ TEST_CASE("realnvp: loss gradient matches finite differences") {
       const double fd = (lp - lm) / (2 * h);
       worst = std::max(worst, std::fabs(fd - grad[i]) / (1e-2 + std::fabs(fd) + std::fabs(grad[i])));
     }
-    MESSAGE("input gain " << gain << ", b_max " << b_max << ", fourier " << fourier
+    MESSAGE("input gain " << gain << ", b_max " << b_max << ", fourier " << fourier << ", mix " << mix
                           << ": worst relative gradient error over 60 parameters: " << worst);
     CHECK(worst < 2e-2);
   }
@@ -181,14 +192,19 @@ TEST_CASE("realnvp: short default runs learn the rings for every seed") {
     CHECK(std::isfinite(val));
     CHECK(val > H - 0.05);    // no model beats the data's entropy (up to sampling noise)
     CHECK(val < v[1] - 0.4);  // from N(0, I) at ≈ 2.84, at least 0.4 nats down
-    // 1000 steps, measured (seeds 1-3, AVX-512 and scalar): gap 0.41-0.48 nats, inliers
-    // at worst -3.91 (point 0), -2.96 (point 1, 0.016 inside the blue ring's outer edge), -2.51.
-    CHECK(val < H + 0.6);
-    for (int p = 0; p < 3; ++p) CHECK(lp.logp[p] > -4.6f);
+    // 1000 steps, measured (seeds 1-3 under AVX-512, AVX2, SSE4 and scalar): gap 0.33-0.41 nats;
+    // inliers 0 and 2 at worst -2.62; point 1 lies 0.016 inside the blue ring's outer edge, where
+    // a blurred edge halves the density or worse: -2.32 to -5.42; outliers at most -10.39;
+    // largest training loss 0.3 above the first (no spikes).
+    CHECK(val < H + 0.55);
+    CHECK(lp.logp[0] > -3.6f);
+    CHECK(lp.logp[2] > -3.6f);
+    CHECK(lp.logp[1] > -7.0f);
+    CHECK(worst < v[1] + 1.5);
     const float worst_in = std::min({lp.logp[0], lp.logp[1], lp.logp[2]});
     const float best_out = std::max(lp.logp[3], lp.logp[4]);
     CHECK(worst_in > best_out + 4);  // the rings stand out from the space between them
-    CHECK(best_out < -10);  // the sheet's outliers: at most −16.0 (SSE4), −23.9 (scalar), −28.6 (AVX2), −37.9 (AVX-512)
+    CHECK(best_out < -7);
   }
 }
 
@@ -225,6 +241,8 @@ TEST_CASE("realnvp: link defaults are the core defaults") {
   CHECK(a.thickness == b.thickness);
   CHECK(a.val_fraction == b.val_fraction);
   CHECK(a.s_max == b.s_max);
+  CHECK(a.s_exp == b.s_exp);
+  CHECK(a.mix == b.mix);
   CHECK(a.schedule == b.schedule);
   CHECK(a.warmup == b.warmup);
   CHECK(a.clip == b.clip);

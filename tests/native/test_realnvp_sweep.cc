@@ -40,7 +40,7 @@ TEST_CASE("realnvp sweep: defaults (or NVP_LINK) over NVP_SEEDS" * doctest::skip
     for (int t = 0; t < c.steps; ++t) f.train(1), gn.push_back(f.last_grad_norm());
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const std::vector<float>& v = f.val_history();
-    const double H = f.data_entropy(), val = v[v.size() - 3];
+    const double H = f.data_entropy(), val = v[v.size() - 3], train = f.loss(f.train_x(), f.n_train(), nullptr);
     const RealNvpLogp lp = f.log_prob(kSheetPoints, kSheetPointCount);
     float exact[kSheetPointCount];
     rings_log_density(f.data(), kSheetPoints, kSheetPointCount, exact);
@@ -54,10 +54,12 @@ TEST_CASE("realnvp sweep: defaults (or NVP_LINK) over NVP_SEEDS" * doctest::skip
     }
     const double gmax = gn.empty() ? 0 : *std::max_element(gn.begin() + std::min<size_t>(100, gn.size() - 1), gn.end());
     std::printf(
-        "seed %llu: val NLL %.4f entropy %.4f gap %.4f | ln p %.3f %.3f %.3f | %.2f %.2f | exact %.3f %.3f %.3f"
+        "seed %llu: train NLL %.4f val NLL %.4f entropy %.4f gap %.4f | ln p %.3f %.3f %.3f | %.2f %.2f | exact %.3f "
+        "%.3f %.3f"
         " | spike +%.2f at %ld (grad norm %.3g; max after step 100 %.3g) | %.1f s, %.1f steps/s\n",
-        (unsigned long long)seed, val, H, val - H, lp.logp[0], lp.logp[1], lp.logp[2], lp.logp[3], lp.logp[4], exact[0],
-        exact[1], exact[2], spike, spike_at, spike_at >= 0 ? gn[size_t(spike_at)] : 0.0, gmax, secs, c.steps / secs);
+        (unsigned long long)seed, train, val, H, val - H, lp.logp[0], lp.logp[1], lp.logp[2], lp.logp[3], lp.logp[4],
+        exact[0], exact[1], exact[2], spike, spike_at, spike_at >= 0 ? gn[size_t(spike_at)] : 0.0, gmax, secs,
+        c.steps / secs);
     std::fflush(stdout);
     // NVP_SAMPLES=prefix: 1000 samples for each sampling seed 1-3 (the view's Q2), as text.
     if (const char* out = std::getenv("NVP_SAMPLES"))
