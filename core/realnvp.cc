@@ -11,6 +11,21 @@
 namespace flowlab {
 
 static constexpr double kLog2Pi = 1.8378770664093453;
+static constexpr int kMaxFourier = 6;  // the link's bound on `fourier`
+
+// sc = sin(2^j u), cos(2^j u) for j < F: one sin and cos, then the double-angle
+// recurrence sin 2a = 2 sin a cos a, cos 2a = 1 − 2 sin² a (the same values forward and backward).
+static void fourier_features(float u, int F, float* sc) {
+  if (F <= 0) return;
+  float sn = std::sin(u), cs = std::cos(u);
+  for (int j = 0; j < F; ++j) {
+    sc[2 * j] = sn;
+    sc[2 * j + 1] = cs;
+    const float s2 = 2 * sn * cs, c2 = 1 - 2 * sn * sn;
+    sn = s2;
+    cs = c2;
+  }
+}
 
 RealNvpConfig realnvp_options(const Config& c) {
   RealNvpConfig r;
@@ -25,6 +40,7 @@ RealNvpConfig realnvp_options(const Config& c) {
   r.val_fraction = float(c.nvp_val_fraction);
   r.s_max = float(c.nvp_s_max);
   r.s_exp = float(c.nvp_s_exp);
+  r.fourier = c.i(&Config::nvp_fourier);
   r.mix = c.i(&Config::nvp_mix);
   r.b_max = float(c.nvp_b_max);
   r.schedule = c.i(&Config::nvp_schedule);
@@ -50,6 +66,7 @@ const std::vector<FieldSpec>& realnvp_fields() {
     {"schedule", "lr schedule", "learning-rate schedule over the run", &Config::nvp_schedule, 0, 1, true, {"constant", "cosine"}, "training", "realnvp"},
     {"warmup", "lr warm-up", "steps of linear learning-rate warm-up from 0", &Config::nvp_warmup, 0, 100000, true, {}, "training", "realnvp"},
     {"clip", "gradient clip", "clip the gradient's global norm to this (0: off)", &Config::nvp_clip, 0, 1000, false, {}, "training", "realnvp"},
+    {"fourier", "Fourier octaves", "the s/b nets also see sin(2^j u), cos(2^j u), j < this, u = input gain·x_a (0: off)", &Config::nvp_fourier, 0, 6, true, {}, "model", "realnvp"},
     {"b_max", "shift bound", "b = b_max·tanh(raw/b_max) (0: unbounded): keeps a point past the data from running away", &Config::nvp_b_max, 0, 100, false, {}, "model", "realnvp"},
     {"in_scale", "input gain", "the s/b nets see in_scale·x_a: steep features for thin rings", &Config::nvp_in_scale, 0.1, 100, false, {}, "model", "realnvp"},
     {"batch", "batch size", "minibatch size", &Config::nvp_batch, 1, 4096, true, {}, "training", "realnvp"},
@@ -63,6 +80,7 @@ const std::vector<FieldSpec>& realnvp_fields() {
 }
 
 RealNvp::RealNvp(const RealNvpConfig& c) : cfg_(c), ts_(c.seed, kStreamTrain) {
+  cfg_.fourier = std::clamp(cfg_.fourier, 0, kMaxFourier);
   std::vector<int> dims = {1 + 2 * cfg_.fourier};
   for (int d = 0; d < cfg_.depth; ++d) dims.push_back(cfg_.hidden);
   dims.push_back(2);
@@ -104,11 +122,7 @@ void RealNvp::coupling_sb(int k, const float* h, int n, std::vector<float>& s, s
     const float u = cfg_.in_scale * h[2 * i + ia];
     float* r = abuf_.data() + size_t(i) * w;
     r[0] = u;
-    for (int j = 0; j < F; ++j) {
-      const float fu = float(1 << j) * u;
-      r[1 + 2 * j] = std::sin(fu);
-      r[2 + 2 * j] = std::cos(fu);
-    }
+    fourier_features(u, F, r + 1);
   }
   const float* raw = nets_[k].forward(abuf_.data(), n);
   s.resize(n);
@@ -233,10 +247,9 @@ double RealNvp::loss(const float* x, int n, std::vector<float>* grad, double* nl
       const float* d = dx.data() + size_t(i) * w;
       float du = d[0];
       const float u = cfg_.in_scale * out[2 * i + ia];  // x_a passes a coupling unchanged
-      for (int j = 0; j < F; ++j) {
-        const float f = float(1 << j), fu = f * u;
-        du += f * (std::cos(fu) * d[1 + 2 * j] - std::sin(fu) * d[2 + 2 * j]);
-      }
+      float sc[2 * kMaxFourier];
+      fourier_features(u, F, sc);
+      for (int j = 0; j < F; ++j) du += float(1 << j) * (sc[2 * j + 1] * d[1 + 2 * j] - sc[2 * j] * d[2 + 2 * j]);
       g[2 * i + ia] += cfg_.in_scale * du;
     }
   }

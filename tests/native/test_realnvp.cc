@@ -243,6 +243,7 @@ TEST_CASE("realnvp: link defaults are the core defaults") {
   CHECK(a.s_max == b.s_max);
   CHECK(a.s_exp == b.s_exp);
   CHECK(a.mix == b.mix);
+  CHECK(a.fourier == b.fourier);
   CHECK(a.schedule == b.schedule);
   CHECK(a.warmup == b.warmup);
   CHECK(a.clip == b.clip);

@@ -1,6 +1,6 @@
 // Measurement driver for RealNVP on the rings (not part of the default run):
 //   NVP_LINK='layers=15&…' NVP_SEEDS=1,2,3,4,5 flowlab_tests -tc="realnvp sweep*" -ns
-// (-ns: doctest's --no-skip; NVP_FOURIER=k adds k octaves of Fourier features). For each training seed it prints the
+// (-ns: doctest's --no-skip). For each training seed it prints the
 // validation NLL, the data's entropy, ln p of the sheet's five points (model and exact), and the largest jump of the
 // training loss above its recent mean (spikes).
 #include <doctest/doctest.h>
@@ -33,7 +33,6 @@ TEST_CASE("realnvp sweep: defaults (or NVP_LINK) over NVP_SEEDS" * doctest::skip
     RealNvpConfig c = realnvp_options(cfg);
     c.seed = seed;
     const auto t0 = std::chrono::steady_clock::now();
-    if (const char* ff = std::getenv("NVP_FOURIER")) c.fourier = std::atoi(ff);
     RealNvp f(c);
     // One step a call, to keep each step's gradient norm (before clipping).
     std::vector<double> gn;

@@ -32,6 +32,21 @@ test('trains; same seed gives identical numbers, another seed differs; validatio
   for (const e of [a, b, c]) e.delete();
 });
 
+test('the model variants of the link (swap or rotation, scale bounds, Fourier features) train and repeat bit for bit', () => {
+  // The last, at the bounds (frequencies up to 32 × 100 · x_a), need only stay finite.
+  for (const extra of ['mix=swap&s_exp=0', 'mix=rotate&s_exp=0.25', 'fourier=2', 'mix=swap&fourier=6&in_scale=100']) {
+    const a = new M.RealNvp(`${opts}&${extra}`), b = new M.RealNvp(`${opts}&${extra}`);
+    const la = Array.from(a.train(200).slice());
+    assert.deepEqual(la, Array.from(b.train(200).slice()), extra);
+    assert.ok(la.every(Number.isFinite), extra);
+    const v = a.validation().slice();
+    assert.ok(Number.isFinite(v[v.length - 3]), extra);
+    if (!extra.includes('in_scale=100')) assert.ok(v[v.length - 3] < v[1], `${extra}: validation loss falls`);
+    a.delete();
+    b.delete();
+  }
+});
+
 test('layers: sampling layers run back through the inverse; log p = log p_z + log det', () => {
   const a = new M.RealNvp(opts);
   a.train(100);
