@@ -56,7 +56,7 @@ RealNvpConfig realnvp_options(const Config& c) {
 const std::vector<FieldSpec>& realnvp_fields() {
   // clang-format off
   static const std::vector<FieldSpec> f = {
-    {"layers", "coupling layers", "affine coupling layers (coordinates swapped between them)", &Config::nvp_layers, 1, 64, true, {}, "model", "realnvp"},
+    {"layers", "coupling layers", "affine coupling layers (a swap or a rotation between them: see mix)", &Config::nvp_layers, 1, 64, true, {}, "model", "realnvp"},
     {"hidden", "hidden width", "width of the s/b nets", &Config::nvp_hidden, 2, 512, true, {}, "model", "realnvp"},
     {"depth", "hidden layers", "hidden layers of the s/b nets", &Config::nvp_depth, 1, 6, true, {}, "model", "realnvp"},
     {"mix", "between couplings", "swap the coordinates (the sheet's permutation) or rotate by the golden angle", &Config::nvp_mix, 0, 1, true, {"swap", "rotate"}, "model", "realnvp"},
@@ -129,7 +129,7 @@ void RealNvp::coupling_sb(int k, const float* h, int n, std::vector<float>& s, s
   b.resize(n);
   const float mb = cfg_.b_max;
   for (int i = 0; i < n; ++i) {
-    const float m = raw[2 * i] < 0 && cfg_.s_exp > 0 ? cfg_.s_exp : cfg_.s_max;
+    const float m = s_bound(raw[2 * i]);
     s[i] = m * std::tanh(raw[2 * i] / m);
     b[i] = mb > 0 ? mb * std::tanh(raw[2 * i + 1] / mb) : raw[2 * i + 1];
   }
@@ -234,8 +234,8 @@ double RealNvp::loss(const float* x, int n, std::vector<float>* grad, double* nl
     const std::vector<float>& bk = b_cache_[k];
     for (int i = 0; i < n; ++i) {
       const float gb = g[2 * i + ib], e = std::exp(-s[i]);
-      const float ds = -gb * out[2 * i + ib] + inv_n;  // out_b = (in_b − b)·e^{−s}
-      const float m = s[i] < 0 && cfg_.s_exp > 0 ? cfg_.s_exp : cfg_.s_max;
+      const float ds = -gb * out[2 * i + ib] + inv_n;                                  // out_b = (in_b − b)·e^{−s}
+      const float m = s_bound(s[i]);                                                   // s and raw share their sign
       dy[2 * i] = ds * (1.0f - (s[i] / m) * (s[i] / m));                               // through s = m·tanh(raw/m)
       dy[2 * i + 1] = -gb * e * (mb > 0 ? 1.0f - (bk[i] / mb) * (bk[i] / mb) : 1.0f);  // through b = mb·tanh(raw/mb)
       g[2 * i + ib] = gb * e;

@@ -136,6 +136,8 @@ class RealNvp : public RunFileModel<RealNvp> {
  private:
   // (s, b) of layer k for the n values a (stride 2, coordinate a_index(k)).
   void coupling_sb(int k, const float* h, int n, std::vector<float>& s, std::vector<float>& b);
+  // The bound m of s = m·tanh(raw/m) on raw's side of 0: s_exp below (if set), s_max above.
+  float s_bound(float raw) const { return raw < 0 && cfg_.s_exp > 0 ? cfg_.s_exp : cfg_.s_max; }
   // h ← R_k h (transpose: R_kᵀ h) for n points, R_k the mixing rotation before coupling k (mix = 1).
   void rotate(int k, float* h, int n, bool transpose) const;
 
