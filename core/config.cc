@@ -32,12 +32,25 @@ const std::vector<FieldSpec>& config_schema() {
 
 const std::vector<ExerciseDefault>& exercise_defaults() {
   // The checkerboard's sharp edges need larger, longer steps than the rings to reach ≥ 92 % on the squares for
-  // every seed; other batches, rates, widths, runs: tests/native/test_fm_time_to_quality.cc.
+  // every seed, and Fourier features of x to get there in ~half the steps; other batches, rates, widths,
+  // octaves, runs: tests/native/test_fm_time_to_quality.cc.
   static const std::vector<ExerciseDefault> d = {
       {"fm-checkerboard", &Config::lr, 0.01},
       {"fm-checkerboard", &Config::steps, 8000},
+      {"fm-checkerboard", &Config::fourier, 4},
   };
   return d;
+}
+
+const std::vector<AddedField>& added_fields() {
+  // Fields added since 2026-12-01 (older links, without warmup or in_scale, take today's defaults).
+  static const std::vector<AddedField> a = {
+      {"fm-checkerboard", "fourier", 0},  // Fourier features by default since the checkerboard's faster default
+      {"realnvp", "mix", 0},              // swap, the sheet's permutation, until rotations
+      {"realnvp", "s_exp", 0},            // the symmetric bound s_max until the expansion bound
+      {"realnvp", "fourier", 0},          // off, as today; listed so that a link older than mix and s_exp is complete
+  };
+  return a;
 }
 
 Config default_config(int ex) {
@@ -155,6 +168,20 @@ std::string json_escape(const std::string& s) {
   return out;
 }
 
+// A canonical link written before some of added_fields() existed: it names
+// every other field of the exercise. Its missing added fields take their old values.
+void apply_added_fields(const std::string& ex, const std::set<std::string>& seen, Config& c) {
+  auto added = [&](const char* name) {
+    for (const auto& a : added_fields())
+      if (ex == a.exercise && std::string(name) == a.name) return true;
+    return false;
+  };
+  for (const auto& f : config_schema())
+    if (f.used_by(ex) && !added(f.name) && !seen.count(f.name)) return;
+  for (const auto& a : added_fields())
+    if (ex == a.exercise && !seen.count(a.name)) c.*(find_field(a.name, ex)->member) = a.before;
+}
+
 }  // namespace
 
 Config parse_link(const std::string& link, std::vector<ParseIssue>* issues) {
@@ -226,6 +253,7 @@ Config parse_link(const std::string& link, std::vector<ParseIssue>* issues) {
     else
       out.push_back({spec->name, err + "; using the default " + format_value(*spec, c.*(spec->member))});
   }
+  apply_added_fields(ex, seen, c);
   limit_cost(c, &out);
   return c;
 }

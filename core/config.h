@@ -22,6 +22,7 @@ struct Config {
   // Flow matching: model and optimiser.
   double hidden = 64;
   double depth = 4;
+  double fourier = 0;  // Fourier octaves of x beside [x, t] in the MLP's input (0: the sheet's MLP)
   double lr = 5e-3;
   double batch = 1024;
   double steps = 6000;  // training steps of a full run
@@ -104,6 +105,17 @@ struct ExerciseDefault {
   double value;
 };
 const std::vector<ExerciseDefault>& exercise_defaults();
+// A field added after links of its exercise were shared, with the value that
+// older links meant: a link that names every other field of its exercise (a
+// canonical link, as the page writes and stores them) but not this one was
+// written before it existed and keeps its old model. Short hand-written links
+// take today's defaults.
+struct AddedField {
+  const char* exercise;
+  const char* name;
+  double before;  // the value links meant before the field existed
+};
+const std::vector<AddedField>& added_fields();
 // The defaults of exercise `ex` (an index into exercise_ids()).
 Config default_config(int ex);
 

@@ -45,7 +45,7 @@ Work sampling(const Net& net, double n, double steps, double solver, double traj
 bool is_fm(const std::string& ex) { return ex.rfind("fm-", 0) == 0; }
 
 Net fm_net(const Config& c) {
-  const double in = 3 + (exercise_of(c) == "fm-rings-cond" ? c.rings_embed : 0);
+  const double in = 3 + 4 * c.fourier + (exercise_of(c) == "fm-rings-cond" ? c.rings_embed : 0);
   return mlp(in, c.hidden, c.depth, 2);
 }
 

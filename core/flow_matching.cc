@@ -6,6 +6,7 @@
 
 #include "cfm.h"
 #include "datasets.h"
+#include "fourier.h"
 #include "loglik.h"
 #include "ot.h"
 #include "own_data.h"
@@ -19,6 +20,7 @@ FlowMatching::FlowMatching(const Config& c)
     : FlowMatching(hidden_dims(c), float(c.lr), c.i(&Config::batch), uint64_t(c.seed),
                    [](Rng& r, int n, float* x) { sample_checkerboard(r, n, x); }) {
   if (c.i(&Config::schedule) == 1) set_schedule(long(c.steps));
+  use_fourier(c.i(&Config::fourier));
   target_ = Target::Checkerboard;
   const std::string& ex = exercise_of(c);
   OwnData own;
@@ -44,6 +46,7 @@ const std::vector<FieldSpec>& flow_matching_fields() {
   static const std::vector<FieldSpec> f = {
     {"hidden", "hidden width", "hidden width of the MLP", &Config::hidden, 4, 1024, true, {}, "model", kFm},
     {"depth", "hidden layers", "number of hidden layers", &Config::depth, 1, 8, true, {}, "model", kFm},
+    {"fourier", "Fourier octaves", "the MLP also sees sin(2^j ω x), cos(2^j ω x) of each coordinate, j < this, ω = π/4 (periods 8, 4, 2, …; 0: the sheet's MLP on [x, t])", &Config::fourier, 0, 6, true, {}, "model", kFm},
     {"lr", "learning rate", "Adam learning rate", &Config::lr, 1e-6, 0.1, false, {}, "training", kFm},
     {"batch", "batch size", "training batch size", &Config::batch, 1, 8192, true, {}, "training", kFmNoOt},
     {"batch", "batch size", "training batch size (also the size of each optimal assignment)", &Config::ot_batch, 2, 1024, true, {}, "training", "fm-ot"},
@@ -66,14 +69,26 @@ void FlowMatching::use_rings(Rings data, int embed) {
   rings_ = std::move(data);
   target_ = Target::Rings;
   if (embed == 0) return;
-  // The net now reads [x, t, e_c]: rebuild it with the wider input, same init stream.
+  // The net now reads [x, t, features, e_c]: rebuild it with the wider input, same init stream.
+  Rng init = rebuild_net(embed);
+  emb_.init(Rings::kClasses, embed, init);  // from the init stream after θ
+}
+
+void FlowMatching::use_fourier(int octaves) {
+  fourier_ = std::clamp(octaves, 0, kMaxFourier);
+  if (fourier_ > 0) rebuild_net(emb_.dim);
+}
+
+// θ drawn afresh from the init stream for an input of width 3 + 4·fourier + embed;
+// returns the stream, positioned after θ.
+Rng FlowMatching::rebuild_net(int embed) {
   std::vector<int> dims = net_.dims();
-  dims.front() = 3 + embed;
+  dims.front() = 3 + 4 * fourier_ + embed;
   net_ = Mlp(dims);
   Rng init(seed_, kStreamInit);
   net_.init(init);
   adam_.reset(net_.num_params());
-  emb_.init(Rings::kClasses, embed, init);  // from the init stream after θ
+  return init;
 }
 
 FlowMatching::FlowMatching(std::vector<int> hidden, float lr, int batch, uint64_t seed, Sampler draw_x1)
@@ -160,7 +175,8 @@ void FlowMatching::fill_input(const float* x, const float* t, float t_all, int n
     row[0] = x[2 * i];
     row[1] = x[2 * i + 1];
     row[2] = t ? t[i] : t_all;
-    if (emb_.on()) std::copy_n(emb_.row(c, i), emb_.dim, row + 3);
+    for (int k = 0; k < 2; ++k) fourier_features(kFourierOmega * x[2 * i + k], fourier_, row + 3 + 2 * fourier_ * k);
+    if (emb_.on()) std::copy_n(emb_.row(c, i), emb_.dim, row + emb_col());
   }
 }
 
@@ -179,7 +195,7 @@ double FlowMatching::loss_and_grad(const float* x0, const float* x1, const float
   grad->assign(P + emb_.e.size(), 0.0f);
   if (emb_.on()) dx_.resize(size_t(in_dim()) * n);
   net_.backward(dout_.data(), grad->data(), emb_.on() ? dx_.data() : nullptr);
-  if (emb_.on()) emb_.accumulate(dx_.data(), in_dim(), 3, c, n, grad->data() + P);
+  if (emb_.on()) emb_.accumulate(dx_.data(), in_dim(), emb_col(), c, n, grad->data() + P);
   return loss / n;
 }
 
@@ -201,6 +217,17 @@ void FlowMatching::velocity_div(const float* x, float t, int n, const int* c, fl
   dir_.assign(2 * size_t(d) * n, 0.0f);
   jvp_u_.resize(4 * size_t(n));
   for (int i = 0; i < n; ++i) dir_[size_t(d) * i] = 1.0f, dir_[size_t(d) * (n + i) + 1] = 1.0f;
+  // Tangent of the features of x_k along e_k: d sin(a u)/du = a cos(a u), d cos(a u)/du = −a sin(a u).
+  for (int k = 0; k < 2; ++k)
+    for (int i = 0; i < n; ++i) {
+      const float* f = &in_[size_t(d) * i + 3 + 2 * fourier_ * k];
+      float* u = &dir_[size_t(d) * (size_t(k) * n + i) + 3 + 2 * fourier_ * k];
+      for (int j = 0; j < fourier_; ++j) {
+        const float a = kFourierOmega * float(1 << j);
+        u[2 * j] = a * f[2 * j + 1];
+        u[2 * j + 1] = -a * f[2 * j];
+      }
+    }
   net_.jvp(in_.data(), dir_.data(), n, v, jvp_u_.data(), 2);
   const float* ju2 = jvp_u_.data() + 2 * size_t(n);
   for (int i = 0; i < n; ++i) div[i] = jvp_u_[2 * i] + ju2[2 * i + 1];

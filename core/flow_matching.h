@@ -90,6 +90,14 @@ class FlowMatching : public RunFileModel<FlowMatching> {
   // per batch. With embed > 0 the field is class-conditional, v(x, t, c) on
   // [x, t, e_c] (core/class_embedding.h).
   void use_rings(Rings data, int embed);
+  // Fourier features (core/fourier.h) of ω·x_k, k = 1, 2, beside [x, t]: the input
+  // becomes [x, t, sin(2^j ω x_1), cos(2^j ω x_1), …, sin(2^j ω x_2), …] for j < octaves,
+  // θ redrawn for the wider input. ω = π/4: the slowest period, 8, spans the
+  // checkerboard's box [−4, 4]. A checkerboard's sharp edges are then a few
+  // octaves away rather than many SiLU units (0: the sheet's MLP on [x, t]).
+  void use_fourier(int octaves);
+  int fourier() const { return fourier_; }
+  static constexpr float kFourierOmega = 0.785398163f;
   const Rings& rings() const { return rings_; }
   bool conditional() const { return emb_.on(); }
   std::vector<float>& embedding() { return emb_.e; }
@@ -115,7 +123,10 @@ class FlowMatching : public RunFileModel<FlowMatching> {
   bool ot_ = false, ot_by_class_ = false;
   std::vector<float> dx_, dir_, jvp_u_;
   std::vector<int> c_;
-  int in_dim() const { return 3 + emb_.dim; }
+  int fourier_ = 0;  // octaves of Fourier features of each coordinate of x
+  int emb_col() const { return 3 + 4 * fourier_; }
+  int in_dim() const { return emb_col() + emb_.dim; }
+  Rng rebuild_net(int embed);
   void fill_input(const float* x, const float* t, float t_all, int n, const int* c);
   void draw_rings(int n);
   void pair_rows(const std::vector<int>& rows);

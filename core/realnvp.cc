@@ -5,27 +5,13 @@
 #include <cmath>
 #include <cstdint>
 
+#include "fourier.h"
 #include "own_data.h"
 #include "run_file.h"
 
 namespace flowlab {
 
 static constexpr double kLog2Pi = 1.8378770664093453;
-static constexpr int kMaxFourier = 6;  // the link's bound on `fourier`
-
-// sc = sin(2^j u), cos(2^j u) for j < F: one sin and cos, then the double-angle
-// recurrence sin 2a = 2 sin a cos a, cos 2a = 1 − 2 sin² a (the same values forward and backward).
-static void fourier_features(float u, int F, float* sc) {
-  if (F <= 0) return;
-  float sn = std::sin(u), cs = std::cos(u);
-  for (int j = 0; j < F; ++j) {
-    sc[2 * j] = sn;
-    sc[2 * j + 1] = cs;
-    const float s2 = 2 * sn * cs, c2 = 1 - 2 * sn * sn;
-    sn = s2;
-    cs = c2;
-  }
-}
 
 RealNvpConfig realnvp_options(const Config& c) {
   RealNvpConfig r;

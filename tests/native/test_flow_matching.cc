@@ -9,6 +9,7 @@
 #include "checkpoint.h"
 #include "datasets.h"
 #include "flow_matching.h"
+#include "fourier.h"
 #include "ode.h"
 #include "small_options.h"
 #include "train_loss.h"
@@ -201,4 +202,35 @@ TEST_CASE("v*(x, 0) = E[x1] − x: E[x1] of the checkerboard is (0, 0); an untra
   CHECK(f.x[0] == -0.5f);
   CHECK(f.x[2 * 24 + 1] == 0.5f);
   CHECK(f.mean_rel_err > 0.5);  // at initialisation v ≈ 0 or arbitrary, nowhere near v*
+}
+
+TEST_CASE("Fourier features: the double-angle recurrence equals sin and cos of 2^j u") {
+  for (float u : {0.0f, 0.3f, -1.7f, 3.1f, -6.2f}) {
+    float sc[2 * kMaxFourier];
+    fourier_features(u, kMaxFourier, sc);
+    for (int j = 0; j < kMaxFourier; ++j) {
+      CAPTURE(u);
+      CAPTURE(j);
+      // Each doubling at most doubles the error of the last: 2^j · 1e-7.
+      CHECK(std::abs(sc[2 * j] - std::sin(std::ldexp(double(u), j))) < 1e-6 * (1 << j));
+      CHECK(std::abs(sc[2 * j + 1] - std::cos(std::ldexp(double(u), j))) < 1e-6 * (1 << j));
+    }
+  }
+}
+
+TEST_CASE("Fourier features widen the checkerboard's input and keep fourier=0 the sheet's MLP") {
+  const Config d = default_config(0);
+  CHECK(exercise_of(d) == "fm-checkerboard");
+  CHECK(d.fourier == 4);
+  FlowMatching on(d);
+  CHECK(on.net().in_dim() == 3 + 4 * 4);
+  Config off = d;
+  off.fourier = 0;
+  FlowMatching plain(off);
+  CHECK(plain.net().in_dim() == 3);
+  // Features are inputs, not parameters: both train and sample finite points.
+  for (FlowMatching* fm : {&on, &plain}) {
+    for (int k = 0; k < 3; ++k) CHECK(std::isfinite(fm->train_step()));
+    for (float x : fm->sample(50, 4, Solver::Midpoint)) REQUIRE(std::isfinite(x));
+  }
 }

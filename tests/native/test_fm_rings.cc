@@ -71,41 +71,47 @@ TEST_CASE("rings: the config picks the target; the data set is fixed by the seed
 }
 
 TEST_CASE("conditional rings: loss gradient (θ and class embedding) matches finite differences") {
-  FlowMatching fm = rings_model("ex=fm-rings-cond&embed=3&hidden=8&depth=2&batch=16&rings_n=200");
-  const int n = 24;
-  Rng r(3);
-  std::vector<float> x0(2 * n), x1(2 * n), t(n);
-  std::vector<int> c(n);
-  sample_normal(r, n, x0.data());
-  for (int i = 0; i < n; ++i) {
-    const int j = int(r.below(200));
-    x1[2 * i] = fm.rings().x[2 * j], x1[2 * i + 1] = fm.rings().x[2 * j + 1];
-    c[i] = fm.rings().label[j];
-    t[i] = r.uniform();
+  // With Fourier features the embedding's columns sit after them (input width 3 + 4·2 + 3).
+  for (const char* octaves : {"0", "2"}) {
+    CAPTURE(octaves);
+    FlowMatching fm =
+        rings_model(std::string("ex=fm-rings-cond&embed=3&hidden=8&depth=2&batch=16&rings_n=200&fourier=") + octaves);
+    REQUIRE(fm.net().in_dim() == 3 + 4 * fm.fourier() + 3);
+    const int n = 24;
+    Rng r(3);
+    std::vector<float> x0(2 * n), x1(2 * n), t(n);
+    std::vector<int> c(n);
+    sample_normal(r, n, x0.data());
+    for (int i = 0; i < n; ++i) {
+      const int j = int(r.below(200));
+      x1[2 * i] = fm.rings().x[2 * j], x1[2 * i + 1] = fm.rings().x[2 * j + 1];
+      c[i] = fm.rings().label[j];
+      t[i] = r.uniform();
+    }
+    std::vector<float> g, g2;
+    fm.loss_and_grad(x0.data(), x1.data(), t.data(), c.data(), n, &g);
+    const size_t P = fm.net().num_params(), E = fm.embedding().size();
+    REQUIRE(g.size() == P + E);
+    auto param = [&](size_t k) -> float& { return k < P ? fm.net().params()[k] : fm.embedding()[k - P]; };
+    const float h = 1e-2f;
+    double num = 0, den = 0, emb_num = 0, emb_den = 0;
+    for (size_t k = 0; k < P + E; ++k) {
+      const float keep = param(k);
+      param(k) = keep + h;
+      const double lp = fm.loss_and_grad(x0.data(), x1.data(), t.data(), c.data(), n, &g2);
+      param(k) = keep - h;
+      const double lm = fm.loss_and_grad(x0.data(), x1.data(), t.data(), c.data(), n, &g2);
+      param(k) = keep;
+      const double fd = (lp - lm) / (2 * h);
+      num += (fd - g[k]) * (fd - g[k]), den += double(g[k]) * g[k];
+      if (k >= P) emb_num += (fd - g[k]) * (fd - g[k]), emb_den += double(g[k]) * g[k];
+    }
+    const double rel = std::sqrt(num / den), emb_rel = std::sqrt(emb_num / emb_den);
+    MESSAGE("relative gradient error: all " << rel << ", embedding " << emb_rel);
+    CHECK(emb_den > 0);
+    CHECK(rel < 1e-2);
+    CHECK(emb_rel < 1e-2);
   }
-  std::vector<float> g, g2;
-  fm.loss_and_grad(x0.data(), x1.data(), t.data(), c.data(), n, &g);
-  const size_t P = fm.net().num_params(), E = fm.embedding().size();
-  REQUIRE(g.size() == P + E);
-  auto param = [&](size_t k) -> float& { return k < P ? fm.net().params()[k] : fm.embedding()[k - P]; };
-  const float h = 1e-2f;
-  double num = 0, den = 0, emb_num = 0, emb_den = 0;
-  for (size_t k = 0; k < P + E; ++k) {
-    const float keep = param(k);
-    param(k) = keep + h;
-    const double lp = fm.loss_and_grad(x0.data(), x1.data(), t.data(), c.data(), n, &g2);
-    param(k) = keep - h;
-    const double lm = fm.loss_and_grad(x0.data(), x1.data(), t.data(), c.data(), n, &g2);
-    param(k) = keep;
-    const double fd = (lp - lm) / (2 * h);
-    num += (fd - g[k]) * (fd - g[k]), den += double(g[k]) * g[k];
-    if (k >= P) emb_num += (fd - g[k]) * (fd - g[k]), emb_den += double(g[k]) * g[k];
-  }
-  const double rel = std::sqrt(num / den), emb_rel = std::sqrt(emb_num / emb_den);
-  MESSAGE("relative gradient error: all " << rel << ", embedding " << emb_rel);
-  CHECK(emb_den > 0);
-  CHECK(rel < 1e-2);
-  CHECK(emb_rel < 1e-2);
 }
 
 TEST_CASE("conditional rings: after a short run samples land on their requested ring about as often as the data do") {

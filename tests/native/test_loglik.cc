@@ -67,27 +67,33 @@ TEST_CASE("ln p by RK4 (the density grid's solver): order 4, and 10 steps beat 4
   CHECK(e10 < mid40);
 }
 
-TEST_CASE("divergence of the MLP field: forward mode against central differences") {
-  FlowMatching fm(net_config(32, 3, Config{}.batch, 4));
-  train_steps(fm, 20);
-  const std::vector<float> x = {0.3f, -0.7f, 1.5f, 2.0f, -2.2f, 0.1f};
-  std::vector<float> v(6), div(3);
-  fm.velocity_div(x.data(), 0.4f, 3, nullptr, v.data(), div.data());
-  std::vector<float> v0(6);
-  fm.velocity(x.data(), 0.4f, 3, v0.data());
-  for (int k = 0; k < 6; ++k) CHECK(v[k] == doctest::Approx(v0[k]).epsilon(1e-5));
-  const float eps = 1e-2f;
-  for (int i = 0; i < 3; ++i) {
-    double fd = 0;
-    for (int d = 0; d < 2; ++d) {
-      float xp[2] = {x[2 * i], x[2 * i + 1]}, xm[2] = {x[2 * i], x[2 * i + 1]}, vp[2], vm[2];
-      xp[d] += eps, xm[d] -= eps;
-      fm.velocity(xp, 0.4f, 1, vp);
-      fm.velocity(xm, 0.4f, 1, vm);
-      fd += (double(vp[d]) - vm[d]) / (2 * eps);
+TEST_CASE("divergence of the MLP field: forward mode against central differences (with and without Fourier features)") {
+  for (int octaves : {0, 3}) {
+    CAPTURE(octaves);
+    Config c = net_config(32, 3, Config{}.batch, 4);
+    c.fourier = octaves;
+    FlowMatching fm(c);
+    REQUIRE(fm.net().in_dim() == 3 + 4 * octaves);
+    train_steps(fm, 20);
+    const std::vector<float> x = {0.3f, -0.7f, 1.5f, 2.0f, -2.2f, 0.1f};
+    std::vector<float> v(6), div(3);
+    fm.velocity_div(x.data(), 0.4f, 3, nullptr, v.data(), div.data());
+    std::vector<float> v0(6);
+    fm.velocity(x.data(), 0.4f, 3, v0.data());
+    for (int k = 0; k < 6; ++k) CHECK(v[k] == doctest::Approx(v0[k]).epsilon(1e-5));
+    const float eps = 1e-2f;
+    for (int i = 0; i < 3; ++i) {
+      double fd = 0;
+      for (int d = 0; d < 2; ++d) {
+        float xp[2] = {x[2 * i], x[2 * i + 1]}, xm[2] = {x[2 * i], x[2 * i + 1]}, vp[2], vm[2];
+        xp[d] += eps, xm[d] -= eps;
+        fm.velocity(xp, 0.4f, 1, vp);
+        fm.velocity(xm, 0.4f, 1, vm);
+        fd += (double(vp[d]) - vm[d]) / (2 * eps);
+      }
+      MESSAGE("div " << div[i] << " vs central differences " << fd);
+      CHECK(div[i] == doctest::Approx(fd).epsilon(2e-3).scale(1));
     }
-    MESSAGE("div " << div[i] << " vs central differences " << fd);
-    CHECK(div[i] == doctest::Approx(fd).epsilon(2e-3).scale(1));
   }
 }
 
