@@ -251,10 +251,18 @@ void MatmulAt(const float* A, const float* B, float* C, float* colsum, int M, in
   }
   // Aᵀ (K×M, a copy 1/N of the work) times B as a plain packed Gemm: the
   // batch becomes the inner dimension, summed in order from zero.
+  // The copy runs in blocks of 16 rows of A, so that each write fills a whole
+  // 64-byte line of Aᵀ: row by row, its K writes lie M floats apart, and with M
+  // a multiple of 1024 (a 4 KB stride) they all fall into one L1 set and evict
+  // each other (batch 1024 trained at 40 % of batch 1088's samples/s natively, 65 % in wasm).
   std::vector<float>& at = Scratch(2);
   at.resize(size_t(K) * M);
-  for (int i = 0; i < M; ++i)
-    for (int k = 0; k < K; ++k) at[size_t(k) * M + i] = A[size_t(i) * K + k];
+  constexpr int kBlock = 16;
+  for (int i0 = 0; i0 < M; i0 += kBlock) {
+    const int i1 = std::min(M, i0 + kBlock);
+    for (int k = 0; k < K; ++k)
+      for (int i = i0; i < i1; ++i) at[size_t(k) * M + i] = A[size_t(i) * K + k];
+  }
   Gemm<false, false>(at.data(), B, nullptr, nullptr, C, K, M, N);
 }
 
