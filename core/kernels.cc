@@ -294,6 +294,35 @@ void SiluBackward(const float* z, const float* da, float* dz, size_t n) {
   }
 }
 
+// The bounded coupling outputs of L lanes: interleaved (raw_s, raw_b) at r; s, b, e = exp(−s) out.
+HWY_INLINE void CouplingBoundLanes(D d, const float* r, V pos, V neg, V bm, bool bound_b, float* s, float* b,
+                                   float* e) {
+  V rs, rb;
+  hn::LoadInterleaved2(d, r, rs, rb);
+  const V m = hn::IfThenElse(hn::Lt(rs, hn::Zero(d)), neg, pos);
+  const V sv = hn::Mul(m, hn::Tanh(d, hn::Div(rs, m)));
+  hn::StoreU(sv, d, s);
+  hn::StoreU(bound_b ? hn::Mul(bm, hn::Tanh(d, hn::Div(rb, bm))) : rb, d, b);
+  hn::StoreU(hn::Exp(d, hn::Neg(sv)), d, e);
+}
+
+void CouplingBound(const float* raw, int n, float s_pos, float s_neg, float b_max, float* s, float* b, float* e) {
+  const D d;
+  const size_t L = hn::Lanes(d), N = size_t(n);
+  const V pos = hn::Set(d, s_pos), neg = hn::Set(d, s_neg), bm = hn::Set(d, b_max > 0 ? b_max : 1.0f);
+  size_t i = 0;
+  for (; i + L <= N; i += L) CouplingBoundLanes(d, raw + 2 * i, pos, neg, bm, b_max > 0, s + i, b + i, e + i);
+  if (i == N) return;
+  // The tail through the same vector code (zero-padded), so no element's bits depend on n.
+  constexpr size_t kMax = HWY_MAX_BYTES / sizeof(float);
+  float r[2 * kMax] = {}, so[kMax], bo[kMax], eo[kMax];
+  std::copy(raw + 2 * i, raw + 2 * N, r);
+  CouplingBoundLanes(d, r, pos, neg, bm, b_max > 0, so, bo, eo);
+  std::copy(so, so + (N - i), s + i);
+  std::copy(bo, bo + (N - i), b + i);
+  std::copy(eo, eo + (N - i), e + i);
+}
+
 void AddScaled(const float* x, float a, const float* y, float* out, size_t n) {
   const D d;
   const size_t L = hn::Lanes(d);
@@ -359,6 +388,7 @@ FLOWLAB_EXPORT(Silu);
 FLOWLAB_EXPORT(SiluBackward);
 FLOWLAB_EXPORT(Axpy);
 FLOWLAB_EXPORT(AddScaled);
+FLOWLAB_EXPORT(CouplingBound);
 FLOWLAB_EXPORT(SumSqDiff);
 FLOWLAB_EXPORT(AdamUpdate);
 
@@ -381,6 +411,9 @@ void silu_backward(const float* z, const float* da, float* dz, size_t n) {
 void axpy(float a, const float* x, float* y, size_t n) { FLOWLAB_DISPATCH(Axpy)(a, x, y, n); }
 void add_scaled(const float* x, float a, const float* y, float* out, size_t n) {
   FLOWLAB_DISPATCH(AddScaled)(x, a, y, out, n);
+}
+void coupling_bound(const float* raw, int n, float s_pos, float s_neg, float b_max, float* s, float* b, float* e) {
+  FLOWLAB_DISPATCH(CouplingBound)(raw, n, s_pos, s_neg, b_max, s, b, e);
 }
 double sum_sq_diff(const float* a, const float* b, size_t n) { return FLOWLAB_DISPATCH(SumSqDiff)(a, b, n); }
 void adam_update(float* p, const float* g, float* m, float* v, size_t n, float lr, float beta1, float beta2, float eps,

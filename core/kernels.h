@@ -34,6 +34,13 @@ void add_scaled(const float* x, float a, const float* y, float* out, size_t n);
 // Σ (a − b)²
 double sum_sq_diff(const float* a, const float* b, size_t n);
 
+// The bounded outputs of RealNVP's couplings (core/realnvp.h) from the nets' raw
+// rows (raw: n × 2, (raw_s, raw_b)); s, b, e: n each.
+//   s = m·tanh(raw_s/m), m = s_neg for raw_s < 0, s_pos otherwise;
+//   b = b_max·tanh(raw_b/b_max) (b_max = 0: b = raw_b);  e = exp(−s).
+// Every element takes the vector path (the tail padded), so its bits do not depend on n.
+void coupling_bound(const float* raw, int n, float s_pos, float s_neg, float b_max, float* s, float* b, float* e);
+
 // One Adam step (Kingma & Ba) with bias corrections bc1 = 1 − β1^t,
 // bc2 = 1 − β2^t supplied by the caller.
 void adam_update(float* p, const float* g, float* m, float* v, size_t n, float lr, float beta1, float beta2, float eps,

@@ -156,10 +156,24 @@ void parallel_ranges(int m, int align, const std::function<void(int, int)>& fn) 
   ++g_prof.calls;
 }
 
+thread_local bool t_in_task = false;  // inside a parallel_tasks task: no nested regions
+
+void parallel_tasks(int n, const std::function<void(int)>& fn) {
+  if (g_threads == 1 || n < 2 || t_in_task) {
+    for (int i = 0; i < n; ++i) fn(i);
+    return;
+  }
+  pool()->run(n, [&](int i) {
+    t_in_task = true;
+    fn(i);
+    t_in_task = false;
+  });
+}
+
 static void parallel_ranges_impl(int m, int align, const std::function<void(int, int)>& fn) {
   const int T = g_threads;
   const int blocks = m / align;
-  if (T == 1 || blocks < 2 * T) return fn(0, m);
+  if (T == 1 || blocks < 2 * T || t_in_task) return fn(0, m);
   pool()->run(T, [&](int p) {
     const int r0 = int(long(blocks) * p / T) * align;
     const int r1 = p + 1 == T ? m : int(long(blocks) * (p + 1) / T) * align;

@@ -17,6 +17,10 @@ int threads();
 // of `align` (the last part takes the remainder); inline when off or small.
 void parallel_ranges(int m, int align, const std::function<void(int r0, int r1)>& fn);
 
+// fn(i) for i in [0, n): independent tasks shared by the threads, each run whole
+// by one thread; inside a task parallel_ranges runs inline. Inline when off.
+void parallel_tasks(int n, const std::function<void(int i)>& fn);
+
 // For benchmarks (tests/bench/bench_native.cc --profile): the caller's CPU
 // time spent inside parallel_ranges (on one thread: the part that threads
 // can share), the sum over calls of the CPU time of each call's slowest part

@@ -6,12 +6,16 @@
 #include <cstdint>
 
 #include "fourier.h"
+#include "kernels.h"
 #include "own_data.h"
+#include "parallel.h"
 #include "run_file.h"
 
 namespace flowlab {
 
 static constexpr double kLog2Pi = 1.8378770664093453;
+// Rows of a training batch in this many fixed chunks (core/parallel.h parallel_tasks).
+static constexpr int kChunks = 4;
 
 RealNvpConfig realnvp_options(const Config& c) {
   RealNvpConfig r;
@@ -42,12 +46,12 @@ RealNvpConfig realnvp_options(const Config& c) {
 const std::vector<FieldSpec>& realnvp_fields() {
   // clang-format off
   static const std::vector<FieldSpec> f = {
-    {"layers", "coupling layers", "affine coupling layers (a swap or a rotation between them: see mix)", &Config::nvp_layers, 1, 64, true, {}, "model", "realnvp"},
+    {"layers", "coupling layers", "affine coupling layers (a swap or a rotation between them: see mix)", &Config::nvp_layers, 1, 256, true, {}, "model", "realnvp"},
     {"hidden", "hidden width", "width of the s/b nets", &Config::nvp_hidden, 2, 512, true, {}, "model", "realnvp"},
     {"depth", "hidden layers", "hidden layers of the s/b nets", &Config::nvp_depth, 1, 6, true, {}, "model", "realnvp"},
     {"mix", "between couplings", "swap the coordinates (the sheet's permutation) or rotate by the golden angle", &Config::nvp_mix, 0, 1, true, {"swap", "rotate"}, "model", "realnvp"},
     {"s_max", "scale bound", "s = s_max·tanh(raw/s_max)", &Config::nvp_s_max, 0.1, 10, false, {}, "model", "realnvp"},
-    {"s_exp", "expansion bound", "bound of −s, the expansion x → z (0: s_max): small keeps points near the gaps from running away", &Config::nvp_s_exp, 0, 10, false, {}, "model", "realnvp"},
+    {"s_exp", "expansion bound", "bound of −s, the expansion x → z per coupling (0: s_max); it adds up over the couplings: 0.1 × 128 ≈ 13 nats in all keeps points near the gaps from running away (with few couplings, raise it)", &Config::nvp_s_exp, 0, 10, false, {}, "model", "realnvp"},
     {"lr", "learning rate", "Adam learning rate", &Config::nvp_lr, 1e-5, 0.1, false, {}, "training", "realnvp"},
     {"schedule", "lr schedule", "learning-rate schedule over the run", &Config::nvp_schedule, 0, 1, true, {"constant", "cosine"}, "training", "realnvp"},
     {"warmup", "lr warm-up", "steps of linear learning-rate warm-up from 0", &Config::nvp_warmup, 0, 100000, true, {}, "training", "realnvp"},
@@ -100,25 +104,29 @@ RealNvp::RealNvp(const RealNvpConfig& c) : cfg_(c), ts_(c.seed, kStreamTrain) {
   n_train_ = std::max(1, rings_.size() - n_val);
 }
 
-void RealNvp::coupling_sb(int k, const float* h, int n, std::vector<float>& s, std::vector<float>& b) {
+void RealNvp::coupling_sb(Work& w, int k, const float* h, int n, bool cache) {
   const int ia = a_index(k);
-  const int F = cfg_.fourier, w = 1 + 2 * F;
-  abuf_.resize(size_t(n) * w);
+  const int F = cfg_.fourier, width = 1 + 2 * F;
+  w.abuf.resize(size_t(n) * width);
   for (int i = 0; i < n; ++i) {
     const float u = cfg_.in_scale * h[2 * i + ia];
-    float* r = abuf_.data() + size_t(i) * w;
+    float* r = w.abuf.data() + size_t(i) * width;
     r[0] = u;
     fourier_features(u, F, r + 1);
   }
-  const float* raw = nets_[k].forward(abuf_.data(), n);
-  s.resize(n);
-  b.resize(n);
-  const float mb = cfg_.b_max;
-  for (int i = 0; i < n; ++i) {
-    const float m = s_bound(raw[2 * i]);
-    s[i] = m * std::tanh(raw[2 * i] / m);
-    b[i] = mb > 0 ? mb * std::tanh(raw[2 * i + 1] / mb) : raw[2 * i + 1];
+  // forward keeps the activations for loss()'s backward; eval (same bits) keeps none.
+  const float* raw;
+  if (cache) {
+    raw = net(w, k).forward(w.abuf.data(), n);
+  } else {
+    w.raw.resize(2 * size_t(n));
+    net(w, k).eval(w.abuf.data(), n, w.raw.data());
+    raw = w.raw.data();
   }
+  w.s.resize(n);
+  w.b.resize(n);
+  w.e.resize(n);
+  coupling_bound(raw, n, cfg_.s_max, s_bound(-1.0f), cfg_.b_max, w.s.data(), w.b.data(), w.e.data());
 }
 
 void RealNvp::rotate(int k, float* h, int n, bool transpose) const {
@@ -133,35 +141,39 @@ void RealNvp::rotate(int k, float* h, int n, bool transpose) const {
 }
 
 void RealNvp::forward(const float* z, int n, float* x, std::vector<std::vector<float>>* layers) {
-  std::vector<float> h(z, z + 2 * size_t(n)), s, b;
+  std::vector<float> h(z, z + 2 * size_t(n));
   if (layers) layers->assign(1, h);
   for (int k = 0; k < cfg_.layers; ++k) {
     rotate(k, h.data(), n, false);
-    coupling_sb(k, h.data(), n, s, b);
+    coupling_sb(ws_, k, h.data(), n, false);
     const int ib = 1 - a_index(k);
-    for (int i = 0; i < n; ++i) h[2 * i + ib] = h[2 * i + ib] * std::exp(s[i]) + b[i];
+    for (int i = 0; i < n; ++i) h[2 * i + ib] = h[2 * i + ib] / ws_.e[i] + ws_.b[i];  // x_b·e^{s} + b
     if (layers) layers->push_back(h);
   }
   std::copy(h.begin(), h.end(), x);
 }
 
 void RealNvp::inverse(const float* x, int n, float* z, float* logdet, std::vector<std::vector<float>>* layers) {
-  std::vector<float> h(x, x + 2 * size_t(n)), s, b;
-  if (layers) layers->assign(1, h);
+  undo(ws_, x, n, z, logdet, layers, false);
+}
+
+void RealNvp::undo(Work& w, const float* x, int n, float* z, float* logdet, std::vector<std::vector<float>>* layers,
+                   bool cache) {
+  std::vector<float> h(x, x + 2 * size_t(n));
+  // Arrays reused (assign keeps their storage): training calls this every step.
+  if (layers) layers->resize(size_t(cfg_.layers) + 1), (*layers)[0].assign(h.begin(), h.end());
   if (logdet) std::fill(logdet, logdet + n, 0.0f);
-  s_cache_.resize(cfg_.layers);
-  b_cache_.resize(cfg_.layers);
+  if (cache) w.s_cache.resize(cfg_.layers), w.b_cache.resize(cfg_.layers), w.e_cache.resize(cfg_.layers);
   for (int k = cfg_.layers - 1; k >= 0; --k) {
-    coupling_sb(k, h.data(), n, s, b);
+    coupling_sb(w, k, h.data(), n, cache);
     const int ib = 1 - a_index(k);
     for (int i = 0; i < n; ++i) {
-      h[2 * i + ib] = (h[2 * i + ib] - b[i]) * std::exp(-s[i]);
-      if (logdet) logdet[i] -= s[i];
+      h[2 * i + ib] = (h[2 * i + ib] - w.b[i]) * w.e[i];
+      if (logdet) logdet[i] -= w.s[i];
     }
     rotate(k, h.data(), n, true);
-    s_cache_[k] = s;
-    b_cache_[k] = b;
-    if (layers) layers->push_back(h);
+    if (cache) w.s_cache[k] = w.s, w.b_cache[k] = w.b, w.e_cache[k] = w.e;
+    if (layers) (*layers)[size_t(cfg_.layers - k)].assign(h.begin(), h.end());
   }
   std::copy(h.begin(), h.end(), z);
 }
@@ -189,9 +201,30 @@ std::vector<float> RealNvp::sample(int n, uint64_t seed, std::vector<std::vector
 }
 
 double RealNvp::loss(const float* x, int n, std::vector<float>* grad, double* nlogpz, double* nlogdet) {
-  std::vector<std::vector<float>> layers;
   std::vector<float> z(2 * size_t(n)), ld(n);
-  inverse(x, n, z.data(), ld.data(), grad ? &layers : nullptr);
+  if (!grad) {
+    undo(ws_, x, n, z.data(), ld.data(), nullptr, false);
+  } else {
+    // Fixed chunks of rows, each through its own copy of the nets' activations, so that
+    // threads share them; the gradient is their sum in chunk order: the same bits for
+    // any number of threads.
+    const int C = std::min(kChunks, n);
+    if (int(chunks_.size()) < C) chunks_.resize(C);
+    parallel_tasks(C, [&](int c) {
+      Work& w = c == 0 ? ws_ : chunks_[c];
+      if (c > 0) {
+        if (w.own.size() != nets_.size()) w.own = nets_;
+        for (int k = 0; k < cfg_.layers; ++k)
+          std::copy(nets_[k].params(), nets_[k].params() + nets_[k].num_params(), w.own[k].params());
+      }
+      const int r0 = int(long(n) * c / C), r1 = int(long(n) * (c + 1) / C);
+      undo(w, x + 2 * size_t(r0), r1 - r0, z.data() + 2 * size_t(r0), ld.data() + r0, &w.layers, true);
+      w.grad.assign(num_params(), 0.0f);
+      backprop(w, z.data() + 2 * size_t(r0), r1 - r0, 1.0f / float(n), w.grad.data());
+    });
+    grad->assign(ws_.grad.begin(), ws_.grad.end());
+    for (int c = 1; c < C; ++c) axpy(1.0f, chunks_[c].grad.data(), grad->data(), grad->size());
+  }
   double a = 0, d = 0;
   for (int i = 0; i < n; ++i) {
     a += 0.5 * (double(z[2 * i]) * z[2 * i] + double(z[2 * i + 1]) * z[2 * i + 1]) + kLog2Pi;
@@ -201,25 +234,27 @@ double RealNvp::loss(const float* x, int n, std::vector<float>* grad, double* nl
   d /= n;
   if (nlogpz) *nlogpz = a;
   if (nlogdet) *nlogdet = d;
-  if (!grad) return a + d;
+  return a + d;
+}
+
+void RealNvp::backprop(Work& w, const float* z, int n, float inv_n, float* grad) {
   // Backward through the inverse pass: coupling 0 was undone last, so it comes first.
-  // Per point ℓ = ½|z|² + log 2π + Σ_k s_k, averaged over the batch.
-  grad->assign(num_params(), 0.0f);
-  const float inv_n = 1.0f / float(n);
-  const int F = cfg_.fourier, w = 1 + 2 * F;
-  std::vector<float> g(2 * size_t(n)), dy(2 * size_t(n)), dx(size_t(n) * w);
+  // Per point ℓ = ½|z|² + log 2π + Σ_k s_k, averaged over the batch (inv_n = 1 / its size).
+  const int F = cfg_.fourier, width = 1 + 2 * F;
+  std::vector<float> g(2 * size_t(n)), dy(2 * size_t(n)), dx(size_t(n) * width);
   for (size_t i = 0; i < g.size(); ++i) g[i] = z[i] * inv_n;
   const float mb = cfg_.b_max;
   for (int k = 0; k < cfg_.layers; ++k) {
     const int ia = a_index(k), ib = 1 - ia;
     // Output of undoing coupling k, before the rotation R_kᵀ that follows it: R_k·layers[L − k].
-    std::vector<float>& out = layers[cfg_.layers - k];
+    std::vector<float>& out = w.layers[cfg_.layers - k];
     rotate(k, out.data(), n, false);
     rotate(k, g.data(), n, false);  // gradient through out = R_kᵀ·u: g_u = R_k·g
-    const std::vector<float>& s = s_cache_[k];
-    const std::vector<float>& bk = b_cache_[k];
+    const std::vector<float>& s = w.s_cache[k];
+    const std::vector<float>& bk = w.b_cache[k];
+    const std::vector<float>& ek = w.e_cache[k];
     for (int i = 0; i < n; ++i) {
-      const float gb = g[2 * i + ib], e = std::exp(-s[i]);
+      const float gb = g[2 * i + ib], e = ek[i];
       const float ds = -gb * out[2 * i + ib] + inv_n;                                  // out_b = (in_b − b)·e^{−s}
       const float m = s_bound(s[i]);                                                   // s and raw share their sign
       dy[2 * i] = ds * (1.0f - (s[i] / m) * (s[i] / m));                               // through s = m·tanh(raw/m)
@@ -227,10 +262,10 @@ double RealNvp::loss(const float* x, int n, std::vector<float>* grad, double* nl
       g[2 * i + ib] = gb * e;
     }
     // The net's cache still holds its (only) forward of this pass.
-    nets_[k].backward(dy.data(), grad->data() + offs_[k], dx.data());
+    net(w, k).backward(dy.data(), grad + offs_[k], dx.data());
     for (int i = 0; i < n; ++i) {
       // du/dx_a = in_scale; d sin(f u)/du = f cos(f u), d cos(f u)/du = −f sin(f u).
-      const float* d = dx.data() + size_t(i) * w;
+      const float* d = dx.data() + size_t(i) * width;
       float du = d[0];
       const float u = cfg_.in_scale * out[2 * i + ia];  // x_a passes a coupling unchanged
       float sc[2 * kMaxFourier];
@@ -239,7 +274,6 @@ double RealNvp::loss(const float* x, int n, std::vector<float>* grad, double* nl
       g[2 * i + ia] += cfg_.in_scale * du;
     }
   }
-  return a + d;
 }
 
 void RealNvp::validate() {

@@ -86,3 +86,32 @@ TEST_CASE("silu and its derivative, including saturated inputs") {
     CHECK(dz[i] == doctest::Approx(s * (1 + z[i] * (1 - s))).epsilon(1e-5).scale(1e-6));
   }
 }
+
+TEST_CASE("coupling_bound: RealNVP's bounded s, b and e = exp(-s), the tail's bits as a full vector's") {
+  Rng r(11);
+  const int n = 37;  // full vectors and a tail under every target
+  std::vector<float> raw = randv(r, 2 * size_t(n));
+  for (size_t i = 0; i < raw.size(); ++i) raw[i] *= 3.0f;
+  raw[0] = 200.0f, raw[1] = -1e30f, raw[2] = -1e30f;  // saturated: s at its bounds, b at −b_max
+  for (float b_max : {0.0f, 3.0f}) {
+    CAPTURE(b_max);
+    std::vector<float> s(n), b(n), e(n);
+    coupling_bound(raw.data(), n, 2.0f, 0.25f, b_max, s.data(), b.data(), e.data());
+    for (int i = 0; i < n; ++i) {
+      const float rs = raw[2 * i], rb = raw[2 * i + 1], m = rs < 0 ? 0.25f : 2.0f;
+      CHECK(s[i] == doctest::Approx(m * std::tanh(rs / m)).epsilon(1e-5));
+      CHECK(b[i] == doctest::Approx(b_max > 0 ? b_max * std::tanh(rb / b_max) : rb).epsilon(1e-5));
+      CHECK(e[i] == doctest::Approx(std::exp(-s[i])).epsilon(1e-5));
+      CHECK(s[i] >= -0.25f);
+      CHECK(s[i] <= 2.0f);
+    }
+    // The last 5 points on their own (a tail only): the same bits.
+    std::vector<float> s5(5), b5(5), e5(5);
+    coupling_bound(raw.data() + 2 * (n - 5), 5, 2.0f, 0.25f, b_max, s5.data(), b5.data(), e5.data());
+    for (int i = 0; i < 5; ++i) {
+      CHECK(s5[i] == s[n - 5 + i]);
+      CHECK(b5[i] == b[n - 5 + i]);
+      CHECK(e5[i] == e[n - 5 + i]);
+    }
+  }
+}

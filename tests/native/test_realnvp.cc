@@ -192,19 +192,20 @@ TEST_CASE("realnvp: short default runs learn the rings for every seed") {
     CHECK(std::isfinite(val));
     CHECK(val > H - 0.05);    // no model beats the data's entropy (up to sampling noise)
     CHECK(val < v[1] - 0.4);  // from N(0, I) at ≈ 2.84, at least 0.4 nats down
-    // 1000 steps, measured (seeds 1-3 under AVX-512, AVX2, SSE4 and scalar): gap 0.33-0.41 nats;
-    // inliers 0 and 2 at worst -2.62; point 1 lies 0.016 inside the blue ring's outer edge, where
-    // a blurred edge halves the density or worse: -2.32 to -5.42; outliers at most -10.39;
-    // largest training loss 0.3 above the first (no spikes).
-    CHECK(val < H + 0.55);
+    // 1000 steps of the 128-coupling default, measured (seeds 1-3 under AVX-512, AVX2, SSE4 and
+    // scalar): gap 0.26-0.30 nats; inliers 0 and 2 at worst -2.96; point 1 lies 0.016 inside
+    // the blue ring's outer edge, where a blurred edge halves the density or worse: -3.47 to
+    // -4.01; outliers at most -7.88, at least 4.2 below the worst inlier; largest training
+    // loss 0.27 above the first (no spikes; 1 seed of 3 spiked by +6 at s_exp 0.25).
+    CHECK(val < H + 0.45);
     CHECK(lp.logp[0] > -3.6f);
     CHECK(lp.logp[2] > -3.6f);
-    CHECK(lp.logp[1] > -7.0f);
-    CHECK(worst < v[1] + 1.5);
+    CHECK(lp.logp[1] > -6.0f);
+    CHECK(worst < v[1] + 1.0);
     const float worst_in = std::min({lp.logp[0], lp.logp[1], lp.logp[2]});
     const float best_out = std::max(lp.logp[3], lp.logp[4]);
-    CHECK(worst_in > best_out + 4);  // the rings stand out from the space between them
-    CHECK(best_out < -7);
+    CHECK(worst_in > best_out + 2);  // the rings stand out from the space between them
+    CHECK(best_out < -5);
   }
 }
 

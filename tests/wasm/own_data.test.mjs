@@ -100,7 +100,7 @@ test('own data: a CSV set too large for a share link travels inside the .flowlab
 
 test('own data: RealNVP trains on a link set (exact NLL of your training and held-out points); replay gives the same bits', () => {
   const data = m.ownDataEncode(arcs().points, arcs().labels).data;
-  const link = `v=1&ex=realnvp&seed=4&layers=6&hidden=16&batch=64&warmup=10&steps=200&data=${data}`;
+  const link = `v=1&ex=realnvp&seed=4&layers=6&hidden=16&batch=64&warmup=10&steps=200&lr=0.003&s_exp=0.5&data=${data}`;
   const exp = lab.create(link);
   assert.deepEqual(exp.issues, []);
   assert.ok(exp.link.endsWith(`&data=${data}`));

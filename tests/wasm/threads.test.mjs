@@ -28,6 +28,8 @@ const LINKS = [
   ['v=1&ex=fm-checkerboard&hidden=100&depth=2&batch=301&seed=4', 6],
   ['v=1&ex=fm-rings-cond&batch=256&seed=2', 4],
   ['v=1&ex=fm-ot&batch=128&seed=5', 3],
+  // RealNVP's batch in fixed chunks of rows shared by the threads (a ragged one here).
+  ['v=1&ex=realnvp&layers=12&batch=250&seed=3', 5],
 ];
 
 test('the pthreads module starts the threads it is asked for, at most one per preloaded worker', () => {
