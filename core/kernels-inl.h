@@ -1,4 +1,4 @@
-// σ(x) for the Highway kernels (core/kernels.cc, core/rbm_kernels.cc), vector
+// σ(x) and silu'(x) for the Highway kernels (core/kernels.cc, core/rbm_kernels.cc), vector
 // and scalar tail alike. Highway's -inl.h convention: included by a file that
 // foreach_target re-includes, so it is compiled once per SIMD target.
 #if defined(FLOWLAB_KERNELS_INL_H_) == defined(HWY_TARGET_TOGGLE)
@@ -30,6 +30,15 @@ HWY_INLINE V Sigmoid(D d, V x) {
 
 // The same σ for the scalar tails.
 HWY_INLINE float SigmoidScalar(float x) { return 1.0f / (1.0f + std::exp(std::min(-x, 88.0f))); }
+
+// silu'(z) = σ·(1 + z·(1 − σ)) from s = σ(z).
+template <class D, class V = hwy::HWY_NAMESPACE::Vec<D>>
+HWY_INLINE V SiluGrad(D d, V z, V s) {
+  namespace hn = hwy::HWY_NAMESPACE;
+  const V one = hn::Set(d, 1.0f);
+  return hn::Mul(s, hn::MulAdd(z, hn::Sub(one, s), one));
+}
+HWY_INLINE float SiluGradScalar(float z, float s) { return s * (1.0f + z * (1.0f - s)); }
 
 }  // namespace HWY_NAMESPACE
 }  // namespace flowlab

@@ -23,13 +23,18 @@ namespace flowlab {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-void Axpy(float a, const float* x, float* y, size_t n);  // used by MatmulAt
+void Axpy(float a, const float* x, float* y, size_t n);        // used by MatmulAt
+void Mul(const float* a, const float* b, float* y, size_t n);  // used by MatmulBt
 using D = hn::ScalableTag<float>;
 using V = hn::Vec<D>;
 
 namespace {
 
-// One register tile of C = A·B (+bias): rows [i0, i0+R) × the W = kV·L
+// What a product does with its sums once they are complete: nothing; C = silu
+// (and G = silu' if G); or C = sum ⊙ F (the backward through a SiLU, dz = da·silu').
+enum Epilogue { kPlain, kSilu, kTimesF };
+
+// One register tile of C = A·B (+bias), then its epilogue: rows [i0, i0+R) × the W = kV·L
 // columns of a packed panel P (K × W, contiguous), so every k loads kV
 // vectors of B from L1 and R broadcasts of A for R·kV multiply-adds.
 // The sum over k runs in order from the bias: results do not depend on the
@@ -38,10 +43,10 @@ namespace {
 // A(r, k) is a[r·rs + k·ks]: rows of A (rs = lda, ks = 1) or a packed block
 // (rs = 1, ks = R), whose R broadcasts per k sit at constant offsets from one
 // pointer (in wasm: R load32_splat with immediate offsets, no address math).
-template <int R, int kV, bool kSilu, int rs_c = 0, int ks_c = 0>
+template <int R, int kV, Epilogue kEpi, int rs_c = 0, int ks_c = 0>
 HWY_INLINE void Tile(const float* HWY_RESTRICT A, int lda, const float* HWY_RESTRICT P, int kc,
-                     const float* HWY_RESTRICT bias, bool first, float* HWY_RESTRICT Z, float* HWY_RESTRICT C, int i0,
-                     int j0, int N) {
+                     const float* HWY_RESTRICT bias, bool first, float* HWY_RESTRICT G, const float* HWY_RESTRICT F,
+                     float* HWY_RESTRICT C, int i0, int j0, int N) {
   const D d;
   const int L = int(hn::Lanes(d));
   V acc[R][kV];
@@ -69,9 +74,12 @@ HWY_INLINE void Tile(const float* HWY_RESTRICT A, int lda, const float* HWY_REST
   for (int r = 0; r < R; ++r)
     for (int v = 0; v < kV; ++v) {
       const size_t o = size_t(i0 + r) * N + j0 + v * L;
-      if (kSilu) {
-        hn::StoreU(acc[r][v], d, Z + o);
-        hn::StoreU(hn::Mul(acc[r][v], Sigmoid(d, acc[r][v])), d, C + o);
+      if (kEpi == kSilu) {
+        const V s = Sigmoid(d, acc[r][v]);
+        if (G) hn::StoreU(SiluGrad(d, acc[r][v], s), d, G + o);
+        hn::StoreU(hn::Mul(acc[r][v], s), d, C + o);
+      } else if (kEpi == kTimesF) {
+        hn::StoreU(hn::Mul(acc[r][v], hn::LoadU(d, F + o)), d, C + o);
       } else {
         hn::StoreU(acc[r][v], d, C + o);
       }
@@ -90,11 +98,11 @@ std::vector<float>& Scratch(int slot = 0) {
 // 3 × 4 spill: 15–25 % slower in node 20).
 constexpr int kRows = HWY_TARGET == HWY_WASM ? 4 : 6, kVecs = 2;
 
-// C = A·B (+bias) [silu] for N ≥ L, with B(k, j) = B[k·N + j] or, if kTrans,
+// C = A·B (+bias), then the epilogue (G, F: M×N), for N ≥ L, with B(k, j) = B[k·N + j] or, if kTrans,
 // B[j·K + k]. Column panels of width 2L (then L) are packed once per call
 // and stay in L1 while all row tiles stream A; leftover columns are scalar.
-template <bool kSilu, bool kTrans>
-void Gemm(const float* A, const float* B, const float* bias, float* Z, float* C, int M, int K, int N) {
+template <Epilogue kEpi, bool kTrans>
+void Gemm(const float* A, const float* B, const float* bias, float* G, const float* F, float* C, int M, int K, int N) {
   const D d;
   const int L = int(hn::Lanes(d));
   // Sums longer than 2·kChunk run in chunks of kChunk, so a panel (and the
@@ -134,14 +142,14 @@ void Gemm(const float* A, const float* B, const float* bias, float* Z, float* C,
       const float* a = A + k0;
       const float* ap = apack.data() + size_t(k0) * kRows;
       int i = 0;
-      if (kSilu && last) {
+      if (kEpi != kPlain && last) {
         for (; i + kRows <= M; i += kRows)
-          Tile<kRows, kV, kSilu, 1, kRows>(ap + size_t(i) * K, K, P, kc, bias, first, Z, C, i, j0, N);
-        for (; i < M; ++i) Tile<1, kV, kSilu>(a, K, P, kc, bias, first, Z, C, i, j0, N);
+          Tile<kRows, kV, kEpi, 1, kRows>(ap + size_t(i) * K, K, P, kc, bias, first, G, F, C, i, j0, N);
+        for (; i < M; ++i) Tile<1, kV, kEpi>(a, K, P, kc, bias, first, G, F, C, i, j0, N);
       } else {
         for (; i + kRows <= M; i += kRows)
-          Tile<kRows, kV, false, 1, kRows>(ap + size_t(i) * K, K, P, kc, bias, first, Z, C, i, j0, N);
-        for (; i < M; ++i) Tile<1, kV, false>(a, K, P, kc, bias, first, Z, C, i, j0, N);
+          Tile<kRows, kV, kPlain, 1, kRows>(ap + size_t(i) * K, K, P, kc, bias, first, G, F, C, i, j0, N);
+        for (; i < M; ++i) Tile<1, kV, kPlain>(a, K, P, kc, bias, first, G, F, C, i, j0, N);
       }
     }
   };
@@ -152,9 +160,12 @@ void Gemm(const float* A, const float* B, const float* bias, float* Z, float* C,
     for (int i = 0; i < M; ++i) {
       float s = bias ? bias[j] : 0.0f;
       for (int k = 0; k < K; ++k) s += A[size_t(i) * K + k] * (kTrans ? B[size_t(j) * K + k] : B[size_t(k) * N + j]);
-      if (kSilu) {
-        Z[size_t(i) * N + j] = s;
-        s = s * SigmoidScalar(s);
+      if (kEpi == kSilu) {
+        const float sg = SigmoidScalar(s);
+        if (G) G[size_t(i) * N + j] = SiluGradScalar(s, sg);
+        s *= sg;
+      } else if (kEpi == kTimesF) {
+        s *= F[size_t(i) * N + j];
       }
       C[size_t(i) * N + j] = s;
     }
@@ -171,8 +182,8 @@ HWY_INLINE float Dot(const float* HWY_RESTRICT a, const float* HWY_RESTRICT b, i
   return s;
 }
 
-template <bool kSilu>
-void MatmulImpl(const float* A, const float* B, const float* bias, float* Z, float* C, int M, int K, int N) {
+template <bool kWithSilu>
+void MatmulImpl(const float* A, const float* B, const float* bias, float* G, float* C, int M, int K, int N) {
   const D d;
   if (N < int(hn::Lanes(d)) && K >= int(hn::Lanes(d))) {
     // Narrow output (e.g. the 2-d velocity head): columns of B are gathered
@@ -184,15 +195,16 @@ void MatmulImpl(const float* A, const float* B, const float* bias, float* Z, flo
     for (int i = 0; i < M; ++i)
       for (int j = 0; j < N; ++j) {
         float s = Dot(A + size_t(i) * K, bt.data() + size_t(j) * K, K) + (bias ? bias[j] : 0.0f);
-        if (kSilu) {
-          Z[size_t(i) * N + j] = s;
-          s *= SigmoidScalar(s);
+        if (kWithSilu) {
+          const float sg = SigmoidScalar(s);
+          if (G) G[size_t(i) * N + j] = SiluGradScalar(s, sg);
+          s *= sg;
         }
         C[size_t(i) * N + j] = s;
       }
     return;
   }
-  Gemm<kSilu, false>(A, B, bias, Z, C, M, K, N);
+  Gemm<kWithSilu ? kSilu : kPlain, false>(A, B, bias, G, nullptr, C, M, K, N);
 }
 
 }  // namespace
@@ -201,11 +213,11 @@ void Matmul(const float* A, const float* B, const float* bias, float* C, int M, 
   MatmulImpl<false>(A, B, bias, nullptr, C, M, K, N);
 }
 
-void MatmulBiasSilu(const float* A, const float* B, const float* bias, float* Z, float* C, int M, int K, int N) {
-  MatmulImpl<true>(A, B, bias, Z, C, M, K, N);
+void MatmulBiasSilu(const float* A, const float* B, const float* bias, float* G, float* C, int M, int K, int N) {
+  MatmulImpl<true>(A, B, bias, G, C, M, K, N);
 }
 
-void MatmulBt(const float* A, const float* B, float* C, int M, int K, int N) {
+void MatmulBt(const float* A, const float* B, const float* F, float* C, int M, int K, int N) {
   const D d;
   if (N < int(hn::Lanes(d)) && K >= int(hn::Lanes(d))) {
     // Narrow output (dx of the 3-d input layer): transpose B (tiny) and use
@@ -215,10 +227,14 @@ void MatmulBt(const float* A, const float* B, float* C, int M, int K, int N) {
     for (int j = 0; j < N; ++j)
       for (int k = 0; k < K; ++k) bt[size_t(k) * N + j] = B[size_t(j) * K + k];
     Matmul(A, bt.data(), nullptr, C, M, K, N);
+    if (F) Mul(C, F, C, size_t(M) * N);  // the same products as the fused epilogue's
     return;
   }
   // Otherwise the panels are packed straight from Bᵀ: no transposed copy.
-  Gemm<false, true>(A, B, nullptr, nullptr, C, M, K, N);
+  if (F)
+    Gemm<kTimesF, true>(A, B, nullptr, nullptr, F, C, M, K, N);
+  else
+    Gemm<kPlain, true>(A, B, nullptr, nullptr, nullptr, C, M, K, N);
 }
 
 void MatmulAt(const float* A, const float* B, float* C, float* colsum, int M, int K, int N) {
@@ -263,7 +279,7 @@ void MatmulAt(const float* A, const float* B, float* C, float* colsum, int M, in
     for (int k = 0; k < K; ++k)
       for (int i = i0; i < i1; ++i) at[size_t(k) * M + i] = A[size_t(i) * K + k];
   }
-  Gemm<false, false>(at.data(), B, nullptr, nullptr, C, K, M, N);
+  Gemm<kPlain, false>(at.data(), B, nullptr, nullptr, nullptr, C, K, M, N);
 }
 
 void Silu(const float* x, float* y, size_t n) {
@@ -280,18 +296,20 @@ void Silu(const float* x, float* y, size_t n) {
 void SiluBackward(const float* z, const float* da, float* dz, size_t n) {
   const D d;
   const size_t L = hn::Lanes(d);
-  const V one = hn::Set(d, 1.0f);
   size_t i = 0;
   for (; i + L <= n; i += L) {
     const V v = hn::LoadU(d, z + i);
-    const V s = Sigmoid(d, v);
-    const V g = hn::Mul(s, hn::MulAdd(v, hn::Sub(one, s), one));
-    hn::StoreU(hn::Mul(hn::LoadU(d, da + i), g), d, dz + i);
+    hn::StoreU(hn::Mul(hn::LoadU(d, da + i), SiluGrad(d, v, Sigmoid(d, v))), d, dz + i);
   }
-  for (; i < n; ++i) {
-    const float s = SigmoidScalar(z[i]);
-    dz[i] = da[i] * s * (1.0f + z[i] * (1.0f - s));
-  }
+  for (; i < n; ++i) dz[i] = da[i] * SiluGradScalar(z[i], SigmoidScalar(z[i]));
+}
+
+void Mul(const float* a, const float* b, float* y, size_t n) {
+  const D d;
+  const size_t L = hn::Lanes(d);
+  size_t i = 0;
+  for (; i + L <= n; i += L) hn::StoreU(hn::Mul(hn::LoadU(d, a + i), hn::LoadU(d, b + i)), d, y + i);
+  for (; i < n; ++i) y[i] = a[i] * b[i];
 }
 
 // The bounded coupling outputs of L lanes: interleaved (raw_s, raw_b) at r; s, b, e = exp(−s) out.
@@ -395,11 +413,11 @@ FLOWLAB_EXPORT(AdamUpdate);
 void matmul(const float* A, const float* B, const float* bias, float* C, int M, int K, int N) {
   FLOWLAB_DISPATCH(Matmul)(A, B, bias, C, M, K, N);
 }
-void matmul_bias_silu(const float* A, const float* B, const float* bias, float* Z, float* C, int M, int K, int N) {
-  FLOWLAB_DISPATCH(MatmulBiasSilu)(A, B, bias, Z, C, M, K, N);
+void matmul_bias_silu(const float* A, const float* B, const float* bias, float* G, float* C, int M, int K, int N) {
+  FLOWLAB_DISPATCH(MatmulBiasSilu)(A, B, bias, G, C, M, K, N);
 }
-void matmul_bt(const float* A, const float* B, float* C, int M, int K, int N) {
-  FLOWLAB_DISPATCH(MatmulBt)(A, B, C, M, K, N);
+void matmul_bt(const float* A, const float* B, float* C, int M, int K, int N, const float* F) {
+  FLOWLAB_DISPATCH(MatmulBt)(A, B, F, C, M, K, N);
 }
 void matmul_at(const float* A, const float* B, float* C, float* colsum, int M, int K, int N) {
   FLOWLAB_DISPATCH(MatmulAt)(A, B, C, colsum, M, K, N);

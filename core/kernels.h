@@ -11,12 +11,14 @@ namespace flowlab {
 // A: M×K, B: K×N, C: M×N. C is overwritten.
 void matmul(const float* A, const float* B, const float* bias, float* C, int M, int K, int N);
 
-// C = A·B, then Z = C and C = silu(C): a fused hidden-layer forward that keeps
-// the pre-activation Z for the backward pass.
-void matmul_bias_silu(const float* A, const float* B, const float* bias, float* Z, float* C, int M, int K, int N);
+// Z = A·B + bias, then C = silu(Z) and, if G != nullptr, G = silu'(Z): a fused
+// hidden-layer forward that leaves the backward pass its factor dz = da·G while σ(Z)
+// is at hand (the backward then needs no exp). A, B, bias as in matmul; C, G: M×N.
+void matmul_bias_silu(const float* A, const float* B, const float* bias, float* G, float* C, int M, int K, int N);
 
-// C = A·Bᵀ. A: M×K, B: N×K, C: M×N (the input gradient dX = dY·Wᵀ).
-void matmul_bt(const float* A, const float* B, float* C, int M, int K, int N);
+// C = A·Bᵀ, then C = C ⊙ F if F != nullptr. A: M×K, B: N×K, C and F: M×N (the input
+// gradient dX = dY·Wᵀ; through a SiLU below, F = silu'(z) from matmul_bias_silu).
+void matmul_bt(const float* A, const float* B, float* C, int M, int K, int N, const float* F = nullptr);
 
 // C = Aᵀ·B (overwrite) and, if colsum != nullptr, colsum = Σ_rows B.
 // A: M×K, B: M×N, C: K×N (the weight gradient dW = Xᵀ·dY, db = Σ dY).

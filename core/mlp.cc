@@ -21,7 +21,7 @@ Mlp::Mlp(std::vector<int> dims) : dims_(std::move(dims)) {
   }
   params_.assign(off, 0.0f);
   acts_.resize(dims_.size());
-  pre_.resize(dims_.size());
+  dsilu_.resize(dims_.size());
 }
 
 void Mlp::init(Rng& rng) {
@@ -53,10 +53,10 @@ const float* Mlp::forward(const float* x, int n) {
     const float *A = acts_[l].data(), *w = W(l), *bias = b(l);
     float* C = acts_[l + 1].data();
     if (l + 1 < L) {
-      pre_[l].resize(size_t(n) * N);
-      float* Z = pre_[l].data();
+      dsilu_[l].resize(size_t(n) * N);
+      float* G = dsilu_[l].data();
       parallel_ranges(n, kRowAlign, [&](int r0, int r1) {
-        matmul_bias_silu(A + size_t(r0) * K, w, bias, Z + size_t(r0) * N, C + size_t(r0) * N, r1 - r0, K, N);
+        matmul_bias_silu(A + size_t(r0) * K, w, bias, G + size_t(r0) * N, C + size_t(r0) * N, r1 - r0, K, N);
       });
     } else {
       parallel_ranges(n, kRowAlign,
@@ -117,13 +117,11 @@ void Mlp::backward(const float* dy, float* grad, float* dx) {
         out = dx;
       }
       const float* w = W(l);
-      const float* z = l > 0 ? pre_[l - 1].data() : nullptr;
-      // da = dz·Wᵀ, then (hidden layers) through the SiLU below, dz = da·silu'(z),
-      // row by row in the same region.
+      const float* ds = l > 0 ? dsilu_[l - 1].data() : nullptr;
+      // da = dz·Wᵀ, then (hidden layers) through the SiLU below, dz = da·silu'(z) in
+      // the product's epilogue (silu'(z) from the forward), row by row.
       parallel_ranges(n, kRowAlign, [&](int r0, int r1) {
-        matmul_bt(gz + size_t(r0) * N, w, out + size_t(r0) * K, r1 - r0, N, K);
-        const size_t o = size_t(r0) * K;
-        if (z) silu_backward(z + o, out + o, out + o, size_t(r1 - r0) * K);
+        matmul_bt(gz + size_t(r0) * N, w, out + size_t(r0) * K, r1 - r0, N, K, ds ? ds + size_t(r0) * K : nullptr);
       });
       std::swap(g, other);
     }
@@ -138,7 +136,7 @@ static constexpr int kEvalRows = 96;
 void Mlp::eval(const float* x, int n, float* y) {
   const int L = num_layers();
   parallel_ranges(n, kRowAlign, [&](int r0, int r1) {
-    thread_local std::vector<float> act[2], z;  // grow once per thread
+    thread_local std::vector<float> act[2];  // grow once per thread
     for (int i0 = r0; i0 < r1; i0 += kEvalRows) {
       const int rows = std::min(kEvalRows, r1 - i0);
       const float* a = x + size_t(i0) * dims_[0];
@@ -149,8 +147,7 @@ void Mlp::eval(const float* x, int n, float* y) {
           break;
         }
         act[l % 2].resize(size_t(rows) * N);
-        z.resize(act[l % 2].size());
-        matmul_bias_silu(a, W(l), b(l), z.data(), act[l % 2].data(), rows, K, N);
+        matmul_bias_silu(a, W(l), b(l), nullptr, act[l % 2].data(), rows, K, N);
         a = act[l % 2].data();
       }
     }

@@ -57,8 +57,8 @@ class Mlp {
   std::vector<float> params_;
   int n_ = 0;  // batch of the cached forward
   // acts_[l]: input of layer l (acts_[0] = x, acts_[L] = output);
-  // pre_[l]: pre-activation of hidden layer l.
-  std::vector<std::vector<float>> acts_, pre_;
+  // dsilu_[l]: silu'(z) of hidden layer l at its pre-activation z (the backward's factor).
+  std::vector<std::vector<float>> acts_, dsilu_;
   std::vector<float> gbuf_a_, gbuf_b_, wgrad_;
 };
 

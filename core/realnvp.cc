@@ -210,10 +210,13 @@ double RealNvp::loss(const float* x, int n, std::vector<float>* grad, double* nl
     // any number of threads.
     const int C = std::min(kChunks, n);
     if (int(chunks_.size()) < C) chunks_.resize(C);
+    // The chunks' own nets are made here, not in the tasks: chunk 0's forward writes the
+    // activation caches of nets_ while the others run (copying them then was a data race).
+    for (int c = 1; c < C; ++c)
+      if (chunks_[c].own.size() != nets_.size()) chunks_[c].own = nets_;
     parallel_tasks(C, [&](int c) {
       Work& w = c == 0 ? ws_ : chunks_[c];
       if (c > 0) {
-        if (w.own.size() != nets_.size()) w.own = nets_;
         for (int k = 0; k < cfg_.layers; ++k)
           std::copy(nets_[k].params(), nets_[k].params() + nets_[k].num_params(), w.own[k].params());
       }

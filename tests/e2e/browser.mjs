@@ -38,12 +38,22 @@ export async function start() {
     await ready(page);
     return page;
   };
+  // Waits until the server has seen no request for `quiet` ms: after the first figure a
+  // page loads more (the service worker's precache, helper workers and their pthread
+  // workers); closing it meanwhile logs their aborted loads as page errors.
+  const settle = async (quiet = 1500) => {
+    let n = -1;
+    while (n !== requests.length) {
+      n = requests.length;
+      await new Promise((r) => setTimeout(r, quiet));
+    }
+  };
   const stop = async () => {
     for (const c of contexts) await c.close().catch(() => {});
     await browser.close();
     server.close();
   };
-  return { base, browser, newContext, open, ready, watch, errors, stop, requests };
+  return { base, browser, newContext, open, ready, watch, errors, settle, stop, requests };
 }
 
 // The browser and server of one test file: started before its tests, stopped

@@ -58,6 +58,7 @@ test('isolated page: pthreads module on every core; plain host: single-thread mo
   const st = await workerState(page);
   assert.deepEqual(st, { threads: Math.min(64, cores), gen: cores > 1 ? '../gen/mt/' : '../gen/', isolated: true });
   const ref = await train(page);
+  await b.settle();  // its pthread workers may still load
   await page.close();
 
   const ctx = await b.newContext();

@@ -9,15 +9,6 @@ import { browserPerFile } from './browser.mjs';
 
 const b = browserPerFile();
 
-// Waits until the server has seen no request for `quiet` ms (the service
-// worker's precache and the pthread workers come after the first figure).
-async function settle(quiet = 1500) {
-  let n = -1;
-  while (n !== b.requests.length) {
-    n = b.requests.length;
-    await new Promise((r) => setTimeout(r, quiet));
-  }
-}
 // The page's time marks (window.flowlabPage.timings()) once the link's
 // figures are complete; `full`: when that was seen.
 async function loaded(page) {
@@ -44,7 +35,7 @@ test('first load and reload: each script and wasm file fetched once; weight and 
   await page.goto(`${b.base}#v=1&ex=fm-checkerboard`);
   const marks = await loaded(page);
   await page.evaluate(() => navigator.serviceWorker.ready);
-  await settle();
+  await b.settle();
   const first = summary(b.requests.slice(from));
   t.diagnostic(`first load: ${first.requests} requests (${first.downloads} downloads), ${first.kB} kB; ` +
     `first figure drawn ${marks.figuresDrawn} ms after navigation, all figures ${marks.full} ms`);
@@ -54,7 +45,7 @@ test('first load and reload: each script and wasm file fetched once; weight and 
   const again = b.requests.length;
   await page.reload();
   const marks2 = await loaded(page);
-  await settle();
+  await b.settle();
   const second = summary(b.requests.slice(again));
   t.diagnostic(`reload: ${second.requests} requests (${second.downloads} downloads), ${second.kB} kB; ` +
     `first figure drawn ${marks2.figuresDrawn} ms after navigation, all figures ${marks2.full} ms`);

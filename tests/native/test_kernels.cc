@@ -28,9 +28,11 @@ TEST_CASE("matmul, matmul_bt, matmul_at match scalar loops on awkward shapes") {
     CAPTURE(K);
     CAPTURE(N);
     auto A = randv(r, size_t(M) * K), B = randv(r, size_t(K) * N), bias = randv(r, N);
-    std::vector<float> C(size_t(M) * N), Z(size_t(M) * N), S(size_t(M) * N);
+    std::vector<float> C(size_t(M) * N), G(size_t(M) * N), S(size_t(M) * N), S0(size_t(M) * N);
     matmul(A.data(), B.data(), bias.data(), C.data(), M, K, N);
-    matmul_bias_silu(A.data(), B.data(), bias.data(), Z.data(), S.data(), M, K, N);
+    matmul_bias_silu(A.data(), B.data(), bias.data(), G.data(), S.data(), M, K, N);
+    matmul_bias_silu(A.data(), B.data(), bias.data(), nullptr, S0.data(), M, K, N);
+    CHECK(S0 == S);  // without silu' the same activations
     for (int i = 0; i < M; ++i)
       for (int j = 0; j < N; ++j) {
         // float error grows with the sum of |terms|, not with the result.
@@ -40,13 +42,18 @@ TEST_CASE("matmul, matmul_bt, matmul_at match scalar loops on awkward shapes") {
           mag += std::fabs(double(A[i * K + k]) * B[k * N + j]);
         }
         CHECK(C[i * N + j] == doctest::Approx(ref).epsilon(1e-6).scale(mag));
-        CHECK(Z[i * N + j] == doctest::Approx(ref).epsilon(1e-6).scale(mag));
-        CHECK(S[i * N + j] == doctest::Approx(ref / (1 + std::exp(-ref))).epsilon(1e-4));
+        const double sg = 1 / (1 + std::exp(-ref));
+        CHECK(S[i * N + j] == doctest::Approx(ref * sg).epsilon(1e-4));
+        CHECK(G[i * N + j] == doctest::Approx(sg * (1 + ref * (1 - sg))).epsilon(1e-4));
       }
     // C2 = A·Bᵀ with B2: N×K.
     auto B2 = randv(r, size_t(N) * K);
-    std::vector<float> C2(size_t(M) * N);
+    std::vector<float> C2(size_t(M) * N), C2F(size_t(M) * N);
     matmul_bt(A.data(), B2.data(), C2.data(), M, K, N);
+    // With the epilogue F (the backward through a SiLU): the same products, times F.
+    auto F = randv(r, size_t(M) * N);
+    matmul_bt(A.data(), B2.data(), C2F.data(), M, K, N, F.data());
+    for (size_t i = 0; i < C2.size(); ++i) CHECK(C2F[i] == C2[i] * F[i]);
     for (int i = 0; i < M; ++i)
       for (int j = 0; j < N; ++j) {
         double ref = 0, mag = 0;
@@ -76,14 +83,23 @@ TEST_CASE("matmul, matmul_bt, matmul_at match scalar loops on awkward shapes") {
 
 TEST_CASE("silu and its derivative, including saturated inputs") {
   std::vector<float> z = {-200, -90, -10, -1, -0.1f, 0, 0.1f, 1, 10, 90, 200, 3};
-  std::vector<float> y(z.size()), dz(z.size()), ones(z.size(), 1.0f);
+  std::vector<float> y(z.size()), dz(z.size()), ones(z.size(), 1.0f), da(z.size()), g(z.size()), one(1, 1.0f);
   silu(z.data(), y.data(), z.size());
+  silu_backward(z.data(), ones.data(), dz.data(), z.size());
+  // The forward's factor: z as a 12 × 1 product z·1 + 0; then da·G as matmul_bt's epilogue.
+  const float zero = 0.0f;
+  matmul_bias_silu(z.data(), one.data(), &zero, g.data(), da.data(), int(z.size()), 1, 1);
+  CHECK(da == y);
+  for (size_t i = 0; i < z.size(); ++i) dz[i] = float(i) - 5.0f;
+  matmul_bt(dz.data(), one.data(), da.data(), int(z.size()), 1, 1, g.data());
   silu_backward(z.data(), ones.data(), dz.data(), z.size());
   for (size_t i = 0; i < z.size(); ++i) {
     const double s = 1.0 / (1.0 + std::exp(-double(z[i])));
     CHECK(std::isfinite(y[i]));
     CHECK(y[i] == doctest::Approx(z[i] * s).epsilon(1e-5).scale(1e-6));
     CHECK(dz[i] == doctest::Approx(s * (1 + z[i] * (1 - s))).epsilon(1e-5).scale(1e-6));
+    CHECK(g[i] == doctest::Approx(s * (1 + z[i] * (1 - s))).epsilon(1e-5).scale(1e-6));
+    CHECK(da[i] == g[i] * (float(i) - 5.0f));
   }
 }
 
