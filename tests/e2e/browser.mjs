@@ -41,10 +41,11 @@ export async function start() {
   // Waits until the server has seen no request for `quiet` ms: after the first figure a
   // page loads more (the service worker's precache, helper workers and their pthread
   // workers); closing it meanwhile logs their aborted loads as page errors.
-  const settle = async (quiet = 1500) => {
+  // others(): requests another server has seen (counted too).
+  const settle = async (quiet = 1500, others = () => 0) => {
     let n = -1;
-    while (n !== requests.length) {
-      n = requests.length;
+    while (n !== requests.length + others()) {
+      n = requests.length + others();
       await new Promise((r) => setTimeout(r, quiet));
     }
   };

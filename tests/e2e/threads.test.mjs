@@ -14,8 +14,10 @@ import { resolvePath } from '../../.ci/static-server.mjs';
 const web = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'web');
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
 // A plain static host: files and content types, no COOP/COEP.
+let plainRequests = 0;
 function plainHost() {
   const server = http.createServer((req, res) => {
+    ++plainRequests;
     let file = resolvePath(web, req.url);
     if (typeof file === 'number') return res.writeHead(file).end();
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
@@ -26,6 +28,9 @@ function plainHost() {
 }
 
 let b, plain;
+// Closing, reloading or resetting a page while it still loads (the service worker's
+// precache, helper workers, pthread workers) aborts those loads: page errors. Both servers quiet first.
+const settle = () => b.settle(1500, () => plainRequests);
 before(async () => { b = await start(); plain = await plainHost(); });
 after(async () => { await b.stop(); plain.close(); });
 
@@ -58,7 +63,7 @@ test('isolated page: pthreads module on every core; plain host: single-thread mo
   const st = await workerState(page);
   assert.deepEqual(st, { threads: Math.min(64, cores), gen: cores > 1 ? '../gen/mt/' : '../gen/', isolated: true });
   const ref = await train(page);
-  await b.settle();  // its pthread workers may still load
+  await settle();
   await page.close();
 
   const ctx = await b.newContext();
@@ -68,10 +73,12 @@ test('isolated page: pthreads module on every core; plain host: single-thread mo
   assert.deepEqual(await workerState(p2), { threads: 1, gen: '../gen/', isolated: false });
   assert.deepEqual(await train(p2), ref, 'single-thread module, same bits');
   await p2.waitForFunction(() => navigator.serviceWorker.controller, null, { timeout: 30000 });
+  await settle();
   await p2.reload();
   await b.ready(p2);
   assert.equal(await p2.evaluate(() => self.crossOriginIsolated), true, 'isolated through the service worker');
   assert.deepEqual(await workerState(p2), st);
+  await settle();
   await p2.click('#reset');
   await p2.waitForFunction(() => window.flowlabPage.losses.length === 0);
   assert.deepEqual(await train(p2), ref, 'pthreads module through the service worker, same bits');
