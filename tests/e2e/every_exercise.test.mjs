@@ -32,7 +32,9 @@ for (const id of (await (async () => (await FlowLab.load()).exercises)())) {
     probe.dispose();
     if (total > 0) {
       await page.click('#step');
-      await page.waitForFunction(() => window.flowlabPage.losses.length === 1 && window.flowlabPage.checkpointStep === 1);
+      // Reload once the step is written to browser storage (the write is asynchronous:
+      // a reload during it loses the step, as closing the tab would).
+      await page.waitForFunction(() => window.flowlabPage.losses.length === 1 && window.flowlabPage.storedStep === 1);
       const losses = await page.evaluate(() => window.flowlabPage.losses.slice());
       await page.reload();
       await b.ready(page);

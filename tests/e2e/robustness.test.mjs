@@ -17,8 +17,8 @@ async function trainTo(page, n) {
   await page.waitForFunction((k) => window.flowlabPage.losses.length >= k, n);
   await page.click('#run');
   await page.waitForFunction(() => !window.flowlabPage.running);
-  // Pausing writes a checkpoint of the paused step.
-  await page.waitForFunction(() => window.flowlabPage.checkpointStep === window.flowlabPage.losses.length);
+  // Pausing writes a checkpoint of the paused step to browser storage.
+  await page.waitForFunction(() => window.flowlabPage.storedStep === window.flowlabPage.losses.length);
   return page.evaluate(() => window.flowlabPage.losses.length);
 }
 

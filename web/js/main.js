@@ -49,6 +49,7 @@ window.flowlabPage = {
   get figures() { return lastFigures; },
   get running() { return running; },
   get checkpointStep() { return host.lastCheckpoint ? host.lastCheckpoint.step : null; },
+  get storedStep() { return runs.storedStep(); },  // written to browser storage: a reload resumes from it
   get workerStarts() { return host.starts; },  // how many workers this page has started (a restart loop shows here)
   get gaveUp() { return host.gaveUp; },  // the watchdog stopped restarting
   figureSlices: 0,  // progress reports of sliced figures

@@ -106,6 +106,9 @@ export async function configured({ link, issues, restoredStep }) {
   post({ type: 'configure', link, from: run.bytes, reason: `Restored your run at step ${run.step} from this browser's storage.` });
 }
 
+// The step this tab's run was last written at (null: nothing written yet).
+export const storedStep = () => (stored && current && stored.key === current.key ? stored.step : null);
+
 export function reset() {
   resetPending = true;
 }
