@@ -31,7 +31,8 @@ using V = hn::Vec<D>;
 namespace {
 
 // What a product does with its sums once they are complete: nothing; C = silu
-// (and G = silu' if G); or C = sum ⊙ F (the backward through a SiLU, dz = da·silu').
+// (and G = silu' if G; a pass over each finished panel, SiluPanel); or C = sum ⊙ F
+// (the backward through a SiLU, dz = da·silu', in the tile).
 enum Epilogue { kPlain, kSilu, kTimesF };
 
 // One register tile of C = A·B (+bias), then its epilogue: rows [i0, i0+R) × the W = kV·L
@@ -45,8 +46,8 @@ enum Epilogue { kPlain, kSilu, kTimesF };
 // pointer (in wasm: R load32_splat with immediate offsets, no address math).
 template <int R, int kV, Epilogue kEpi, int rs_c = 0, int ks_c = 0>
 HWY_INLINE void Tile(const float* HWY_RESTRICT A, int lda, const float* HWY_RESTRICT P, int kc,
-                     const float* HWY_RESTRICT bias, bool first, float* HWY_RESTRICT G, const float* HWY_RESTRICT F,
-                     float* HWY_RESTRICT C, int i0, int j0, int N) {
+                     const float* HWY_RESTRICT bias, bool first, const float* HWY_RESTRICT F, float* HWY_RESTRICT C,
+                     int i0, int j0, int N) {
   const D d;
   const int L = int(hn::Lanes(d));
   V acc[R][kV];
@@ -74,15 +75,27 @@ HWY_INLINE void Tile(const float* HWY_RESTRICT A, int lda, const float* HWY_REST
   for (int r = 0; r < R; ++r)
     for (int v = 0; v < kV; ++v) {
       const size_t o = size_t(i0 + r) * N + j0 + v * L;
-      if (kEpi == kSilu) {
-        const V s = Sigmoid(d, acc[r][v]);
-        if (G) hn::StoreU(SiluGrad(d, acc[r][v], s), d, G + o);
-        hn::StoreU(hn::Mul(acc[r][v], s), d, C + o);
-      } else if (kEpi == kTimesF) {
+      if (kEpi == kTimesF) {
         hn::StoreU(hn::Mul(acc[r][v], hn::LoadU(d, F + o)), d, C + o);
       } else {
         hn::StoreU(acc[r][v], d, C + o);
       }
+    }
+}
+
+// The SiLU epilogue of a finished column panel (rows [0, M) × columns [j0, j0+w)
+// of C, still in L1), in place, and silu' to G if G: a pass of its own, not in
+// the tile, whose accumulators would share the 16 registers of AVX2 and SIMD128
+// with σ's constants (fused there, 96×256×256 took 1.6× as long under AVX2).
+HWY_NOINLINE void SiluPanel(float* HWY_RESTRICT C, float* HWY_RESTRICT G, int M, int N, int j0, int w) {
+  const D d;
+  const int L = int(hn::Lanes(d));
+  for (int i = 0; i < M; ++i)
+    for (int j = j0; j < j0 + w; j += L) {
+      const size_t o = size_t(i) * N + j;
+      const V z = hn::LoadU(d, C + o), s = Sigmoid(d, z);
+      if (G) hn::StoreU(SiluGrad(d, z, s), d, G + o);
+      hn::StoreU(hn::Mul(z, s), d, C + o);
     }
 }
 
@@ -142,15 +155,16 @@ void Gemm(const float* A, const float* B, const float* bias, float* G, const flo
       const float* a = A + k0;
       const float* ap = apack.data() + size_t(k0) * kRows;
       int i = 0;
-      if (kEpi != kPlain && last) {
+      if (kEpi == kTimesF && last) {
         for (; i + kRows <= M; i += kRows)
-          Tile<kRows, kV, kEpi, 1, kRows>(ap + size_t(i) * K, K, P, kc, bias, first, G, F, C, i, j0, N);
-        for (; i < M; ++i) Tile<1, kV, kEpi>(a, K, P, kc, bias, first, G, F, C, i, j0, N);
+          Tile<kRows, kV, kEpi, 1, kRows>(ap + size_t(i) * K, K, P, kc, bias, first, F, C, i, j0, N);
+        for (; i < M; ++i) Tile<1, kV, kEpi>(a, K, P, kc, bias, first, F, C, i, j0, N);
       } else {
         for (; i + kRows <= M; i += kRows)
-          Tile<kRows, kV, kPlain, 1, kRows>(ap + size_t(i) * K, K, P, kc, bias, first, G, F, C, i, j0, N);
-        for (; i < M; ++i) Tile<1, kV, kPlain>(a, K, P, kc, bias, first, G, F, C, i, j0, N);
+          Tile<kRows, kV, kPlain, 1, kRows>(ap + size_t(i) * K, K, P, kc, bias, first, F, C, i, j0, N);
+        for (; i < M; ++i) Tile<1, kV, kPlain>(a, K, P, kc, bias, first, F, C, i, j0, N);
       }
+      if (kEpi == kSilu && last) SiluPanel(C, G, M, N, j0, kV * L);
     }
   };
   int j = 0;
@@ -404,6 +418,7 @@ FLOWLAB_EXPORT(MatmulBt);
 FLOWLAB_EXPORT(MatmulAt);
 FLOWLAB_EXPORT(Silu);
 FLOWLAB_EXPORT(SiluBackward);
+FLOWLAB_EXPORT(Mul);
 FLOWLAB_EXPORT(Axpy);
 FLOWLAB_EXPORT(AddScaled);
 FLOWLAB_EXPORT(CouplingBound);
@@ -426,6 +441,7 @@ void silu(const float* x, float* y, size_t n) { FLOWLAB_DISPATCH(Silu)(x, y, n);
 void silu_backward(const float* z, const float* da, float* dz, size_t n) {
   FLOWLAB_DISPATCH(SiluBackward)(z, da, dz, n);
 }
+void mul(const float* a, const float* b, float* y, size_t n) { FLOWLAB_DISPATCH(Mul)(a, b, y, n); }
 void axpy(float a, const float* x, float* y, size_t n) { FLOWLAB_DISPATCH(Axpy)(a, x, y, n); }
 void add_scaled(const float* x, float a, const float* y, float* out, size_t n) {
   FLOWLAB_DISPATCH(AddScaled)(x, a, y, out, n);

@@ -29,6 +29,8 @@ void silu(const float* x, float* y, size_t n);
 // dz = da · silu'(z), with silu'(z) = σ(z)·(1 + z·(1 − σ(z))).
 void silu_backward(const float* z, const float* da, float* dz, size_t n);
 
+// y = a ⊙ b, elementwise (a tangent through a SiLU: dz ⊙ silu'(z), G from matmul_bias_silu).
+void mul(const float* a, const float* b, float* y, size_t n);
 // y += a·x
 void axpy(float a, const float* x, float* y, size_t n);
 // out = x + a·y

@@ -156,9 +156,10 @@ void Mlp::eval(const float* x, int n, float* y) {
 
 void Mlp::jvp(const float* x, const float* u, int n, float* y, float* ju, int dirs) {
   const int L = num_layers();
-  // Per block: a, z values (rows × width); da, dz tangents (dirs blocks of rows).
+  // Per block: a values, g = silu'(z) (rows × width); da, dz tangents (dirs
+  // blocks of rows, contiguous: one product for all directions).
   parallel_ranges(n, kRowAlign, [&](int r0, int r1) {
-    thread_local std::vector<float> a, da, z, dz;  // grow once per thread
+    thread_local std::vector<float> a, next, da, g, dz;  // grow once per thread
     for (int i0 = r0; i0 < r1; i0 += kEvalRows) {
       const int rows = std::min(kEvalRows, r1 - i0);
       const int D = dims_[0];
@@ -169,21 +170,21 @@ void Mlp::jvp(const float* x, const float* u, int n, float* y, float* ju, int di
       for (int l = 0; l < L; ++l) {
         const int K = dims_[l], N = dims_[l + 1];
         const size_t m = size_t(rows) * N;
-        z.resize(m);
         dz.resize(size_t(dirs) * m);
-        matmul(a.data(), W(l), b(l), z.data(), rows, K, N);
-        for (int d = 0; d < dirs; ++d)
-          matmul(da.data() + size_t(d) * rows * K, W(l), nullptr, dz.data() + d * m, rows, K, N);
+        matmul(da.data(), W(l), nullptr, dz.data(), dirs * rows, K, N);
         if (l + 1 == L) {
-          std::copy(z.begin(), z.end(), y + size_t(i0) * N);
+          matmul(a.data(), W(l), b(l), y + size_t(i0) * N, rows, K, N);
           for (int d = 0; d < dirs; ++d)
             std::copy(dz.begin() + d * m, dz.begin() + (d + 1) * m, ju + (size_t(d) * n + i0) * N);
           break;
         }
-        a.resize(m);
+        // The values go through the SiLU, silu'(z) to g for the tangents.
+        g.resize(m);
         da.resize(size_t(dirs) * m);
-        silu(z.data(), a.data(), m);
-        for (int d = 0; d < dirs; ++d) silu_backward(z.data(), dz.data() + d * m, da.data() + d * m, m);  // σ'·dz
+        next.resize(m);
+        matmul_bias_silu(a.data(), W(l), b(l), g.data(), next.data(), rows, K, N);
+        a.swap(next);
+        for (int d = 0; d < dirs; ++d) mul(dz.data() + d * m, g.data(), da.data() + d * m, m);  // dz ⊙ silu'(z)
       }
     }
   });

@@ -2,6 +2,7 @@
 // computation.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -95,6 +96,42 @@ TEST_CASE("jvp equals the finite-difference directional derivative") {
   const float yp[2] = {fp[0], fp[1]};
   const float* ym = net.forward(xm.data(), 1);
   for (int k = 0; k < 2; ++k) CHECK(ju[k] == doctest::Approx((yp[k] - ym[k]) / (2 * h)).epsilon(2e-3));
+}
+
+TEST_CASE("jvp over many rows and two directions: values as eval, tangents as finite differences") {
+  // 203 rows: several row blocks with a ragged last one; both directions in one
+  // call give the bits of one call per direction.
+  const int n = 203;
+  Mlp net({3, 24, 24, 2});
+  Rng r(5);
+  net.init(r);
+  std::vector<float> x(3 * n), u(2 * 3 * n, 0.0f);
+  for (auto& v : x) v = 2.0f * r.uniform() - 1.0f;
+  for (int i = 0; i < n; ++i) {
+    u[3 * i] = 1.0f;            // direction 0: ∂/∂x₀
+    u[3 * (n + i) + 1] = 1.0f;  // direction 1: ∂/∂x₁
+  }
+  std::vector<float> y(2 * n), ju(2 * 2 * n), ye(2 * n), y1(2 * n), ju1(2 * n);
+  net.jvp(x.data(), u.data(), n, y.data(), ju.data(), 2);
+  net.eval(x.data(), n, ye.data());
+  CHECK(y == ye);
+  for (int d = 0; d < 2; ++d) {
+    net.jvp(x.data(), u.data() + size_t(d) * 3 * n, n, y1.data(), ju1.data(), 1);
+    CHECK(std::equal(ju1.begin(), ju1.end(), ju.begin() + size_t(d) * 2 * n));
+  }
+  const float h = 1e-2f;
+  int bad = 0;
+  for (int d = 0; d < 2; ++d) {
+    std::vector<float> xp = x, xm = x, yp(2 * n), ym(2 * n);
+    for (int i = 0; i < n; ++i) xp[3 * i + d] += h, xm[3 * i + d] -= h;
+    net.eval(xp.data(), n, yp.data());
+    net.eval(xm.data(), n, ym.data());
+    for (int k = 0; k < 2 * n; ++k) {
+      const double fd = (double(yp[k]) - ym[k]) / (2 * h), an = ju[size_t(d) * 2 * n + k];
+      bad += std::fabs(an - fd) > 2e-3 * (1 + std::fabs(fd));
+    }
+  }
+  CHECK(bad == 0);
 }
 
 TEST_CASE("Adam step matches a hand computation") {

@@ -2,11 +2,12 @@
 //   NVP_LINK='layers=15&…' NVP_SEEDS=1,2,3,4,5 flowlab_tests -tc="realnvp sweep*" -ns
 // (-ns: doctest's --no-skip). For each training seed it prints the
 // validation NLL, the data's entropy, ln p of the sheet's five points (model and exact), and the largest jump of the
-// training loss above its recent mean (spikes).
+// training loss above its recent mean (spikes); NVP_EDGE=1 adds ln p across a ring's edge.
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <sstream>
@@ -60,6 +61,25 @@ TEST_CASE("realnvp sweep: defaults (or NVP_LINK) over NVP_SEEDS" * doctest::skip
         exact[0], exact[1], exact[2], spike, spike_at, spike_at >= 0 ? gn[size_t(spike_at)] : 0.0, gmax, secs,
         c.steps / secs);
     std::fflush(stdout);
+    // NVP_EDGE=1: model and exact ln p along the ray from ring 0's centre through the
+    // second inlier (raw radius 0.85-1.15; the ring's edges are at 0.875 and 1.125).
+    if (std::getenv("NVP_EDGE")) {
+      const Rings& R = f.data();
+      const float raw[2] = {kSheetPoints[2] * R.std[0] + R.mean[0], kSheetPoints[3] * R.std[1] + R.mean[1]};
+      const float r2 = std::hypot(raw[0], raw[1]);
+      std::vector<float> ray;
+      for (int k = 0; k <= 30; ++k) {
+        const float rad = 0.85f + 0.01f * k;
+        for (int j = 0; j < 2; ++j) ray.push_back((raw[j] * rad / r2 - R.mean[j]) / R.std[j]);
+      }
+      const int m = int(ray.size() / 2);
+      const RealNvpLogp e = f.log_prob(ray.data(), m);
+      std::vector<float> ex(m);
+      rings_log_density(R, ray.data(), m, ex.data());
+      std::printf("  inlier 2 at raw radius %.4f; radius: model / exact ln p\n ", r2);
+      for (int k = 0; k < m; ++k) std::printf(" %.2f: %.2f/%.2f", 0.85 + 0.01 * k, e.logp[k], ex[k]);
+      std::printf("\n");
+    }
     // NVP_SAMPLES=prefix: 1000 samples for each sampling seed 1-3 (the view's Q2), as text.
     if (const char* out = std::getenv("NVP_SAMPLES"))
       for (uint64_t s = 1; s <= 3; ++s) {
