@@ -86,7 +86,7 @@ std::vector<std::pair<std::string, Work>> analyses_of(const Config& c, const Ana
     auto jvp_grid = [&](double m, double steps) { return 2 * 2 * steps * (2 * forward(net, m * m)); };
     if (ex == "fm-checkerboard") {
       const double n = arg(a, "n", c.samples);
-      add("fig4", seq(sampling(net, n, 30, 1, 30), sampling(net, n, 21, 1)));
+      add("fig4", seq(sampling(net, n, 15, 1, 15), sampling(net, n, 21, 1)));
       // RK4: 4 evaluations a step, twice the midpoint's that jvp_grid counts.
       add("density", jvp_grid(arg(a, "m", 81), 2 * arg(a, "steps", 10)));
       add("field0", forward(net, arg(a, "m", 11) * arg(a, "m", 11)));

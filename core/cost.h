@@ -14,7 +14,7 @@
 //     sampling  n points, S ODE steps: e·S forwards of n rows (e = 1 Euler, 2 midpoint)
 //     figures   sampling of `samples` points (fm-ot: both models; rings: ≥ 1000,
 //               conditional ≥ 3000), the config's solver and ODE steps
-//     analyses  fig4: 102 forwards of `samples` rows (+ a 31-step trajectory);
+//     analyses  fig4: 72 forwards of `samples` rows (+ a 16-step trajectory);
 //               density: 81² points × 40 midpoint steps × 2 JVPs (2 directions);
 //               rings: progression 50 steps × 1000; quantization 500+100+… Euler steps × 1000
 //   RealNVP (L couplings, each an MLP 1 → hidden^depth → 2):

@@ -204,7 +204,7 @@ static void profile(int batch, double min_s) {
 }
 
 // The analyses' kernels at the page's defaults: Euler/midpoint sampling of
-// 10000 points (Fig. 4 makes 102 such forwards) and ln p on the 81² density
+// 10000 points (Fig. 4 makes 72 such forwards) and ln p on the 81² density
 // grid (RK4, 10 steps: Tr ∂v/∂x by forward mode).
 static void profile_analyses(double min_s) {
   FlowMatching fm = make(256, 3, 1024);

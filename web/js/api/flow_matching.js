@@ -94,17 +94,18 @@ class FlowMatchingExperiment extends Experiment {
 /** @type {import('./base.js').Analyses<FlowMatchingExperiment>} */
 FlowMatchingExperiment.prototype.analyses = {
   // Lipman et al. 2022, Fig. 4: left, the density at t = 0, 1/3, 2/3, 1
-  // (midpoint, 30 steps so the snapshots fall on those t exactly); right,
-  // samples at NFE = 4, 8, 10, 20 of the midpoint solver (2 evaluations a step).
+  // (midpoint, 15 steps so the snapshots fall on those t exactly: NFE 30, past
+  // the bottom row's finest); right, samples at NFE = 4, 8, 10, 20 of the
+  // midpoint solver (2 evaluations a step).
   fig4({ n = this.config.samples } = {}) {
-    const steps = 30;
+    const steps = 15;
     const traj = this.trajectories(n, { steps, solver: 'midpoint' });
-    const progression = [0, 10, 20, 30].map((k) => ({ t: k / steps, points: traj.slice(k * 2 * n, (k + 1) * 2 * n) }));
+    const progression = [0, 5, 10, 15].map((k) => ({ t: k / steps, points: traj.slice(k * 2 * n, (k + 1) * 2 * n) }));
     const nfe = [4, 8, 10, 20].map((e) => {
       const points = this.sample(n, { solver: 'midpoint', steps: e / 2 });
       return this.own ? { nfe: e, points } : { nfe: e, points, onSquares: this.onSquares(points) };
     });
-    return { step: this.step, progression, nfe };
+    return { step: this.step, progressionSteps: steps, progression, nfe };
   },
   // Sheet 000 §3(b): the trained v(x, t = 0) on an m × m grid over
   // [−half, half]² against v*(x, 0) = E[x1] − x (E[x1] from nData draws).

@@ -165,7 +165,7 @@ export default {
                 caption: 'The conditional flow-matching loss of every training step (batch estimate). It does not go to 0: x1 − x0 varies for a given ψ_t.',
                 csv: () => csv(['step', 'loss'], Array.from(d.losses, (l, i) => [i + 1, l])) } },
               { fig: { id: 'fig4', title: 'Fig. 4 (Lipman et al. 2022): progression (top) and samples by NFE (bottom)', cols: 4, panels,
-                caption: `Top: the same ${f.progression[0].points.length / 2} samples of N(0, I) pushed along the learned flow, at t = 0, 1/3, 2/3, 1 (midpoint, 30 steps). ` +
+                caption: `Top: the same ${f.progression[0].points.length / 2} samples of N(0, I) pushed along the learned flow, at t = 0, 1/3, 2/3, 1 (midpoint, ${f.progressionSteps} steps). ` +
                   'Bottom: samples at t = 1 with 4, 8, 10, 20 function evaluations (midpoint: NFE/2 steps) and their fraction on the filled squares (outlined).',
                 csv: () => csv(['panel', 'x', 'y'], [...f.progression.map((p) => [`t=${p.t.toFixed(3)}`, p.points]), ...f.nfe.map((e) => [`nfe=${e.nfe}`, e.points])]
                   .flatMap(([name, pts]) => xyRows(pts).map((r) => [name, ...r]))) } },

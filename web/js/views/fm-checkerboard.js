@@ -127,7 +127,7 @@ export default {
       const note = document.createElement('p');
       note.className = 'caption-wide';
       note.textContent = `Fig. 4 of Lipman et al. (2022) at step ${d.step}: top, samples of the learned OT-path flow at t = 0, 1/3, 2/3, 1 ` +
-        '(midpoint, 30 steps); bottom, the final samples with NFE = 4, 8, 10, 20. The paper uses a 5×512 MLP trained far longer; ' +
+        `(midpoint, ${d.progressionSteps} steps); bottom, the final samples with NFE = 4, 8, 10, 20. The paper uses a 5×512 MLP trained far longer; ` +
         'this run uses the network in the settings.';
       fig4Box.append(note);
     };
