@@ -61,9 +61,15 @@ test('script payloads in every field of every exercise never run', async () => {
     const fields = lab.schema().filter((f) => f.name !== 'ex' && (!f.exercises || f.exercises.split(' ').includes(id))).map((f) => f.name);
     for (const p of payloads) {
       const link = [`ex=${id}`, ...fields.map((f) => `${encodeURIComponent(f)}=${encodeURIComponent(p)}`)].join('&');
-      await page.evaluate((h) => { location.hash = h; }, `v=1&${link}`);
+      // Each payload's own answer: the previous one's message is cleared first, so that
+      // no configure is still in flight when the next link is set.
+      await page.evaluate((h) => { document.getElementById('messages').replaceChildren(); location.hash = h; }, `v=1&${link}`);
       await page.waitForFunction((ex) => window.flowlabPage.config && window.flowlabPage.config.ex === ex &&
-        document.getElementById('messages').textContent.includes('could not be used'), id);
+        document.getElementById('messages').textContent.includes('could not be used'), id).catch(async (e) => {
+        const at = await page.evaluate(() => ({ ex: window.flowlabPage.config && window.flowlabPage.config.ex, starts: window.flowlabPage.workerStarts,
+          messages: document.getElementById('messages').textContent.slice(0, 300), hash: location.hash.slice(0, 120) }));
+        throw new Error(`${id}, payload ${JSON.stringify(p)}: ${e.message}; page: ${JSON.stringify(at)}; errors: ${JSON.stringify(b.errors)}`);
+      });
       tried += fields.length;
       assert.equal(await page.evaluate(() => window.__pwned), undefined);
       assert.equal(await page.$$eval('#messages *:not(p)', (x) => x.length), 0);
