@@ -9,7 +9,7 @@
 // from the next load on and its worker runs the pthreads module.
 const VERSION = 'flowlab-v2';
 // What the training worker loads (the page reports its own files): either module.
-const WORKER = ['js/worker.js', 'js/worker-aside.js', 'gen/flowlab.js', 'gen/flowlab.wasm', 'js/api.js',
+const WORKER = ['js/worker.js', 'js/worker-aside.js', 'js/next-task.js', 'gen/flowlab.js', 'gen/flowlab.wasm', 'js/api.js',
   'gen/mt/flowlab.js', 'gen/mt/flowlab.wasm', 'gen/mt/flowlab.worker.js'];
 const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp',
   'cross-origin-resource-policy': 'cross-origin' };

@@ -8,6 +8,7 @@
 // The messages in and out: js/protocol.js. A module worker (new Worker(url, {type: 'module'})).
 import * as FlowLab from './api.js';
 import { asideAnalyses } from './worker-aside.js';
+import { nextTask } from './next-task.js';
 
 /** @typedef {import('./protocol.js').WorkerIn} WorkerIn */
 /** @typedef {import('./protocol.js').WorkerOut} WorkerOut */
@@ -187,7 +188,7 @@ function slicedFigures() {
   const job = exp.figuresJob({ preview: false });
   if (!job) return false;
   sliced = { exp, job, k: 1, t0: performance.now() };
-  setTimeout(nextSlice, 0);
+  nextTask(nextSlice);
   return true;
 }
 function nextSlice() {
@@ -201,7 +202,7 @@ function nextSlice() {
       s.k = Math.max(1, Math.round(s.k * SLICE_MS / Math.max(dt, 1)));
       const left = (1 - s.job.done / s.job.steps) * cost.figures.seconds;
       post({ type: 'busy', what: 'figures', seconds: left, done: s.job.done, steps: s.job.steps });
-      setTimeout(nextSlice, 0);
+      nextTask(nextSlice);
       return;
     }
     sliced = null;
@@ -277,7 +278,7 @@ function loopOnce() {
   // No preview at the last step: the run's own figures follow at once (and a
   // preview there would be the step's figures for a moment).
   if (exp.step < exp.total && performance.now() >= nextFiguresAt) figures(true);
-  setTimeout(loop, 0);
+  nextTask(loop);
 }
 
 const handlers = {

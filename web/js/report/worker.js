@@ -7,6 +7,7 @@
 //      {type:'data', ex, link, config, step, total, data, checkpoint} | {type:'error', ex, message}
 // A module worker.
 import * as FlowLab from '../api.js';
+import { nextTask } from '../next-task.js';
 
 const CHUNK_MS = 60;
 const exps = {};
@@ -104,7 +105,7 @@ function train(ex) {
       const dt = performance.now() - t0;
       chunk = Math.max(1, Math.min(2000, Math.round(chunk * CHUNK_MS / Math.max(dt, 0.1))));
       post({ type: 'progress', ex, step: e.step, total: e.total });
-      setTimeout(loop, 0);
+      nextTask(loop);
     } catch (err) {
       post({ type: 'error', ex, message: String(err && err.message || err) });
     }
