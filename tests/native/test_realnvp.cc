@@ -193,7 +193,7 @@ TEST_CASE("realnvp: short default runs learn the rings for every seed") {
     CHECK(val > H - 0.05);    // no model beats the data's entropy (up to sampling noise)
     CHECK(val < v[1] - 0.4);  // from N(0, I) at ≈ 2.84, at least 0.4 nats down
     // 1000 steps of the 128-coupling default, measured (seeds 1-3 under AVX-512, AVX2, SSE4 and
-    // scalar): gap 0.26-0.31 nats; inliers 0 and 2 at worst -3.15; point 1 lies 0.016 inside
+    // scalar): gap 0.26-0.31 nats; inliers 0 and 2 at worst -3.15; point 1 lies 0.021 inside
     // the blue ring's outer edge, where a blurred edge halves the density or worse: -2.23 to
     // -4.15; outliers at most -10.05, at least 6.2 below the worst inlier; largest training
     // loss 0.11 above the first validation loss (no spikes; 1 seed of 3 spiked by +6 at s_exp 0.25).

@@ -79,8 +79,8 @@ export default {
           `${inOk ? '' : ', an inlier below −2'}${outOk ? '' : ', an outlier above −10'}. ` +
           (q.step < total ? 'Training is not finished. ' : '') +
           'What usually helps: train longer (more steps, with the cosine schedule) or add coupling layers; the gap shrinks ' +
-          'slowly, since affine couplings blur the rings\' hard edges (inlier 2 lies 0.016 inside a ring\'s outer edge: ' +
-          'a blurred edge halves its density, −0.7 nats). Loss spikes: lower the expansion bound s_exp.';
+          'slowly, since affine couplings blur the rings\' hard edges (inlier 2 lies 0.021 inside the outer edge of a ring ' +
+          '0.25 thick, where a blur of a few hundredths costs up to −0.7 nats). Loss spikes: lower the expansion bound s_exp.';
       }
       report.append(p);
     };
