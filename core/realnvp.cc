@@ -16,6 +16,8 @@ namespace flowlab {
 static constexpr double kLog2Pi = 1.8378770664093453;
 // Rows of a training batch in this many fixed chunks (core/parallel.h parallel_tasks).
 static constexpr int kChunks = 4;
+// Rows of an inference pass (validation) in at most this many chunks of multiples of 96 rows.
+static constexpr int kEvalChunks = 8, kEvalChunkRows = 96;
 
 RealNvpConfig realnvp_options(const Config& c) {
   RealNvpConfig r;
@@ -203,7 +205,16 @@ std::vector<float> RealNvp::sample(int n, uint64_t seed, std::vector<std::vector
 double RealNvp::loss(const float* x, int n, std::vector<float>* grad, double* nlogpz, double* nlogdet) {
   std::vector<float> z(2 * size_t(n)), ld(n);
   if (!grad) {
-    undo(ws_, x, n, z.data(), ld.data(), nullptr, false);
+    // Inference only reads nets_: fixed chunks of kEvalChunkRows-aligned rows (each row's
+    // result does not depend on the rows beside it), each in its own buffers, so that threads
+    // share a validation pass in one region instead of one per product.
+    const int blocks = (n + kEvalChunkRows - 1) / kEvalChunkRows, C = std::min(kEvalChunks, blocks);
+    if (int(eval_ws_.size()) < C) eval_ws_.resize(C);
+    parallel_tasks(C, [&](int c) {
+      const int r0 = std::min(n, int(long(blocks) * c / C) * kEvalChunkRows);
+      const int r1 = c + 1 == C ? n : std::min(n, int(long(blocks) * (c + 1) / C) * kEvalChunkRows);
+      undo(eval_ws_[c], x + 2 * size_t(r0), r1 - r0, z.data() + 2 * size_t(r0), ld.data() + r0, nullptr, false);
+    });
   } else {
     // Fixed chunks of rows, each through its own copy of the nets' activations, so that
     // threads share them; the gradient is their sum in chunk order: the same bits for

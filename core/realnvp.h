@@ -174,8 +174,9 @@ class RealNvp : public RunFileModel<RealNvp> {
   TrainState ts_;  // training stream, step, one loss per step
   std::vector<float> val_;
   Work ws_;
-  std::vector<Work> chunks_;  // chunks_[0] unused: chunk 0 is ws_
-  double grad_norm_ = 0;      // global gradient norm of the last step, before clipping
+  std::vector<Work> chunks_;   // chunks_[0] unused: chunk 0 is ws_
+  std::vector<Work> eval_ws_;  // loss() without gradient: one per chunk, nets_ shared
+  double grad_norm_ = 0;       // global gradient norm of the last step, before clipping
   double entropy_ = -1;
 };
 

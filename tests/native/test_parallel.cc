@@ -82,18 +82,22 @@ TEST_CASE("threads: MLP gradients, input gradient and Adam bit-identical for 1, 
 }
 
 // RealNVP's training batch in fixed chunks of rows, one task each (parallel_tasks):
-// the gradient sums the chunks in order, so the thread count changes no bit.
-TEST_CASE("threads: RealNVP training bit-identical for 1, 2 and 3 threads") {
+// the gradient sums the chunks in order, so the thread count changes no bit. The
+// validation pass (400 points: five chunks, the last of 16 rows) is chunked too.
+TEST_CASE("threads: RealNVP training and validation bit-identical for 1, 2 and 3 threads") {
   auto train = [](int threads, int batch) {
     set_threads(threads);
     RealNvpConfig c;
     c.layers = 10;
     c.batch = batch;
     c.rings_n = 2000;
+    c.eval_every = 4;
     c.seed = 5;
     RealNvp f(c);
     f.train(12);
     std::vector<float> out = f.losses();
+    REQUIRE(f.val_history().size() == 4 * 4);
+    out.insert(out.end(), f.val_history().begin(), f.val_history().end());
     for (size_t i = 0; i < f.num_params(); ++i) out.push_back(f.get_param(i));
     const std::vector<float> x = f.sample(50, 2);
     out.insert(out.end(), x.begin(), x.end());

@@ -166,6 +166,11 @@ TEST_CASE("realnvp: density integrates to 1; save/load resumes bit for bit") {
   CHECK(g.losses() == f.losses());
   CHECK(g.val_history() == f.val_history());
   CHECK(integrate_density(f, 8.0f, 400) == doctest::Approx(1.0).epsilon(3e-2));
+  // The validation loss (its pass in chunks of rows) is the mean −log p of the held-out points.
+  const RealNvpLogp lp = f.log_prob(f.val_x(), f.n_val());
+  double nll = 0;
+  for (float v : lp.logp) nll -= v;
+  CHECK(f.val_history()[f.val_history().size() - 3] == doctest::Approx(nll / f.n_val()).epsilon(1e-5));
 }
 
 // A short run of the default model (fewer steps, the same schedule) for
