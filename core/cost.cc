@@ -173,7 +173,9 @@ LinkCost link_cost(const Config& c) {
     const double L = c.nvp_layers, val = std::ceil(c.nvp_val_fraction * c.nvp_rings_n);
     k.model_bytes = L * 16 * net.P + 4 * 2 * c.nvp_rings_n;
     k.step = seq(L * train_rows(net, c.nvp_batch), L * forward(net, val));
-    k.step.bytes = L * std::max(2 * forward(net, c.nvp_batch).bytes, forward(net, val).bytes);
+    // Training keeps every coupling's activations; validation (forward only, in chunks) keeps
+    // none from one coupling to the next: one forward's bytes bound it.
+    k.step.bytes = std::max(L * 2 * forward(net, c.nvp_batch).bytes, forward(net, val).bytes);
     k.figures = L * forward(net, 1000);
     k.figures.bytes *= L;
   } else if (ex == "rbm") {

@@ -18,8 +18,9 @@
 //               density: 81² points × 40 midpoint steps × 2 JVPs (2 directions);
 //               rings: progression 50 steps × 1000; quantization 500+100+… Euler steps × 1000
 //   RealNVP (L couplings, each an MLP 1 → hidden^depth → 2):
-//     step      fwd+bwd of every coupling on `batch` rows, plus (every 25th step)
-//               a forward of the validation set (val_fraction · rings_n rows)
+//     step      fwd+bwd of every coupling on `batch` rows (bytes: every coupling's activations),
+//               plus, in a step that validates (every 100th), a forward of the validation set
+//               (val_fraction · rings_n rows; bytes: one coupling's, none are kept)
 //     figures   1000 samples; density analysis 120² points
 //   RBM (n visible, m hidden, chains = batch, k sweeps): a sweep is 2 matrix
 //     products (4·n·m FLOP) and n + m sigmoid+uniform draws (≈ 60 FLOP-equivalents
