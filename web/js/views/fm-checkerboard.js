@@ -112,7 +112,7 @@ export default {
     };
     const renderFig4 = (d) => {
       fig4Box.replaceChildren();
-      const rows = [row(fig4Box), row(fig4Box)];
+      const rows = [row(fig4Box, 'figure-row strip'), row(fig4Box, 'figure-row strip')];
       const csvOf = (pts) => () => csvText(['x', 'y'], Array.from({ length: pts.length / 2 }, (_, i) => [pts[2 * i], pts[2 * i + 1]]));
       for (const p of d.progression) {
         const f = panel(rows[0], { id: `fig4-t${p.t.toFixed(2)}`, width: 205, height: 205, csv: csvOf(p.points),
