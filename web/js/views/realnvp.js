@@ -34,7 +34,10 @@ export default {
     a.textContent = 'course setting';
     course.append('Presets: ', a, ' — the course\'s usual setting for the sheet: 250,000 points, batch 128, lr 1e-3 cosine, ' +
       '15 coupling layers with swaps between them, 39,000 steps (≈ 20 epochs; several minutes in a browser tab). ' +
-      'Each coupling may expand by at most e^0.5 and shift by at most 3: without these bounds this setting\'s loss blows up mid-run.');
+      'Each coupling may expand by at most e^0.5 and shift by at most 3: without these bounds this setting\'s loss blows up mid-run. ' +
+      'Measured (training seeds 1 and 2): 0.30–0.34 nats above the data\'s entropy, inlier 2 at −2.4 to −4.4 — short of the sheet\'s ' +
+      'table, since 15 couplings that alternate two axes blur the rings\' edges (s/b nets 64 or 128 wide: 0.27–0.29); the default ' +
+      '(128 couplings, rotations between them) comes within 0.15.');
     container.append(course);
     const r1 = row(container);
     const q1 = panel(r1, { id: 'q1-validation', width: 480, height: 320,
