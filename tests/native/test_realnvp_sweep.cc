@@ -2,8 +2,7 @@
 //   NVP_LINK='layers=15&…' NVP_SEEDS=1,2,3,4,5 flowlab_tests -tc="realnvp sweep*" -ns
 // (-ns: doctest's --no-skip). For each training seed it prints the
 // validation NLL, the data's entropy, ln p of the sheet's five points (model and exact), and the largest jump of the
-// training loss above its recent mean (spikes); NVP_EDGE=1 adds ln p across a ring's edge;
-// NVP_RINGS_N sets the data size past the link's memory budget.
+// training loss above its recent mean (spikes); NVP_EDGE=1 adds ln p across a ring's edge.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -34,8 +33,6 @@ TEST_CASE("realnvp sweep: defaults (or NVP_LINK) over NVP_SEEDS" * doctest::skip
   for (uint64_t seed : seeds) {
     RealNvpConfig c = realnvp_options(cfg);
     c.seed = seed;
-    // NVP_RINGS_N: data size past the link's memory budget (that budget counts the page's workspace).
-    if (const char* n = std::getenv("NVP_RINGS_N")) c.rings_n = std::atoi(n);
     const auto t0 = std::chrono::steady_clock::now();
     RealNvp f(c);
     // One step a call, to keep each step's gradient norm (before clipping).
