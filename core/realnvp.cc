@@ -211,8 +211,9 @@ double RealNvp::loss(const float* x, int n, std::vector<float>* grad, double* nl
     const int blocks = (n + kEvalChunkRows - 1) / kEvalChunkRows, C = std::min(kEvalChunks, blocks);
     if (int(eval_ws_.size()) < C) eval_ws_.resize(C);
     parallel_tasks(C, [&](int c) {
-      const int r0 = std::min(n, int(long(blocks) * c / C) * kEvalChunkRows);
-      const int r1 = c + 1 == C ? n : std::min(n, int(long(blocks) * (c + 1) / C) * kEvalChunkRows);
+      // C ≤ blocks: every boundary but the last lies below (blocks − 1)·kEvalChunkRows < n.
+      const int r0 = int(long(blocks) * c / C) * kEvalChunkRows;
+      const int r1 = c + 1 == C ? n : int(long(blocks) * (c + 1) / C) * kEvalChunkRows;
       undo(eval_ws_[c], x + 2 * size_t(r0), r1 - r0, z.data() + 2 * size_t(r0), ld.data() + r0, nullptr, false);
     });
   } else {
