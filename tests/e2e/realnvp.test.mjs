@@ -28,6 +28,16 @@ test('trains; Q1 and every analysis figure is drawn, no console errors', async (
   }
   assert.ok(await colours(page, '#fig-q3-layer canvas') > 3);
   assert.equal((await page.$$('#fig-q5-table tr')).length, 6);
+  // Q2's three seeds read as one figure: one line at 1280 and at 900 px (≥ 170 px each), stacked on a phone.
+  const q2 = () => page.$$eval('[id^="fig-q2-seed"]', (fs) => fs.map((f) => f.getBoundingClientRect()).map((r) => ({ top: Math.round(r.top), w: r.width })));
+  for (const [width, line] of [[1280, true], [900, true], [390, false]]) {
+    await page.setViewportSize({ width, height: 900 });
+    const p = await q2();
+    assert.equal(p.length, 3);
+    assert.equal(new Set(p.map((r) => r.top)).size, line ? 1 : 3, `Q2 at ${width} px: ${JSON.stringify(p)}`);
+    if (line) assert.ok(p.every((r) => r.w >= 170), `Q2 at ${width} px: ${JSON.stringify(p)}`);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
   await page.screenshot({ path: '/tmp/realnvp_view.png', fullPage: true });
   assert.deepEqual(b.errors, []);
   await page.close();

@@ -49,7 +49,7 @@ export default {
     container.append(ctx.lossFigure);
     analysisBar(container, ctx, [['seeds', 'Q2: samples of three seeds'], ['layers', 'Q3/Q4: samples through the layers'],
       ['points', 'Q5: five points through the inverse'], ['density', 'density heatmap']]);
-    const r2 = row(container, 'figure-row strip'), r3 = row(container), r3b = row(container), r4 = row(container), r5 = row(container), r6 = row(container);
+    const r2 = row(container, 'figure-row strip three'), r3 = row(container), r3b = row(container), r4 = row(container), r5 = row(container), r6 = row(container);
     const drawQ1 = (H) => {
       const xs = [], l = [], a = [], d = [];
       for (let i = 0; i < val.length; i += 4) { xs.push(val[i]); l.push(val[i + 1]); a.push(val[i + 2]); d.push(val[i + 3]); }
