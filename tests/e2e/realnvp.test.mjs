@@ -18,6 +18,10 @@ test('trains; Q1 and every analysis figure is drawn, no console errors', async (
   // The quality report: five rows of points, a verdict, the entropy in the caption.
   assert.equal((await page.$$('#fig-q-quality tr')).length, 6);
   assert.match(await page.$eval('#fig-q-quality figcaption', (e) => e.textContent), /data entropy 1\.5\d/);
+  // 1000 points: their own mean and std move inlier 2 off the rings; the table says why.
+  const exact = await page.$$eval('#fig-q-quality tr', (rs) => rs.slice(1).map((r) => r.lastElementChild.textContent));
+  assert.match(exact[1], /^−∞ \(off the rings in this data set's standardisation\)$/);
+  assert.equal(exact[4], '−∞ (off the rings)');
   assert.match(await page.$eval('#realnvp-verdict', (e) => e.textContent), /reference/);
   assert.match(await page.$eval('#course-setting', (e) => e.getAttribute('href')), /rings_n=250000&batch=128&lr=0\.001&schedule=cosine&steps=39000/);
   for (const [name, sel] of [['seeds', '#fig-q2-seed2 canvas'], ['layers', '#fig-q4-trajectories canvas'],
