@@ -27,6 +27,11 @@ start=$SECONDS
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/flowlab_tests
 echo "native suite under ASan/UBSan: passed in $((SECONDS - start)) s"
 
+echo "== the thread pool under ThreadSanitizer (the test cases that run 1, 2 and 3 threads)"
+cmake -S . -B build/tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFLOWLAB_TSAN=ON >/dev/null
+cmake --build build/tsan -j"$(nproc)" --target flowlab_tests
+TSAN_OPTIONS=halt_on_error=1 build/tsan/flowlab_tests -tc="threads*"
+
 echo "== fuzzing: link parser and every exercise's checkpoint import (ASan/UBSan, bounded)"
 bash .ci/fuzz.sh "${FLOWLAB_FUZZ_SECONDS:-90}"
 
