@@ -42,7 +42,7 @@ class Pool {
     for (auto& w : workers_) w.join();
   }
   int size() const { return int(workers_.size()) + 1; }
-  void run(int parts, const std::function<void(int)>& fn) {
+  void run(int parts, FnRef<void(int)> fn) {
     fn_ = &fn;
     done_.store(0, std::memory_order_relaxed);
     // (run, parts, next part) in one word: a claim succeeds only within its run.
@@ -93,7 +93,7 @@ class Pool {
   std::vector<std::thread> workers_;
   std::mutex m_;
   std::condition_variable go_;
-  const std::function<void(int)>* fn_ = nullptr;
+  const FnRef<void(int)>* fn_ = nullptr;
   std::atomic<long> gen_{0};
   std::atomic<uint64_t> claim_{0};
   std::atomic<int> done_{0};
@@ -137,9 +137,9 @@ void parallel_profile(bool on) {
 }
 ParallelProfile parallel_profile_read() { return g_prof; }
 
-static void parallel_ranges_impl(int m, int align, const std::function<void(int, int)>& fn);
+static void parallel_ranges_impl(int m, int align, FnRef<void(int, int)> fn);
 
-void parallel_ranges(int m, int align, const std::function<void(int, int)>& fn) {
+void parallel_ranges(int m, int align, FnRef<void(int, int)> fn) {
   if (!g_profile) return parallel_ranges_impl(m, align, fn);
   // Each part's CPU time on the thread that runs it: the slowest part is
   // what the region would take with every thread on a core of its own.
@@ -158,7 +158,7 @@ void parallel_ranges(int m, int align, const std::function<void(int, int)>& fn) 
 
 thread_local bool t_in_task = false;  // inside a parallel_tasks task: no nested regions
 
-void parallel_tasks(int n, const std::function<void(int)>& fn) {
+void parallel_tasks(int n, FnRef<void(int)> fn) {
   if (g_threads == 1 || n < 2 || t_in_task) {
     for (int i = 0; i < n; ++i) fn(i);
     return;
@@ -170,7 +170,7 @@ void parallel_tasks(int n, const std::function<void(int)>& fn) {
   });
 }
 
-static void parallel_ranges_impl(int m, int align, const std::function<void(int, int)>& fn) {
+static void parallel_ranges_impl(int m, int align, FnRef<void(int, int)> fn) {
   const int T = g_threads;
   const int blocks = m / align;
   if (T == 1 || blocks < 2 * T || t_in_task) return fn(0, m);
