@@ -14,7 +14,8 @@
 namespace flowlab {
 
 static constexpr double kLog2Pi = 1.8378770664093453;
-// Rows of a training batch in this many fixed chunks (core/parallel.h parallel_tasks).
+// Rows of a training batch in this many fixed chunks (core/parallel.h parallel_tasks); the
+// Adam steps use as many groups of nets (elementwise: their bits do not depend on it).
 static constexpr int kChunks = 4;
 // Rows of an inference pass (validation) in at most this many chunks of multiples of 96 rows.
 static constexpr int kEvalChunks = 8, kEvalChunkRows = 96;
