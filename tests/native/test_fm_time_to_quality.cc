@@ -4,7 +4,8 @@
 // which the page's preview (the first FM_PREVIEW = 2000 points of the seed's fixed noise,
 // the link's solver and ODE steps) has ≥ 90 % on the squares, checked every
 // FM_EVERY steps, the time per training step, the preview's time, and the
-// quality report (core/quality.h) at the end of the run (FM_STOP90=1: stop at 90 %).
+// quality report (core/quality.h) at the end of the run (FM_STOP90=1: stop at 90 %;
+// FM_TRACE=1: print every preview's fraction).
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -38,6 +39,7 @@ TEST_CASE("fm time to quality: checkerboard defaults (or FM_LINK) over FM_SEEDS"
   const char* every_env = std::getenv("FM_EVERY");
   const long every = every_env ? std::atol(every_env) : 50;
   const bool stop90 = std::getenv("FM_STOP90") != nullptr;
+  const bool trace = std::getenv("FM_TRACE") != nullptr;  // every preview's fraction, to the end
   std::vector<int> seeds;
   std::stringstream ss(seeds_env ? seeds_env : "1,2,3,4,5");
   for (std::string t; std::getline(ss, t, ',');) seeds.push_back(std::stoi(t));
@@ -59,12 +61,13 @@ TEST_CASE("fm time to quality: checkerboard defaults (or FM_LINK) over FM_SEEDS"
       const auto t0 = std::chrono::steady_clock::now();
       for (long k = 0; k < every && fm.step() < long(c.steps); ++k) fm.train_step();
       train_s += seconds_since(t0);
-      if (at90 >= 0) continue;
+      if (at90 >= 0 && !trace) continue;
       const auto t1 = std::chrono::steady_clock::now();
       const double f = on_squares(fm.sample(kPreview, ode_steps, solver));
       preview_s += seconds_since(t1);
       ++previews;
-      if (f >= 0.9) at90 = fm.step();
+      if (trace) std::printf("seed %d step %ld on squares %.4f\n", seed, fm.step(), f);
+      if (f >= 0.9 && at90 < 0) at90 = fm.step();
       if (at90 >= 0 && stop90) break;
     }
     if (stop90) {
