@@ -39,7 +39,7 @@ struct RealNvpConfig {
   float thickness = 0.25f;
   float val_fraction = 0.2f;
   // Bound of s, the contraction of x_b on the way x → z (the rings' gaps need it).
-  float s_max = 2.0f;
+  float s_max = 2.0f;  // 3: gaps 0.134–0.172 (4 seeds, native AVX-512) against 0.137–0.148
   // Bound of −s, the expansion of x_b on the way x → z (0: s_max), s = s_exp·tanh(raw/s_exp)
   // for raw < 0. The density needs little expansion (p ≈ p_z on the rings) but strong
   // contraction (the gaps). With e^{s_max} in each of L couplings a point near a gap reached
@@ -53,17 +53,21 @@ struct RealNvpConfig {
   // (SiLU extrapolates linearly): |z| runs away, and so does the loss.
   float b_max = 3.0f;
   int schedule = 1;   // learning rate: 0 constant, 1 cosine decay to 0 over `steps`
-  int warmup = 100;   // steps of linear learning-rate warm-up from 0
+  int warmup = 100;   // steps of linear learning-rate warm-up from 0 (500: gaps 0.138–0.154, 5 seeds)
   float clip = 5.0f;  // clip the gradient's global norm to this (0: off)
   // The s/b nets see in_scale·x_a: the rings' bands are ~0.15 wide (standardised),
   // so their features need steep slopes, which SiLU nets at unit scale reach slowly.
-  // 8 over 4 (rotations, 3 seeds): validation NLL 0.025 lower; 16 is worse again.
+  // 8 over 4 (rotations, 3 seeds): validation NLL 0.025 lower; 16 is worse again. At
+  // today's 128 × 16 (5 seeds, native AVX-512): 12 gives gaps 0.141–0.186 against 0.137–0.148.
   float in_scale = 8.0f;
   // Fourier features of the conditioner input u = in_scale·x_a: the nets also see
   // sin(2^j u), cos(2^j u), j < fourier (0: off). s, b still depend on x_a only.
-  // Off by default: on the rings (5 seeds × 5000 steps, rotations) 1 or 2 octaves lower the
-  // validation gap by ≈ 0.03 nats (0.234 → 0.204 at s_exp 0.25), but bring back a loss
-  // spike in one seed of five (+21, +72); at s_exp 0.15 no spike, but outliers at −3 to −6.
+  // Off by default: at 128 × 16 (5 seeds × 8000 steps, native AVX-512) one octave lowers the
+  // validation gap from 0.137–0.148 to 0.113–0.139 (0.103–0.145 with clip 1, 0.121–0.135 with
+  // s_exp 0.07), but each step costs ≈ 30 % more (the 3-wide first layer, its backward, sin/cos)
+  // and at the same cost (6000 steps) the gap is 0.134–0.162, no better; the batch loss blips
+  // by up to +2.4 (+1.0 off); the inliers stay where the edge's ripples put them (−1.66 to −2.83).
+  // Two octaves spike by up to +218.
   int fourier = 0;
   // Between couplings: 0 swap the coordinates (the sheet's permutation), 1 rotate by the
   // golden angle (a fixed orthogonal mixing, log det 0, as Glow's 1×1 convolution), so
