@@ -39,7 +39,7 @@ struct RealNvpConfig {
   float thickness = 0.25f;
   float val_fraction = 0.2f;
   // Bound of s, the contraction of x_b on the way x → z (the rings' gaps need it).
-  float s_max = 2.0f;  // 3: gaps 0.134–0.172 (4 seeds, native AVX-512) against 0.137–0.148
+  float s_max = 2.0f;  // 3: gaps 0.134–0.172 (5 seeds, native AVX-512) against 0.137–0.148
   // Bound of −s, the expansion of x_b on the way x → z (0: s_max), s = s_exp·tanh(raw/s_exp)
   // for raw < 0. The density needs little expansion (p ≈ p_z on the rings) but strong
   // contraction (the gaps). With e^{s_max} in each of L couplings a point near a gap reached
@@ -57,8 +57,8 @@ struct RealNvpConfig {
   float clip = 5.0f;  // clip the gradient's global norm to this (0: off)
   // The s/b nets see in_scale·x_a: the rings' bands are ~0.15 wide (standardised),
   // so their features need steep slopes, which SiLU nets at unit scale reach slowly.
-  // 8 over 4 (rotations, 3 seeds): validation NLL 0.025 lower; 16 is worse again. At
-  // today's 128 × 16 (5 seeds, native AVX-512): 12 gives gaps 0.141–0.186 against 0.137–0.148.
+  // 8 over 4 (rotations, 3 seeds): validation NLL 0.025 lower; 16 is worse again. At the
+  // 128 × 16 default (5 seeds, native AVX-512): 12 gives gaps 0.141–0.186 against 0.137–0.148.
   float in_scale = 8.0f;
   // Fourier features of the conditioner input u = in_scale·x_a: the nets also see
   // sin(2^j u), cos(2^j u), j < fourier (0: off). s, b still depend on x_a only.

@@ -80,7 +80,7 @@ async function labRun(server, isolated, hash, task, limitS) {
         const f = window.flowlabPage.figures, s = (performance.now() - t0) / 1000;
         const m = f && f.step > 0 && mark(f);
         if (m) resolve({ seconds: +s.toFixed(2), ...m });
-        else if (s > limitS) resolve({ seconds: null, step: f && f.step });
+        else if (s > limitS) resolve({ seconds: null, step: f && f.step, on_squares: f && f.onSquares });
         else setTimeout(tick, 20);
       };
       tick();
