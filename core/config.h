@@ -63,10 +63,10 @@ struct Config {
   double cov_hidden = 64, cov_depth = 2, cov_lr = 2e-3, cov_batch = 256, cov_steps = 3000;
 
   // RealNVP on the Olympic rings (sheet 003 §1); defaults of core/realnvp.h.
-  double nvp_layers = 128, nvp_hidden = 16, nvp_depth = 2, nvp_lr = 2e-3, nvp_batch = 256, nvp_steps = 8000;
+  double nvp_layers = 128, nvp_hidden = 16, nvp_depth = 2, nvp_lr = 2e-3, nvp_batch = 384, nvp_steps = 8000;
   double nvp_rings_n = 50000, nvp_thickness = 0.25, nvp_val_fraction = 0.2, nvp_s_max = 2;
   double nvp_schedule = 1, nvp_warmup = 100, nvp_clip = 5, nvp_in_scale = 8, nvp_b_max = 3;
-  double nvp_mix = 1, nvp_s_exp = 0.1, nvp_fourier = 0;
+  double nvp_mix = 2, nvp_s_exp = 0.1, nvp_fourier = 0;
 
   // Your own points (core/own_data.h): the link text of the set ("1.…"), or
   // empty for the exercise's built-in data. 2D exercises only (own_data_exercise).

@@ -52,7 +52,7 @@ const std::vector<FieldSpec>& realnvp_fields() {
     {"layers", "coupling layers", "affine coupling layers (a swap or a rotation between them: see mix)", &Config::nvp_layers, 1, 256, true, {}, "model", "realnvp"},
     {"hidden", "hidden width", "width of the s/b nets", &Config::nvp_hidden, 2, 512, true, {}, "model", "realnvp"},
     {"depth", "hidden layers", "hidden layers of the s/b nets", &Config::nvp_depth, 1, 6, true, {}, "model", "realnvp"},
-    {"mix", "between couplings", "swap the coordinates (the sheet's permutation) or rotate by the golden angle", &Config::nvp_mix, 0, 1, true, {"swap", "rotate"}, "model", "realnvp"},
+    {"mix", "between couplings", "swap the coordinates (the sheet's permutation), rotate by k × the golden angle before coupling k, or by the golden angle before each (successive couplings' axes 137.5° apart)", &Config::nvp_mix, 0, 2, true, {"swap", "rotate", "golden"}, "model", "realnvp"},
     {"s_max", "scale bound", "s = s_max·tanh(raw/s_max)", &Config::nvp_s_max, 0.1, 10, false, {}, "model", "realnvp"},
     {"s_exp", "expansion bound", "bound of −s, the expansion x → z per coupling (0: s_max); it adds up over the couplings: 0.1 × 128 ≈ 13 nats in all keeps points near the gaps from running away (with few couplings, raise it)", &Config::nvp_s_exp, 0, 10, false, {}, "model", "realnvp"},
     {"lr", "learning rate", "Adam learning rate", &Config::nvp_lr, 1e-5, 0.1, false, {}, "training", "realnvp"},
@@ -135,7 +135,10 @@ void RealNvp::coupling_sb(Work& w, int k, const float* h, int n, bool cache) {
 void RealNvp::rotate(int k, float* h, int n, bool transpose) const {
   if (!cfg_.mix) return;
   const double golden = 3.141592653589793 * (3.0 - std::sqrt(5.0));  // ≈ 137.5°
-  const float c = float(std::cos(golden * k)), s = float(transpose ? -std::sin(golden * k) : std::sin(golden * k));
+  // mix 2: the same step before every coupling, so coupling k shears at (k + 1)·137.5°, the
+  // sunflower's spread; mix 1 (links that say rotate) turns by k·137.5° before coupling k.
+  const double angle = cfg_.mix == 2 ? golden : golden * k;
+  const float c = float(std::cos(angle)), s = float(transpose ? -std::sin(angle) : std::sin(angle));
   for (int i = 0; i < n; ++i) {
     const float u = h[2 * i], v = h[2 * i + 1];
     h[2 * i] = c * u - s * v;

@@ -52,7 +52,7 @@ double integrate_density(RealNvp& f, float R, int m) {
 }  // namespace
 
 TEST_CASE("realnvp: inverse(forward(z)) = z and intermediate layers") {
-  for (int mix : {0, 1}) {
+  for (int mix : {0, 1, 2}) {
     CAPTURE(mix);
     RealNvp f(small_config(1, 0, mix));
     randomise(f, 0.3f, 1);
@@ -78,10 +78,28 @@ TEST_CASE("realnvp: inverse(forward(z)) = z and intermediate layers") {
   }
 }
 
+TEST_CASE("realnvp: the mixing between couplings: a swap, k × the golden angle, or the golden angle each time") {
+  // Fresh couplings are the identity (zero last layers), so f is the mixing alone: the swaps
+  // (mix 0) leave z as it is; the rotations turn it by Σ_k k·g (mix 1) or L·g (mix 2), g = 137.5°.
+  const double g = 3.141592653589793 * (3.0 - std::sqrt(5.0));
+  const int L = 6;
+  for (const auto& [mix, angle] : {std::pair<int, double>{0, 0.0}, {1, g * L * (L - 1) / 2}, {2, g * L}}) {
+    CAPTURE(mix);
+    RealNvp f(small_config(1, 0, mix));
+    REQUIRE(f.num_layers() == L);
+    const float z[2] = {0.6f, -0.8f};
+    float x[2];
+    f.forward(z, 1, x);
+    CHECK(x[0] == doctest::Approx(std::cos(angle) * z[0] - std::sin(angle) * z[1]).epsilon(1e-5).scale(1));
+    CHECK(x[1] == doctest::Approx(std::sin(angle) * z[0] + std::cos(angle) * z[1]).epsilon(1e-5).scale(1));
+  }
+}
+
 TEST_CASE("realnvp: log_det equals log|det| of a finite-difference Jacobian") {
   // Without and with Fourier features of x_a (a wigglier flow: smaller perturbation,
   // so that the central differences resolve it); with rotations between the couplings.
-  for (const auto& [fourier, scale, mix] : {std::tuple<int, float, int>{0, 0.3f, 0}, {3, 0.1f, 0}, {0, 0.3f, 1}}) {
+  for (const auto& [fourier, scale, mix] :
+       {std::tuple<int, float, int>{0, 0.3f, 0}, {3, 0.1f, 0}, {0, 0.3f, 1}, {0, 0.2f, 2}}) {
     CAPTURE(fourier);
     CAPTURE(mix);
     RealNvp f(small_config(1, fourier, mix));
@@ -111,7 +129,7 @@ TEST_CASE("realnvp: loss gradient matches finite differences") {
   // bounded (b = b_max·tanh(raw/b_max), tight enough to bite); the steeper net
   // gets a smaller perturbation so that float32 central differences stay accurate;
   // with Fourier features of x_a (frequencies 1, 2, 4 × the gain) too; with rotations
-  // between the couplings (mix = 1) in place of the swap.
+  // between the couplings (mix = 1, 2) in place of the swap.
   for (const auto& [gain, scale, b_max, fourier, mix] :
        {std::tuple<float, float, float, int, int>{1.0f, 0.2f, 0.0f, 0, 0},
         {3.0f, 0.05f, 0.0f, 0, 0},
@@ -120,7 +138,8 @@ TEST_CASE("realnvp: loss gradient matches finite differences") {
         {1.0f, 0.1f, 0.0f, 3, 0},
         {1.0f, 0.1f, 0.5f, 3, 0},
         {1.0f, 0.1f, 0.0f, 0, 1},
-        {3.0f, 0.05f, 0.5f, 0, 1}}) {
+        {3.0f, 0.05f, 0.5f, 0, 1},
+        {3.0f, 0.05f, 0.5f, 0, 2}}) {
     RealNvpConfig c = small_config(gain, fourier, mix);
     c.s_exp = mix ? 0.5f : 0.0f;  // an expansion bound below s_max (asymmetric tanh)
     c.b_max = b_max;
@@ -197,11 +216,12 @@ TEST_CASE("realnvp: short default runs learn the rings for every seed") {
     CHECK(std::isfinite(val));
     CHECK(val > H - 0.05);    // no model beats the data's entropy (up to sampling noise)
     CHECK(val < v[1] - 0.4);  // from N(0, I) at ≈ 2.84, at least 0.4 nats down
-    // 1000 steps of the 128-coupling default, measured (seeds 1-3 under AVX-512, AVX2, SSE4 and
-    // scalar): gap 0.26-0.31 nats; inliers 0 and 2 at worst -3.15; point 1 lies 0.021 inside
-    // the blue ring's outer edge, where a blurred edge halves the density or worse: -2.23 to
-    // -4.15; outliers at most -10.05, at least 6.2 below the worst inlier; largest training
-    // loss 0.11 above the first validation loss (no spikes; 1 seed of 3 spiked by +6 at s_exp 0.25).
+    // 1000 steps of the 128-coupling default (golden-angle mixing, batch 384), measured (seeds 1-3
+    // under AVX-512, AVX2, SSE4 and scalar): gap 0.24-0.27 nats; inliers 0 and 2 at worst -2.43;
+    // point 1 lies about 0.02 inside the blue ring's outer edge, where a blurred edge halves the
+    // density or worse: -2.30 to -3.19; outliers at most -12.2, at least 9.6 below the worst
+    // inlier; largest training loss 0.07 above the first validation loss (no spikes; 1 seed of 3
+    // spiked by +6 at s_exp 0.25 with the earlier mixing and batch 256).
     CHECK(val < H + 0.45);
     CHECK(lp.logp[0] > -3.6f);
     CHECK(lp.logp[2] > -3.6f);

@@ -32,6 +32,8 @@ test('a RealNVP link from before rotations and the expansion bound keeps the swa
   assert.equal(p.config.s_exp, 0);
   assert.equal(p.config.seed, 2);
   const now = lab.parseLink('v=1&ex=realnvp&seed=2').config;
-  assert.equal(now.mix, 'rotate');
+  assert.equal(now.mix, 'golden');
+  // A canonical link from before the golden-angle step spells mix=rotate and keeps it.
+  assert.equal(lab.parseLink(`${old}&mix=rotate&s_exp=0.1&fourier=0`).config.mix, 'rotate');
   assert.ok(now.s_exp > 0);
 });
