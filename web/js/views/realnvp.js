@@ -82,7 +82,7 @@ export default {
         p.textContent = `Below the reference: ${q.gap.toFixed(2)} nats above the data's entropy` +
           `${inOk ? '' : ', an inlier below −2'}${outOk ? '' : ', an outlier above −10'}. ` +
           (q.step < total ? 'Training is not finished. ' : '') +
-          (q.gap <= GAP_OK ? '' : 'What usually helps: train longer (more steps, with the cosine schedule), a larger batch or more ' +
+          (q.gap <= GAP_OK && outOk ? '' : 'What usually helps: train longer (more steps, with the cosine schedule), a larger batch or more ' +
             'coupling layers; the gap shrinks slowly, since affine couplings blur the rings\' hard edges. ') +
           (inOk ? '' : 'The model\'s density ripples by a few tenths of a nat across a band and its edges are blurred or misplaced ' +
             'by a few hundredths (inlier 2 lies about 0.02 inside the outer edge of a ring 0.25 thick, where that costs up to a ' +
